@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * buddy_core_shim.h - the kernel names buddy_core.c uses, on top of libc
+ *
+ * Keep this tiny: every name here is a place where user-space tests could
+ * drift from the kernel build.  The VM tests are the truth.
+ */
+#ifndef _BUDDY_CORE_SHIM_H
+#define _BUDDY_CORE_SHIM_H
+
+#include <errno.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <string.h>
+
+#define BITS_PER_LONG		(__SIZEOF_LONG__ * 8)
+#define BIT(nr)			(1UL << (nr))
+#define BIT_ULL(nr)		(1ULL << (nr))
+#define BITS_TO_LONGS(nr)	(((nr) + BITS_PER_LONG - 1) / BITS_PER_LONG)
+
+#define likely(x)		__builtin_expect(!!(x), 1)
+#define unlikely(x)		__builtin_expect(!!(x), 0)
+
+/* Index of the lowest set bit; undefined for 0, as in the kernel. */
+static inline unsigned long __ffs(unsigned long word)
+{
+	return __builtin_ctzl(word);
+}
+
+static inline unsigned int __ffs64(unsigned long long word)
+{
+	return __builtin_ctzll(word);
+}
+
+static inline unsigned int hweight_long(unsigned long w)
+{
+	return __builtin_popcountl(w);
+}
+
+static inline unsigned long long div64_u64(unsigned long long dividend,
+					   unsigned long long divisor)
+{
+	return dividend / divisor;
+}
+
+#endif /* _BUDDY_CORE_SHIM_H */
