@@ -2,9 +2,10 @@
 /*
  * buddy_core_internal.h - the seam between buddy_core.c and its two worlds
  *
- * buddy_core.c includes only this header.  In the kernel it pulls in the real
- * kernel headers; in user space tools/include/buddy_core_shim.h maps the few
- * kernel names the core uses onto libc, so the same source builds in both.
+ * buddy_core.c and buddy_cmd.c include only this header.  In the kernel it
+ * pulls in the real kernel headers; in user space
+ * tools/include/buddy_core_shim.h maps the few kernel names they use onto
+ * libc, so the same sources build in both.
  */
 #ifndef _BUDDY_CORE_INTERNAL_H
 #define _BUDDY_CORE_INTERNAL_H
@@ -13,6 +14,7 @@
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/math64.h>
+#include <linux/sprintf.h>
 #include <linux/string.h>
 #include <linux/types.h>
 #else

@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
+/*
+ * buddy.h - the /dev/buddy ioctl ABI
+ *
+ * Rules (Documentation/driver-api/ioctl.rst): fixed-width fields, naturally
+ * aligned, explicit padding; fields the kernel writes come last.  Every
+ * reserved or padding field must be zero on input (-EINVAL otherwise), so
+ * they can gain a meaning later.  Unknown commands fail with -ENOTTY and bad
+ * pointers with -EFAULT.
+ *
+ * Blocks allocated through an open file belong to that file: freeing another
+ * file's block fails with -EPERM, and closing the file frees what it holds.
+ */
+#ifndef _UAPI_LINUX_BUDDY_H
+#define _UAPI_LINUX_BUDDY_H
+
+#include <linux/ioctl.h>
+#include <linux/types.h>
+
+#define BUDDY_DEV_NAME		"buddy"
+#define BUDDY_TAG_LEN		16	/* bytes, including the NUL */
+#define BUDDY_MAX_ORDERS	64	/* room in struct buddy_info */
+
+/* struct buddy_alloc.mode */
+#define BUDDY_ALLOC_ORDER	0	/* @order is the order */
+#define BUDDY_ALLOC_BYTES	1	/* @bytes is a size, rounded up to 2^k pages */
+
+struct buddy_alloc {
+	/* in */
+	__u32 mode;			/* BUDDY_ALLOC_ORDER or _BYTES */
+	__u32 order;			/* BUDDY_ALLOC_ORDER: the order */
+	__u64 bytes;			/* BUDDY_ALLOC_BYTES: 1 .. pool size */
+	char tag[BUDDY_TAG_LEN];	/* optional name: [A-Za-z0-9_.-], NUL-padded */
+	__u64 reserved[2];		/* must be zero */
+	/* out */
+	__u64 pfn;			/* first page frame of the block */
+	__u64 phys_addr;		/* its physical address */
+	__u64 pages;			/* 2^out_order */
+	__u32 out_order;
+	__u32 pad;			/* must be zero */
+};
+
+struct buddy_free {
+	/* in */
+	__u64 pfn;			/* first page frame of a block this file holds */
+	__u64 reserved;			/* must be zero */
+	/* out */
+	__u64 pages;			/* pages given back */
+	__u32 order;
+	__u32 pad;			/* must be zero */
+};
+
+struct buddy_info {
+	/* in */
+	__u64 reserved[2];		/* must be zero */
+	/* out: the pool */
+	__u64 first_pfn;
+	__u64 nr_pages;
+	__u64 page_size;
+	__u32 max_order;
+	__u32 nr_orders;		/* max_order + 1: valid free_blocks[] */
+	/* out: its state */
+	__u64 free_pages;
+	__u64 allocated_pages;
+	__u64 nr_allocations;		/* live blocks, all owners */
+	__u64 meta_bytes;		/* the core's metadata */
+	__u64 free_blocks[BUDDY_MAX_ORDERS];	/* per order, as in buddyinfo */
+};
+
+#define BUDDY_IOC_MAGIC		0xBD
+#define BUDDY_IOC_ALLOC		_IOWR(BUDDY_IOC_MAGIC, 1, struct buddy_alloc)
+#define BUDDY_IOC_FREE		_IOWR(BUDDY_IOC_MAGIC, 2, struct buddy_free)
+#define BUDDY_IOC_INFO		_IOWR(BUDDY_IOC_MAGIC, 3, struct buddy_info)
+
+#endif /* _UAPI_LINUX_BUDDY_H */
