@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * buddy_cmd.c - parse one command of the buddy command language
+ * Parse one command of the buddy command language
  *
  * A command arrives as the bytes of one write() (debugfs) or one line
  * (buddyctl).  Parsing is strict: anything unexpected is refused with -EINVAL
@@ -99,6 +99,10 @@ static int parse_amount(const char *s, struct buddy_cmd *cmd, char *why,
 		WHY("'%s' is not an order or a size", s);
 		return -EINVAL;
 	}
+	if (!*end && val < BUDDY_CMD_ORDER_LIMIT) {
+		cmd->order = val;
+		return 0;
+	}
 	if (*end) {
 		switch (*end) {
 		case 'b': case 'B':
@@ -118,9 +122,6 @@ static int parse_amount(const char *s, struct buddy_cmd *cmd, char *why,
 			WHY("bad size suffix in '%s' (B, K, M or G)", s);
 			return -EINVAL;
 		}
-	} else if (val < BUDDY_CMD_ORDER_LIMIT) {
-		cmd->order = val;
-		return 0;
 	} else {
 		unit = 1;
 	}

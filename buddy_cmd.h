@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * buddy_cmd.h - the command language of debugfs "control" and buddyctl
+ * The command language of debugfs "control" and buddyctl
  *
  *   alloc ORDER [tag=NAME]	a block of 2^ORDER pages (ORDER < 64)
  *   alloc SIZE [tag=NAME]	the smallest block holding SIZE bytes: a number

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * buddy_core.c - an order-indexed buddy allocator in three bits per frame
+ * An order-indexed buddy allocator in three bits per frame
  *
  * The algorithm is the one in mm/page_alloc.c: a block of order k is split in
  * two buddies of order k - 1 whose frame numbers differ in bit k - 1, and a

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * buddy_core.h - an order-indexed buddy allocator over a range of page frames
+ * An order-indexed buddy allocator over a range of page frames
  *
  * The core keeps metadata only: it never touches the frames it manages.  The
  * caller provides the metadata memory (buddy_core_meta_size() bytes, aligned

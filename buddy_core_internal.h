@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * buddy_core_internal.h - the seam between buddy_core.c and its two worlds
+ * The seam between buddy_core.c and its two worlds
  *
  * buddy_core.c and buddy_cmd.c include only this header.  In the kernel it
  * pulls in the real kernel headers; in user space

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * buddy_core_shim.h - the kernel names buddy_core.c uses, on top of libc
+ * The kernel names buddy_core.c uses, on top of libc
  *
  * Keep this tiny: every name here is a place where user-space tests could
  * drift from the kernel build.  The VM tests are the truth.

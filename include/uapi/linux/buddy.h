@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0 WITH Linux-syscall-note */
 /*
- * buddy.h - the /dev/buddy ioctl ABI
+ * The /dev/buddy ioctl ABI
  *
  * Rules (Documentation/driver-api/ioctl.rst): fixed-width fields, naturally
  * aligned, explicit padding; fields the kernel writes come last.  Every
