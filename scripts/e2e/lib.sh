@@ -1,0 +1,87 @@
+# SPDX-License-Identifier: GPL-2.0
+# Helpers for the guest-side tests (busybox sh).  Every result is a marked
+# line, "BUDDY-TEST: PASS|FAIL name", so kernel noise on the console cannot
+# be mistaken for one.
+
+D=/sys/kernel/debug/buddy
+KO=${BUDDY_KO:-/buddy.ko}
+FAILED=0
+PASSED=0
+
+pass() { echo "BUDDY-TEST: PASS $*"; PASSED=$((PASSED + 1)); }
+fail() { echo "BUDDY-TEST: FAIL $*"; FAILED=$((FAILED + 1)); }
+
+# expect NAME GOT WANT: exact comparison, with both sides shown on failure.
+expect() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1"
+		printf '  got:\n%s\n  want:\n%s\n' "$2" "$3" | sed 's/^/    /'
+	fi
+}
+
+# ok NAME COMMAND...: the command succeeds.
+ok() {
+	name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name"; fi
+}
+
+load() { insmod "$KO" "$@"; }
+unload() { rmmod buddy; }
+
+# logged TEXT: the kernel log has a line containing TEXT.
+logged() { dmesg | grep -qF -- "$1"; }
+
+# ctl TEXT: one write to control; prints OK or the errno name.
+ctl() { buddy_write "$D/control" "$1"; }
+
+# The first pfn of the pool: the tree's first line starts with it.
+base() { sed -n '1s/-.*//p' "$D/tree"; }
+
+# Rewrites every 0x pfn as "+offset" from the pool's first pfn, and pids as
+# "pid=P", so expected output does not depend on where the pool landed.
+norm() {
+	awk -v base="$(($(base)))" '
+	function hex(s,    i, v) {
+		v = 0
+		s = tolower(substr(s, 3))
+		for (i = 1; i <= length(s); i++)
+			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	}
+	{
+		line = $0
+		out = ""
+		while (match(line, /0x[0-9a-f]+/)) {
+			out = out substr(line, 1, RSTART - 1) "+" \
+			      (hex(substr(line, RSTART, RLENGTH)) - base)
+			line = substr(line, RSTART + RLENGTH)
+		}
+		out = out line
+		gsub(/pid=[0-9]+/, "pid=P", out)
+		print out
+	}'
+}
+
+tree() { norm < "$D/tree"; }
+buddyinfo() { cat "$D/buddyinfo"; }
+stat_of() { awk -v k="$1" '$1 == k { print $2 }' "$D/stats"; }
+# pfn of the block tagged $1, from the allocations listing.
+pfn_of() { sed -n "s/^pfn=\(0x[0-9a-f]*\) .* tag=$1 .*/\1/p" "$D/allocations"; }
+
+# The pool and the audit after a step: both must be sane.
+check_ok() { expect "$1: check ok" "$(cat "$D/check")" "ok"; }
+
+# bi ORDER0 ORDER1 ...: the buddyinfo line with those free block counts.
+bi() {
+	printf 'Node 0, zone %8s ' buddy
+	for n in "$@"; do printf '%6lu ' "$n"; done
+	printf '\n'
+}
+
+finish() {
+	echo "e2e: $PASSED passed, $FAILED failed"
+	[ "$FAILED" -eq 0 ]
+}

@@ -1,0 +1,340 @@
+# SPDX-License-Identifier: GPL-2.0
+# The end-to-end suite: runs in the guest as root with buddy.ko NOT loaded
+# (BUDDY_LOAD=0); each test loads the module with the parameters it needs.
+# Needs lib.sh, buddy_write and buddy_dev_test beside it, buddyctl in PATH.
+
+. ./lib.sh
+PATH=.:$PATH
+
+test_load_unload() {
+	load pages=256 || fail "insmod pages=256"
+	line=$(dmesg | grep 'buddy: managing' | tail -1)
+	case "$line" in
+	*"managing 256 pages, pfn 0x"*"-0x"*", max_order 8, "*" meta bytes")
+		pass "load message: ${line#*] }" ;;
+	*) fail "load message: '$line'" ;;
+	esac
+	ok "max_order clamped in the log" \
+		logged 'max_order=10 clamped to 8 for 256 pages'
+	expect "control before any command lists the commands" \
+		"$(head -1 $D/control)" \
+		"commands (one per write, e.g. echo alloc 3 tag=A > control):"
+	expect "device node mode" "$(stat -c '%a %F' /dev/buddy)" \
+		"600 character special file"
+	expect "debugfs files" "$(ls $D | tr '\n' ' ')" \
+		"allocations buddyinfo check control extfrag_index stats tree unusable_index "
+	ctl "alloc 3 tag=kept" >/dev/null
+	ok "rmmod with a live block" unload
+	ok "insmod again" load pages=256
+	expect "second load starts empty" "$(stat_of allocations)" 0
+	ok "rmmod again" unload
+	ok "insmod a third time, 1 page" load pages=1 max_order=0
+	expect "one-page pool" "$(tree)" "+0-+0 order=0 pages=1 free"
+	expect "one-page alloc" "$(ctl 'alloc 0')" OK
+	expect "one-page pool exhausted" "$(ctl 'alloc 0')" ENOMEM
+	unload
+
+	# Parameters the kernel cannot satisfy fail the insmod, leaving nothing.
+	load pages=0 2>/dev/null && { fail "pages=0 accepted"; unload; } ||
+		pass "pages=0 refused"
+	ok "pages=0 says why" logged 'pages=0: the pool needs at least one page'
+	load pages=1000000 2>/dev/null && { fail "pages=1000000 accepted"; unload; } ||
+		pass "pages=1000000 refused"
+	ok "pages=1000000 says why" \
+		logged 'pages=1000000: at most 1024 contiguous pages'
+	load pages=banana 2>/dev/null && { fail "pages=banana accepted"; unload; } ||
+		pass "pages=banana refused"
+	ok "no debugfs dir left behind" test ! -e $D
+	ok "no device left behind" test ! -e /dev/buddy
+}
+
+# OSTEP ch. 17: 64 KiB, a 7 KiB request is served by an 8 KiB block after
+# splitting 64 -> 32 -> 16 -> 8.
+test_ostep() {
+	load pages=16
+	b=$(base)
+	expect "OSTEP: alloc 7K" "$(ctl 'alloc 7K tag=A')" OK
+	expect "OSTEP: result" "$(norm < $D/control)" \
+		"pfn=+0 order=1 pages=2 tag=A bytes=7168 waste=1024"
+	expect "OSTEP: tree" "$(tree)" "$(cat <<'EOT'
++0-+15 order=4 pages=16 split
+├─ +0-+7 order=3 pages=8 split
+│  ├─ +0-+3 order=2 pages=4 split
+│  │  ├─ +0-+1 order=1 pages=2 allocated tag=A pid=P
+│  │  └─ +2-+3 order=1 pages=2 free
+│  └─ +4-+7 order=2 pages=4 free
+└─ +8-+15 order=3 pages=8 free
+EOT
+)"
+	expect "OSTEP: buddyinfo" "$(buddyinfo)" "$(bi 0 1 1 1 0)"
+	expect "OSTEP: stats splits" "$(stat_of splits)" 3
+	expect "OSTEP: waste" "$(stat_of waste_bytes)" 1024
+	# Buddies differ in exactly the bit of their order.
+	expect "OSTEP: buddy of +0 at order 1 is +2" \
+		"$(tree | grep -c '^│  │  └─ +2-+3 order=1')" 1
+	expect "OSTEP: free" "$(ctl "free $(printf '%#x' "$b")")" OK
+	expect "OSTEP: merged back" "$(tree)" "+0-+15 order=4 pages=16 free"
+	expect "OSTEP: merges" "$(stat_of merges)" 3
+	check_ok OSTEP
+	unload
+}
+
+# Stallings: 1 MiB, A=100K B=240K C=64K D=256K, release B, release A,
+# E=75K, release C, release E, release D.
+test_stallings() {
+	load pages=256
+	step() {
+		expect "Stallings: $1" "$(ctl "$1")" OK
+		expect "Stallings: buddyinfo after $1" "$(buddyinfo)" "$(bi $2)"
+		check_ok "Stallings: $1"
+	}
+	step "alloc 100K tag=A" "0 0 0 0 0 1 1 1 0"
+	step "alloc 240K tag=B" "0 0 0 0 0 1 0 1 0"
+	step "alloc 64K tag=C" "0 0 0 0 1 0 0 1 0"
+	step "alloc 256K tag=D" "0 0 0 0 1 0 1 0 0"
+	expect "Stallings: tree after D" "$(tree)" "$(cat <<'EOT'
++0-+255 order=8 pages=256 split
+├─ +0-+127 order=7 pages=128 split
+│  ├─ +0-+63 order=6 pages=64 split
+│  │  ├─ +0-+31 order=5 pages=32 allocated tag=A pid=P
+│  │  └─ +32-+63 order=5 pages=32 split
+│  │     ├─ +32-+47 order=4 pages=16 allocated tag=C pid=P
+│  │     └─ +48-+63 order=4 pages=16 free
+│  └─ +64-+127 order=6 pages=64 allocated tag=B pid=P
+└─ +128-+255 order=7 pages=128 split
+   ├─ +128-+191 order=6 pages=64 allocated tag=D pid=P
+   └─ +192-+255 order=6 pages=64 free
+EOT
+)"
+	step "free tag=B" "0 0 0 0 1 0 2 0 0"
+	step "free tag=A" "0 0 0 0 1 1 2 0 0"
+	step "alloc 75K tag=E" "0 0 0 0 1 0 2 0 0"
+	expect "Stallings: E reuses A's block" "$(norm < $D/control)" \
+		"pfn=+0 order=5 pages=32 tag=E bytes=76800 waste=54272"
+	step "free tag=C" "0 0 0 0 0 1 2 0 0"
+	step "free tag=E" "0 0 0 0 0 0 1 1 0"
+	step "free tag=D" "0 0 0 0 0 0 0 0 1"
+	expect "Stallings: one block again" "$(tree)" \
+		"+0-+255 order=8 pages=256 free"
+	unload
+}
+
+# Adjacent free blocks of the same size that are not buddies stay apart.
+test_not_buddies() {
+	load pages=4
+	for i in 0 1 2 3; do ctl "alloc 0 tag=f$i" >/dev/null; done
+	ctl "free tag=f1" >/dev/null
+	ctl "free tag=f2" >/dev/null
+	expect "not buddies: +1 and +2 stay apart" "$(tree)" "$(cat <<'EOT'
++0-+3 order=2 pages=4 split
+├─ +0-+1 order=1 pages=2 split
+│  ├─ +0-+0 order=0 pages=1 allocated tag=f0 pid=P
+│  └─ +1-+1 order=0 pages=1 free
+└─ +2-+3 order=1 pages=2 split
+   ├─ +2-+2 order=0 pages=1 free
+   └─ +3-+3 order=0 pages=1 allocated tag=f3 pid=P
+EOT
+)"
+	expect "not buddies: buddyinfo" "$(buddyinfo)" "$(bi 2 0 0)"
+	ctl "free tag=f0" >/dev/null
+	expect "not buddies: +0 merges with +1" "$(buddyinfo)" "$(bi 1 1 0)"
+	unload
+}
+
+# Every malformed or impossible command: its errno, nothing changed.
+test_bad_commands() {
+	load pages=256
+	ctl "alloc 3 tag=X" >/dev/null
+	ctl "alloc 0 tag=Y" >/dev/null
+	b=$(base)
+	x=$(pfn_of X)
+	tree_before=$(cat $D/tree)
+	alloc_before=$(cat $D/allocations | sed 's/age_ms=[0-9]*//')
+	result_before=$(cat $D/control)
+	while IFS='|' read -r want text; do
+		[ -n "$want" ] || continue
+		expect "bad command '$text'" "$(ctl "$text")" "$want"
+	done <<EOT
+EINVAL|
+EINVAL|\n
+EINVAL|bogus
+EINVAL|alloc
+EINVAL|alloc 1 2 3
+EINVAL|alloc 9
+EINVAL|alloc 63
+EINVAL|alloc 2M
+EINVAL|alloc 0B
+EINVAL|alloc -1
+EINVAL|alloc 1.5K
+EINVAL|alloc 4X
+EINVAL|alloc 99999999999999999999999
+EINVAL|alloc 18446744073709551615G
+EINVAL|alloc 1 tag=
+EINVAL|alloc 1 tag=bad!tag
+EINVAL|alloc 1 tag=sixteen-chars-xx
+EINVAL|alloc 1 label=x
+EINVAL|alloc 1\nalloc 2
+EINVAL|alloc 1\x00
+EINVAL|\xff\xfe
+EINVAL|free
+EINVAL|free xyz
+EINVAL|free 0x
+EINVAL|free 0x1 0x2
+EINVAL|free tag=
+EINVAL|reset now
+EINVAL|ALLOC 1
+EINVAL|$(printf 'alloc 1 %0200d' 0)
+ERANGE|free 0
+ERANGE|free $(printf '%#x' $((b - 1)))
+ERANGE|free $(printf '%#x' $((b + 256)))
+ERANGE|free 0xffffffffffffffff
+EINVAL|free 0x10000000000000000
+EALREADY|free $(printf '%#x' $((b + 255)))
+EALREADY|free $(printf '%#x' $((b + 9)))
+EINVAL|free $(printf '%#x' $((x + 1)))
+EINVAL|free $(printf '%#x' $((x + 7)))
+ENOENT|free tag=nobody
+ENOMEM|alloc 8
+EOT
+	expect "bad commands: tree unchanged" "$(cat $D/tree)" "$tree_before"
+	expect "bad commands: allocations unchanged" \
+		"$(cat $D/allocations | sed 's/age_ms=[0-9]*//')" "$alloc_before"
+	expect "bad commands: last result unchanged" "$(cat $D/control)" \
+		"$result_before"
+	check_ok "bad commands"
+	expect "bad commands: rejected_free_range" "$(stat_of rejected_free_range)" 4
+	expect "bad commands: rejected_free_double" "$(stat_of rejected_free_double)" 2
+	expect "bad commands: rejected_free_interior" "$(stat_of rejected_free_interior)" 2
+	expect "bad commands: failed_allocs" "$(stat_of failed_allocs)" 1
+	expect "bad commands: no warning in the log" \
+		"$(dmesg | grep -c -e WARNING -e 'BUG:')" 0
+	# Exhaustion and recovery.
+	ctl reset >/dev/null
+	expect "exhaust: alloc 8" "$(ctl 'alloc 8 tag=all')" OK
+	expect "exhaust: nothing left" "$(ctl 'alloc 0')" ENOMEM
+	expect "exhaust: free" "$(ctl 'free tag=all')" OK
+	expect "exhaust: recovered" "$(ctl 'alloc 8')" OK
+	unload
+}
+
+# A size: bytes with an optional suffix, rounded up to 2^k pages.
+test_sizes() {
+	load pages=256
+	for c in "4096:0:0" "4097:1:4095" "64:0:4032" "1B:0:4095" "8K:1:0" \
+		 "9K:2:7168" "1M:8:0"; do
+		size=${c%%:*}
+		rest=${c#*:}
+		expect "size $size" "$(ctl "alloc $size"; norm < $D/control |
+			sed 's/.* order=\([0-9]*\) .* waste=\([0-9]*\)/\1:\2/')" \
+			"OK
+$rest"
+		ctl reset >/dev/null
+	done
+	unload
+}
+
+test_views() {
+	load pages=100 max_order=10
+	expect "100 pages: roots 64+32+4" "$(tree)" "$(cat <<'EOT'
++0-+63 order=6 pages=64 free
++64-+95 order=5 pages=32 free
++96-+99 order=2 pages=4 free
+EOT
+)"
+	expect "100 pages: buddyinfo" "$(buddyinfo)" "$(bi 0 0 1 0 0 1 1)"
+	ctl "alloc 0 tag=one" >/dev/null
+	ctl "free $(printf '%#x' $(($(base) + 97)))" >/dev/null
+	expect "a refused command is explained in the log" \
+		"$(dmesg | tail -1 | sed 's/^\[[ 0-9.]*\] //' | norm)" \
+		'buddy: control: refused "free +97": pfn +97 lies in free block +97-+97 (order 0): double free (-114)'
+	expect "100 pages: lowest address of the smallest order" \
+		"$(norm < $D/control)" "pfn=+96 order=0 pages=1 tag=one"
+	expect "unusable_index" "$(cat $D/unusable_index)" \
+		"Node 0, zone    buddy 0.000 0.010 0.030 0.030 0.030 0.030 0.353 "
+	expect "extfrag_index" "$(cat $D/extfrag_index)" \
+		"Node 0, zone    buddy -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 -1.000 "
+	line=$(norm < $D/allocations)
+	case "$line" in
+	"pfn=+96 order=0 pages=1 tag=one pid=P age_ms="*" request=order:0 waste=0 owner=debugfs comm=buddy_write")
+		pass "allocations line" ;;
+	*) fail "allocations line: $line" ;;
+	esac
+	expect "stats keys" "$(awk '{print $1}' $D/stats | tr '\n' ' ')" \
+		"pages_total pages_free pages_allocated allocations waste_bytes meta_bytes max_order allocs frees failed_allocs splits merges rejected_free_range rejected_free_double rejected_free_interior rejected_free_perm rejected_commands "
+	expect "stats totals" "$(stat_of pages_total) $(stat_of pages_free) $(stat_of pages_allocated)" \
+		"100 99 1"
+	unload
+}
+
+# The largest pool, fragmented to the last page: bounded, correct output.
+test_large_pool() {
+	load pages=1024
+	i=0
+	while [ $i -lt 1024 ]; do
+		echo "alloc 0" > $D/control
+		i=$((i + 1))
+	done
+	expect "1024 pages: full" "$(ctl 'alloc 0')" ENOMEM
+	expect "1024 pages: tree lines" "$(wc -l < $D/tree)" 2047
+	expect "1024 pages: allocations lines" "$(wc -l < $D/allocations)" 1024
+	# Read the tree in small chunks: the resumable walk must not skip or
+	# repeat lines across read() calls.
+	expect "1024 pages: tree read 100 bytes at a time" \
+		"$(dd if=$D/tree bs=100 2>/dev/null | md5sum)" \
+		"$(md5sum < $D/tree)"
+	check_ok "1024 pages"
+	expect "1024 pages: reset" "$(ctl reset; cat $D/control)" \
+		"OK
+reset blocks=1024 pages=1024"
+	expect "1024 pages: one block again" "$(tree)" \
+		"+0-+1023 order=10 pages=1024 free"
+	unload
+}
+
+# Blocks held through /dev/buddy: EPERM from debugfs, freed when the holder
+# is killed; reset frees them too.
+test_ownership() {
+	load pages=64
+	mkfifo hold
+	buddyctl shell < hold > holder.out 2>&1 &
+	holder=$!
+	exec 3> hold
+	echo "alloc 2 tag=held" >&3
+	i=0
+	while ! grep -q 'tag=held' $D/allocations && [ $i -lt 50 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+	expect "held: owner is a file" \
+		"$(grep -c 'tag=held .*owner=dev#' $D/allocations)" 1
+	p=$(pfn_of held)
+	expect "held: debugfs free is EPERM" "$(ctl "free $p")" EPERM
+	expect "held: free tag is EPERM" "$(ctl 'free tag=held')" EPERM
+	kill -9 $holder
+	wait $holder 2>/dev/null
+	exec 3>&-
+	expect "held: killed holder's block is gone" "$(stat_of allocations)" 0
+	expect "held: pool whole" "$(tree)" "+0-+63 order=6 pages=64 free"
+	rm -f hold holder.out
+	check_ok held
+	unload
+}
+
+test_dev() {
+	load pages=64
+	ok "buddy_dev_test" buddy_dev_test
+	check_ok "after buddy_dev_test"
+	unload
+}
+
+test_load_unload
+test_ostep
+test_stallings
+test_not_buddies
+test_bad_commands
+test_sizes
+test_views
+test_large_pool
+test_ownership
+test_dev
+finish
