@@ -1,0 +1,266 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * buddyctl - look at and drive the buddy allocator module
+ *
+ * Views read /sys/kernel/debug/buddy; "info" asks /dev/buddy.  One-shot
+ * alloc, free and reset go through debugfs "control", because blocks
+ * allocated through a /dev/buddy file die with it: a one-shot command's file
+ * would close, and free them, as buddyctl exits.  "shell" and "run" keep one
+ * /dev/buddy file open for a whole session instead.  Both sides parse
+ * commands with buddy_cmd_parse(), so they accept exactly the same text.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buddyctl.h"
+
+struct options opt = {
+	.dev = DEFAULT_DEV,
+	.debugfs = DEFAULT_DEBUGFS,
+};
+
+static const char usage_text[] =
+"usage: buddyctl [OPTIONS] COMMAND [ARGS]\n"
+"\n"
+"Look at and drive the buddy allocator module (buddy.ko).\n"
+"\n"
+"Views (read " DEFAULT_DEBUGFS "; root only):\n"
+"  tree             the buddy tree, one block per line\n"
+"  buddyinfo        free blocks per order, as in /proc/buddyinfo\n"
+"  frag             unusable and extfrag indices per order\n"
+"  stats            totals and counters\n"
+"  allocations      live blocks: owner, tag, pid, age, request, waste\n"
+"  check            audit the allocator: \"ok\", or what is broken (exit 1)\n"
+"  info             pool geometry and free blocks per order (ioctl on --dev)\n"
+"\n"
+"Changes, one at a time, through debugfs control.  The blocks persist after\n"
+"buddyctl exits, owned by \"debugfs\", until freed, reset or rmmod:\n"
+"  alloc ORDER [tag=NAME]  a block of 2^ORDER pages (ORDER < 64)\n"
+"  alloc SIZE [tag=NAME]   the smallest block holding SIZE bytes: 64 or\n"
+"                          more, or with a suffix: 1B, 7K, 2M, 1G\n"
+"  free PFN                the block starting at PFN (0x hex or decimal)\n"
+"  free tag=NAME           the debugfs blocks tagged NAME\n"
+"  reset                   free every block, whoever holds it\n"
+"\n"
+"Sessions: one /dev/buddy file for the whole session; the blocks allocated\n"
+"in it belong to it and are freed when it ends:\n"
+"  shell            read commands from stdin (prompt \"buddy> \" on a terminal)\n"
+"  run FILE|-       run the commands in FILE (- for stdin); stop at the\n"
+"                   first error, which is reported as FILE:LINE\n"
+"  In a session: alloc, free PFN, free tag=NAME (this session's blocks),\n"
+"  reset (this session's blocks), list, show tree on|off, the views, help,\n"
+"  quit; lines starting with # are comments.  'help' in a shell says more.\n"
+"\n"
+"Options:\n"
+"  --json           JSON output: one document per line on stdout\n"
+"  --dev PATH       the device (default " DEFAULT_DEV ")\n"
+"  --debugfs DIR    the debugfs directory (default " DEFAULT_DEBUGFS ")\n"
+"  -k, --keep-going run: go on after an error (exit status 1 at the end)\n"
+"  -h, --help       this text (also: buddyctl help)\n"
+"  --version        buddyctl's version\n"
+"\n"
+"Errors are one line, \"WHAT: ENAME: explanation\", on stderr; with --json\n"
+"they are {\"error\": \"...\", \"errno\": N, \"errno_name\": \"ENAME\"} on stdout\n"
+"(plus \"file\" and \"line\" in run).  Exit status: 0 success, 1 failure\n"
+"(a refused command, a broken check, no module, no permission), 2 usage.\n";
+
+enum {
+	OPT_JSON = 256,
+	OPT_DEV,
+	OPT_DEBUGFS,
+	OPT_VERSION,
+};
+
+static const struct option long_options[] = {
+	{ "json", no_argument, NULL, OPT_JSON },
+	{ "dev", required_argument, NULL, OPT_DEV },
+	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
+	{ "keep-going", no_argument, NULL, 'k' },
+	{ "help", no_argument, NULL, 'h' },
+	{ "version", no_argument, NULL, OPT_VERSION },
+	{ }
+};
+
+/* A mistake on the command line: exit status 2. */
+static int usage_error(const char *what)
+{
+	report("buddyctl", EINVAL, CTX_ANY, "%s (see buddyctl --help)", what);
+	return 2;
+}
+
+/* The pool's max_order from stats, for a message; -1 if not to be had. */
+static int stats_max_order(void)
+{
+	char *text, *p, *line;
+	unsigned long long v;
+	struct kv_line l;
+	int ret = -1;
+
+	if (read_text(debugfs_path("stats"), &text))
+		return -1;
+	for (p = text; (line = next_line(&p));)
+		if (!kv_split(line, &l, NULL) && l.n == 2 &&
+		    !strcmp(l.kv[0].key, "max_order") &&
+		    parse_u64(l.kv[1].key, &v) && v < 64)
+			ret = v;
+	free(text);
+	return ret;
+}
+
+/* alloc, free, reset: one write to debugfs control, then read the result. */
+static int control_run(int argc, char **argv)
+{
+	static const enum err_ctx ctx[] = {
+		[BUDDY_CMD_ALLOC] = CTX_ALLOC,
+		[BUDDY_CMD_FREE] = CTX_FREE,
+		[BUDDY_CMD_FREE_TAG] = CTX_FREE_TAG,
+		[BUDDY_CMD_RESET] = CTX_ANY,
+	};
+	char *line, *text, *path, why[160];
+	struct buddy_cmd cmd;
+	int fd, err, ret = 1;
+	size_t len;
+	ssize_t n;
+
+	line = str_join(argc, argv);
+	if (!line) {
+		report(argv[0], ENOMEM, CTX_ANY, NULL);
+		return 1;
+	}
+	len = strlen(line);
+	if (buddy_cmd_parse(line, len, &cmd, why, sizeof(why))) {
+		report(line, EINVAL, CTX_ANY, "%s", why);
+		goto out;
+	}
+
+	path = debugfs_path("control");
+	fd = open(path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0) {
+		debugfs_report(path, errno);
+		goto out;
+	}
+	do {
+		n = write(fd, line, len);
+	} while (n < 0 && errno == EINTR);
+	err = errno;
+	if (n < 0 && cmd.op == BUDDY_CMD_ALLOC)
+		report_alloc(line, err, &cmd,
+			     err == EINVAL ? stats_max_order() : -1);
+	else if (n < 0 && cmd.op == BUDDY_CMD_FREE)
+		report_free(line, err, CTX_FREE, cmd.pfn);
+	else if (n < 0)
+		report(line, err, ctx[cmd.op], NULL);
+	else if ((size_t)n != len)
+		report(line, EIO, CTX_ANY, "short write to %s", path);
+	close(fd);
+	if (n != (ssize_t)len)
+		goto out;
+
+	/* A new file: the result is read from its start. */
+	if (debugfs_read("control", &text))
+		goto out;
+	result_print(cmd.op, text, NULL);
+	free(text);
+	ret = 0;
+out:
+	free(line);
+	return ret;
+}
+
+static int info_run(void)
+{
+	int fd, ret;
+
+	if (dev_open(&fd))
+		return 1;
+	ret = info_show(fd);
+	close(fd);
+	return ret ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd;
+	int c, nr_args;
+	char what[96];
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":hk", long_options, NULL)) != -1) {
+		switch (c) {
+		case OPT_JSON:
+			opt.json = true;
+			break;
+		case OPT_DEV:
+			opt.dev = optarg;
+			break;
+		case OPT_DEBUGFS:
+			opt.debugfs = optarg;
+			break;
+		case 'k':
+			opt.keep_going = true;
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			return 0;
+		case OPT_VERSION:
+			printf("buddyctl %s\n", BUDDYCTL_VERSION);
+			return 0;
+		case ':':
+			snprintf(what, sizeof(what), "option %.40s needs a value",
+				 argv[optind - 1]);
+			return usage_error(what);
+		default:
+			if (optopt > 0 && optopt < 128)
+				snprintf(what, sizeof(what),
+					 "unknown option '-%c'", optopt);
+			else
+				snprintf(what, sizeof(what),
+					 "unknown option '%.40s'",
+					 argv[optind - 1]);
+			return usage_error(what);
+		}
+	}
+	if (optind == argc) {
+		fputs(usage_text, stderr);
+		return 2;
+	}
+	cmd = argv[optind];
+	nr_args = argc - optind - 1;
+
+	if (!strcmp(cmd, "help")) {
+		fputs(usage_text, stdout);
+		return 0;
+	}
+	if (!strcmp(cmd, "alloc") || !strcmp(cmd, "free") ||
+	    !strcmp(cmd, "reset"))
+		return control_run(argc - optind, argv + optind);
+	if (!strcmp(cmd, "shell") || !strcmp(cmd, "run")) {
+		if (cmd[0] == 's' && nr_args)
+			return usage_error("shell takes no arguments");
+		if (cmd[0] == 'r' && nr_args != 1)
+			return usage_error("usage: run FILE (- for stdin)");
+		return session_run(nr_args ? argv[optind + 1] : NULL,
+				   cmd[0] == 's');
+	}
+	if (view_exists(cmd) || !strcmp(cmd, "info")) {
+		if (nr_args) {
+			snprintf(what, sizeof(what), "%s takes no arguments",
+				 cmd);
+			return usage_error(what);
+		}
+		if (!strcmp(cmd, "info"))
+			return info_run();
+		return view_run(cmd) ? 1 : 0;
+	}
+	if (!strcmp(cmd, "list") || !strcmp(cmd, "show")) {
+		snprintf(what, sizeof(what),
+			 "'%s' is a command of shell and run sessions", cmd);
+		return usage_error(what);
+	}
+	snprintf(what, sizeof(what), "unknown command '%.40s'", cmd);
+	return usage_error(what);
+}

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * buddyctl: what its parts share
+ *
+ *   buddyctl.c options, help, dispatch, one-shot commands through debugfs
+ *   output.c   JSON writer, errno table and error reports, key=value lines
+ *   views.c    the debugfs views and BUDDY_IOC_INFO, read and rendered
+ *   session.c  shell and run: one /dev/buddy file for a whole session
+ *
+ * Every output has two renderings, human (default) and JSON (--json: one
+ * compact document per line on stdout).  Errors are one line: "SUBJECT:
+ * ENAME: explanation" on stderr, or {"error": ..., "errno": N, "errno_name":
+ * ...} on stdout with --json.
+ */
+#ifndef _BUDDYCTL_H
+#define _BUDDYCTL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdio.h>
+
+#include "buddy_cmd.h"
+
+#define BUDDYCTL_VERSION	"1.0"
+
+#define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
+#define __printf(a, b)		__attribute__((format(printf, a, b)))
+#define DEFAULT_DEV		"/dev/" BUDDY_DEV_NAME
+#define DEFAULT_DEBUGFS		"/sys/kernel/debug/buddy"
+
+/* The global options. */
+struct options {
+	bool json;		/* --json */
+	bool keep_going;	/* -k: run goes on after an error */
+	const char *dev;	/* --dev */
+	const char *debugfs;	/* --debugfs */
+};
+
+extern struct options opt;
+
+/* === output.c === */
+
+/* What was being done when an errno came back: it picks the explanation. */
+enum err_ctx {
+	CTX_ANY,
+	CTX_ALLOC,		/* an allocation, either way */
+	CTX_FREE,		/* free PFN through debugfs control */
+	CTX_FREE_TAG,		/* free tag=NAME through debugfs control */
+	CTX_DEV_FREE,		/* free PFN through this session's file */
+	CTX_DEV_FREE_TAG,	/* free tag=NAME among this session's blocks */
+	CTX_DEV,		/* opening or talking to /dev/buddy */
+	CTX_DEBUGFS,		/* opening or reading a debugfs file */
+	NR_CTX,
+};
+
+/* Set by a batch run so that errors say FILE:LINE. */
+extern const char *where_file;
+extern unsigned long where_line;
+
+const char *errno_name(int err);
+const char *errno_text(int err, enum err_ctx ctx);
+__printf(4, 5) void report(const char *subject, int err, enum err_ctx ctx,
+			   const char *fmt, ...);
+__printf(1, 2) void note(const char *fmt, ...);
+void sanitize(char *out, size_t len, const char *in);
+
+#define JSON_MAX_DEPTH	8
+
+/* A streaming JSON writer: compact, one document per line. */
+struct json {
+	FILE *f;
+	int depth;
+	char close[JSON_MAX_DEPTH];	/* '}' or ']' per open level */
+	bool comma[JSON_MAX_DEPTH];	/* a value came before at this level */
+};
+
+void json_begin(struct json *j);
+void json_end(struct json *j);
+void json_open(struct json *j, const char *key, char bracket);
+void json_close(struct json *j);
+void json_str(struct json *j, const char *key, const char *s);
+void json_u64(struct json *j, const char *key, unsigned long long v);
+void json_num(struct json *j, const char *key, const char *text);
+void json_bool(struct json *j, const char *key, bool v);
+
+/* A key=value word of a line; val is NULL for a bare word. */
+struct kv {
+	char *key;
+	char *val;
+};
+
+#define KV_MAX	24	/* words per line */
+
+/* One parsed line. */
+struct kv_line {
+	struct kv kv[KV_MAX];
+	int n;
+};
+
+int kv_split(char *line, struct kv_line *l, const char *rest_key);
+const char *kv_get(const struct kv_line *l, const char *key);
+void json_kv(struct json *j, const struct kv_line *l);
+bool parse_u64(const char *s, unsigned long long *v);
+bool is_decimal(const char *s);
+char *next_line(char **text);
+int read_text(const char *path, char **text);
+char *str_join(int argc, char **argv);
+
+/* === views.c === */
+
+/* A parsed tree: the text, and a node per line. */
+struct tree_node {
+	unsigned long long pfn_first, pfn_last, pages;
+	unsigned int order, depth;
+	const char *state, *tag;
+	const char *pid;
+};
+
+struct tree {
+	char *text;			/* as read: human output prints it */
+	char *parsed;			/* a copy, cut up by the nodes */
+	struct tree_node *nodes;
+	size_t nr;
+};
+
+char *debugfs_path(const char *name);
+int debugfs_read(const char *name, char **text);
+void debugfs_report(const char *path, int err);
+int tree_load(struct tree *t);
+void tree_json(struct json *j, const char *key, const struct tree *t);
+void tree_release(struct tree *t);
+
+/* Which table rows_print() prints: its columns and wording. */
+enum rows_kind {
+	ROWS_ALLOCATIONS,		/* debugfs allocations */
+	ROWS_SESSION,			/* a session's "list" */
+};
+
+int rows_print(const char *subject, char *text, const char *rest_key,
+	       enum rows_kind which);
+
+int view_run(const char *name);
+bool view_exists(const char *name);
+int info_show(int fd);
+int dev_open(int *fd);
+void result_print(enum buddy_cmd_op op, char *text, const struct tree *t);
+unsigned int page_shift(void);
+void report_alloc(const char *subject, int err, const struct buddy_cmd *cmd,
+		  int max_order);
+void report_free(const char *subject, int err, enum err_ctx ctx,
+		 unsigned long long pfn);
+
+/* === session.c === */
+
+int session_run(const char *file, bool interactive);
+
+#endif /* _BUDDYCTL_H */

@@ -1,0 +1,612 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * buddyctl's output: JSON, error reports and the module's key=value lines
+ *
+ * One of each: json_escape() is the only place a string becomes JSON,
+ * errno_table[] the only place an errno gets a name and an explanation,
+ * kv_split() the only parser of the module's "key=value ..." lines (stats,
+ * allocations, control results, the tree).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buddyctl.h"
+
+const char *where_file;
+unsigned long where_line;
+
+/* === Errors === */
+
+/*
+ * An errno's name and what it means, by what was being done; text[CTX_ANY]
+ * is the fallback, strerror() the last resort.
+ */
+static const struct errno_info {
+	int nr;
+	const char *name;
+	const char *text[NR_CTX];
+} errno_table[] = {
+	{ EINVAL, "EINVAL", {
+		[CTX_ANY] = "invalid argument",
+		[CTX_FREE] = "that pfn lies inside an allocated block but is not its first page (interior free)",
+		[CTX_DEV_FREE] = "that pfn lies inside an allocated block but is not its first page (interior free)",
+		[CTX_DEV] = "invalid argument: buddyctl and the module disagree on the ABI",
+	} },
+	{ ERANGE, "ERANGE", {
+		[CTX_ANY] = "out of range",
+		[CTX_FREE] = "that pfn is outside the pool (see 'info' or 'tree')",
+		[CTX_DEV_FREE] = "that pfn is outside the pool (see 'info' or 'tree')",
+	} },
+	{ EALREADY, "EALREADY", {
+		[CTX_ANY] = "already done",
+		[CTX_FREE] = "that block is already free (double free)",
+		[CTX_DEV_FREE] = "that block is already free (double free)",
+	} },
+	{ ENOMEM, "ENOMEM", {
+		[CTX_ANY] = "out of memory",
+	} },
+	{ EPERM, "EPERM", {
+		[CTX_ANY] = "operation not permitted: run buddyctl as root",
+		[CTX_FREE] = "that block belongs to an open /dev/buddy file; it is freed when that file is closed",
+		[CTX_FREE_TAG] = "every block with that tag belongs to an open /dev/buddy file",
+		[CTX_DEV_FREE] = "that block is not this session's: debugfs or another /dev/buddy file holds it",
+	} },
+	{ ENOENT, "ENOENT", {
+		[CTX_ANY] = "no such file or directory",
+		[CTX_FREE_TAG] = "no block has that tag (untagged blocks are freed by pfn)",
+		[CTX_DEV_FREE_TAG] = "no block of this session has that tag (see 'list')",
+		[CTX_DEV] = "no such device: is the buddy module loaded? (insmod buddy.ko)",
+		[CTX_DEBUGFS] = "not found: is the buddy module loaded? is debugfs mounted? (mount -t debugfs none /sys/kernel/debug)",
+	} },
+	{ EACCES, "EACCES", {
+		[CTX_ANY] = "permission denied: run buddyctl as root",
+		[CTX_DEV] = "permission denied: the device is root-only (mode 0600): run buddyctl as root",
+		[CTX_DEBUGFS] = "permission denied: debugfs is root-only: run buddyctl as root",
+	} },
+	{ ENOTTY, "ENOTTY", {
+		[CTX_ANY] = "not the buddy device: it does not know the buddy ioctls",
+	} },
+	{ ENODEV, "ENODEV", {
+		[CTX_ANY] = "no such device: is the buddy module loaded? (insmod buddy.ko)",
+	} },
+	{ ENXIO, "ENXIO", {
+		[CTX_ANY] = "no such device: is the buddy module loaded? (insmod buddy.ko)",
+	} },
+	{ ENOTDIR, "ENOTDIR", {
+		[CTX_ANY] = "not a directory: --debugfs names the buddy debugfs directory",
+	} },
+	{ EISDIR, "EISDIR", {
+		[CTX_ANY] = "is a directory",
+	} },
+	{ EBADMSG, "EBADMSG", {
+		[CTX_ANY] = "unexpected format: not what the buddy module writes (a different version?)",
+	} },
+	{ EFAULT, "EFAULT", {
+		[CTX_ANY] = "bad address (a bug in buddyctl)",
+	} },
+	{ EUCLEAN, "EUCLEAN", {
+		[CTX_ANY] = "the module found its metadata inconsistent: see dmesg and 'check'",
+	} },
+	{ EIO, "EIO", { [CTX_ANY] = "input/output error" } },
+	{ EBUSY, "EBUSY", { [CTX_ANY] = "device or resource busy" } },
+	{ EINTR, "EINTR", { [CTX_ANY] = "interrupted" } },
+};
+
+static const struct errno_info *errno_info(int err)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(errno_table); i++)
+		if (errno_table[i].nr == err)
+			return &errno_table[i];
+	return NULL;
+}
+
+/**
+ * errno_name() - The symbolic name of an errno.
+ * @err: A positive errno.
+ *
+ * Return: "EALREADY" and the like, or "errno N" for one we do not know.
+ */
+const char *errno_name(int err)
+{
+	const struct errno_info *e = errno_info(err);
+	static char buf[24];
+
+	if (e)
+		return e->name;
+	snprintf(buf, sizeof(buf), "errno %d", err);
+	return buf;
+}
+
+/* What @err means when it comes back from @ctx. */
+const char *errno_text(int err, enum err_ctx ctx)
+{
+	const struct errno_info *e = errno_info(err);
+
+	if (e && e->text[ctx])
+		return e->text[ctx];
+	if (e && e->text[CTX_ANY])
+		return e->text[CTX_ANY];
+	return strerror(err);
+}
+
+/* Bytes of the valid UTF-8 sequence at @s, 0 if there is none. */
+static int utf8_len(const unsigned char *s)
+{
+	unsigned char lo = 0x80, hi = 0xbf;
+	int len, i;
+
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		len = 2;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		len = 3;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		len = 4;
+	else
+		return 0;
+	/* No overlong forms, no surrogates, nothing above U+10FFFF. */
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
+		if (s[i] < 0x80 || s[i] > 0xbf)
+			return 0;
+	return len;
+}
+
+/**
+ * sanitize() - Make text safe to show on one line.
+ * @out: Where to put it.
+ * @len: Size of @out, at least 4.
+ * @in: The text, e.g. a line of user input.
+ *
+ * Control characters and bytes that are not UTF-8 become \xHH; text that
+ * does not fit ends in "...".
+ */
+void sanitize(char *out, size_t len, const char *in)
+{
+	const unsigned char *s = (const unsigned char *)in;
+	size_t n = 0;
+	int u;
+
+	while (*s) {
+		u = *s >= 0x80 ? utf8_len(s) : 0;
+		if (n + (u ? u : 4) + 4 > len) {
+			memcpy(out + n, "...", 4);
+			return;
+		}
+		if (u) {
+			memcpy(out + n, s, u);
+			n += u;
+			s += u;
+		} else if (*s < ' ' || *s >= 0x7f) {
+			n += snprintf(out + n, len - n, "\\x%02x", *s++);
+		} else {
+			out[n++] = *s++;
+		}
+	}
+	out[n] = '\0';
+}
+
+/**
+ * report() - Report a failure, as one line.
+ * @subject: What failed: the command as typed, a path.
+ * @err: Its errno (positive).
+ * @ctx: What was being done, to pick the explanation.
+ * @fmt: The explanation, or NULL for the errno table's.
+ *
+ * Human: "[FILE:LINE: ]SUBJECT: ENAME: explanation" on stderr.  JSON:
+ * {"error": that line, "errno": N, "errno_name": "ENAME"[, "file", "line"]}
+ * on stdout, so a script reading stdout sees one document per command.
+ */
+void report(const char *subject, int err, enum err_ctx ctx,
+	    const char *fmt, ...)
+{
+	char subj[72], why[320], raw[512], msg[512];
+	struct json j;
+	va_list args;
+
+	if (fmt) {
+		va_start(args, fmt);
+		vsnprintf(why, sizeof(why), fmt, args);
+		va_end(args);
+	} else if (err == ENOTTY) {
+		snprintf(why, sizeof(why),
+			 "%s is not the buddy device: it does not know the buddy ioctls",
+			 opt.dev);
+	} else {
+		snprintf(why, sizeof(why), "%s", errno_text(err, ctx));
+	}
+	sanitize(subj, sizeof(subj), subject);
+	snprintf(raw, sizeof(raw), "%s: %s: %s", subj, errno_name(err), why);
+	sanitize(msg, sizeof(msg), raw);
+
+	if (opt.json) {
+		json_begin(&j);
+		json_open(&j, NULL, '{');
+		json_str(&j, "error", msg);
+		json_u64(&j, "errno", err);
+		json_str(&j, "errno_name", errno_name(err));
+		if (where_file) {
+			json_str(&j, "file", where_file);
+			json_u64(&j, "line", where_line);
+		}
+		json_close(&j);
+		json_end(&j);
+		return;
+	}
+	fflush(stdout);
+	if (where_file)
+		fprintf(stderr, "%s:%lu: ", where_file, where_line);
+	fprintf(stderr, "%s\n", msg);
+}
+
+/* A remark that is not a failure, on stderr in both modes. */
+void note(const char *fmt, ...)
+{
+	va_list args;
+
+	fflush(stdout);
+	fputs("buddyctl: ", stderr);
+	va_start(args, fmt);
+	vfprintf(stderr, fmt, args);
+	va_end(args);
+	fputc('\n', stderr);
+}
+
+/* === JSON === */
+
+/* The one place a string becomes JSON: quoted, escaped, valid UTF-8. */
+static void json_escape(FILE *f, const char *str)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	int u;
+
+	fputc('"', f);
+	while (*s) {
+		u = *s >= 0x80 ? utf8_len(s) : 0;
+		if (*s == '"' || *s == '\\') {
+			fputc('\\', f);
+			fputc(*s++, f);
+		} else if (*s == '\n') {
+			fputs("\\n", f);
+			s++;
+		} else if (*s == '\t') {
+			fputs("\\t", f);
+			s++;
+		} else if (*s < ' ' || *s == 0x7f) {
+			fprintf(f, "\\u%04x", *s++);
+		} else if (*s < 0x80) {
+			fputc(*s++, f);
+		} else if (u) {
+			fwrite(s, 1, u, f);
+			s += u;
+		} else {
+			fputs("\\ufffd", f);
+			s++;
+		}
+	}
+	fputc('"', f);
+}
+
+void json_begin(struct json *j)
+{
+	j->f = stdout;
+	j->depth = 0;
+	j->comma[0] = false;
+}
+
+/* Ends a document: a newline, and out it goes. */
+void json_end(struct json *j)
+{
+	fputc('\n', j->f);
+	fflush(j->f);
+}
+
+/* The comma and the key before a value; @key is NULL in an array. */
+static void json_member(struct json *j, const char *key)
+{
+	if (j->comma[j->depth])
+		fputc(',', j->f);
+	j->comma[j->depth] = true;
+	if (key && j->depth) {
+		json_escape(j->f, key);
+		fputc(':', j->f);
+	}
+}
+
+/* Opens an object ('{') or an array ('['). */
+void json_open(struct json *j, const char *key, char bracket)
+{
+	json_member(j, key);
+	fputc(bracket, j->f);
+	if (j->depth + 1 < JSON_MAX_DEPTH)
+		j->depth++;
+	j->close[j->depth] = bracket == '{' ? '}' : ']';
+	j->comma[j->depth] = false;
+}
+
+void json_close(struct json *j)
+{
+	fputc(j->close[j->depth], j->f);
+	if (j->depth)
+		j->depth--;
+}
+
+void json_str(struct json *j, const char *key, const char *s)
+{
+	json_member(j, key);
+	json_escape(j->f, s);
+}
+
+void json_u64(struct json *j, const char *key, unsigned long long v)
+{
+	json_member(j, key);
+	fprintf(j->f, "%llu", v);
+}
+
+/*
+ * A number already in text form, e.g. "-1.000" from extfrag_index; it is
+ * written as a string unless it is [-]digits[.digits].
+ */
+void json_num(struct json *j, const char *key, const char *text)
+{
+	const char *s = text + (*text == '-');
+	const char *dot = strchr(s, '.');
+	size_t int_len = dot ? (size_t)(dot - s) : strlen(s);
+
+	if (int_len && strspn(s, "0123456789") == int_len &&
+	    (int_len == 1 || s[0] != '0') &&
+	    (!dot || (dot[1] && !dot[1 + strspn(dot + 1, "0123456789")]))) {
+		json_member(j, key);
+		fputs(text, j->f);
+	} else {
+		json_str(j, key, text);
+	}
+}
+
+void json_bool(struct json *j, const char *key, bool v)
+{
+	json_member(j, key);
+	fputs(v ? "true" : "false", j->f);
+}
+
+/* === key=value lines === */
+
+static bool is_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/**
+ * kv_split() - Cut a line of the module's output into words.
+ * @line: The line, without its newline; cut up in place.
+ * @l: Filled with the words: key=value pairs, or bare words (val NULL).
+ * @rest_key: A key whose value is the rest of the line (it may contain
+ *            blanks, like "comm"), or NULL.
+ *
+ * Return: 0, or -1 if the line has more than KV_MAX words.
+ */
+int kv_split(char *line, struct kv_line *l, const char *rest_key)
+{
+	size_t rest_len = rest_key ? strlen(rest_key) : 0;
+	char *word, *eq;
+
+	l->n = 0;
+	for (;;) {
+		while (is_blank(*line))
+			line++;
+		if (!*line)
+			return 0;
+		if (l->n == KV_MAX)
+			return -1;
+		word = line;
+		if (rest_key && !strncmp(word, rest_key, rest_len) &&
+		    word[rest_len] == '=') {
+			word[rest_len] = '\0';
+			l->kv[l->n].key = word;
+			l->kv[l->n++].val = word + rest_len + 1;
+			return 0;
+		}
+		while (*line && !is_blank(*line))
+			line++;
+		if (*line)
+			*line++ = '\0';
+		eq = strchr(word, '=');
+		if (eq && eq != word)
+			*eq++ = '\0';
+		else
+			eq = NULL;
+		l->kv[l->n].key = word;
+		l->kv[l->n++].val = eq;
+	}
+}
+
+/* The value of @key in a line, or NULL. */
+const char *kv_get(const struct kv_line *l, const char *key)
+{
+	int i;
+
+	for (i = 0; i < l->n; i++)
+		if (l->kv[i].val && !strcmp(l->kv[i].key, key))
+			return l->kv[i].val;
+	return NULL;
+}
+
+/* Values that are names, even when they look like numbers ("tag=42"). */
+static bool is_text_key(const char *key)
+{
+	return !strcmp(key, "tag") || !strcmp(key, "comm") ||
+	       !strcmp(key, "owner");
+}
+
+/*
+ * Writes the pairs of a line as members of the open object: numbers (0x hex
+ * or decimal) as numbers, "kind:N" as {"kind": N}, the rest as strings.
+ * Bare words are left out.
+ */
+void json_kv(struct json *j, const struct kv_line *l)
+{
+	unsigned long long v;
+	const char *key, *val;
+	char kind[16];
+	size_t len;
+	int i;
+
+	for (i = 0; i < l->n; i++) {
+		key = l->kv[i].key;
+		val = l->kv[i].val;
+		if (!val)
+			continue;
+		len = strspn(val, "abcdefghijklmnopqrstuvwxyz_");
+		if (is_text_key(key)) {
+			json_str(j, key, val);
+		} else if (parse_u64(val, &v)) {
+			json_u64(j, key, v);
+		} else if (len && len < sizeof(kind) && val[len] == ':' &&
+			   parse_u64(val + len + 1, &v)) {
+			memcpy(kind, val, len);
+			kind[len] = '\0';
+			json_open(j, key, '{');
+			json_u64(j, kind, v);
+			json_close(j);
+		} else {
+			json_str(j, key, val);
+		}
+	}
+}
+
+/* Only digits, at least one. */
+bool is_decimal(const char *s)
+{
+	return *s && !s[strspn(s, "0123456789")];
+}
+
+/**
+ * parse_u64() - Parse an unsigned number as the module prints them.
+ * @s: "0x" and hex digits, or decimal digits; nothing else, no sign.
+ * @v: The value, on success.
+ *
+ * Return: true if @s is such a number and fits in 64 bits.
+ */
+bool parse_u64(const char *s, unsigned long long *v)
+{
+	const char *digits = "0123456789";
+	int base = 10;
+	char *end;
+
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
+		s += 2;
+		digits = "0123456789abcdefABCDEF";
+		base = 16;
+	}
+	if (!*s || s[strspn(s, digits)])
+		return false;
+	errno = 0;
+	*v = strtoull(s, &end, base);
+	return !errno && !*end;
+}
+
+/* The next line of @text, NUL-terminated in place; NULL at the end. */
+char *next_line(char **text)
+{
+	char *line = *text, *nl;
+
+	if (!*line)
+		return NULL;
+	nl = strchr(line, '\n');
+	if (nl) {
+		*nl = '\0';
+		*text = nl + 1;
+	} else {
+		*text = line + strlen(line);
+	}
+	return line;
+}
+
+/**
+ * read_text() - Read a whole file.
+ * @path: The file, e.g. a debugfs file (which have no size to stat).
+ * @text: Set to a malloc()ed NUL-terminated copy, on success.
+ *
+ * Return: 0, or a negative errno.
+ */
+int read_text(const char *path, char **text)
+{
+	size_t len = 0, size = 4096;
+	char *buf = malloc(size), *bigger;
+	ssize_t n;
+	int fd, err;
+
+	if (!buf)
+		return -ENOMEM;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		err = -errno;
+		free(buf);
+		return err;
+	}
+	for (;;) {
+		if (size - len < 2) {
+			bigger = realloc(buf, size * 2);
+			if (!bigger) {
+				err = -ENOMEM;
+				goto err_free;
+			}
+			buf = bigger;
+			size *= 2;
+		}
+		n = read(fd, buf + len, size - len - 1);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			err = -errno;
+			goto err_free;
+		}
+		if (!n)
+			break;
+		len += n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	*text = buf;
+	return 0;
+
+err_free:
+	close(fd);
+	free(buf);
+	return err;
+}
+
+/* argv[0..argc) joined by spaces, malloc()ed; NULL if out of memory. */
+char *str_join(int argc, char **argv)
+{
+	size_t len = 1;
+	char *s;
+	int i;
+
+	for (i = 0; i < argc; i++)
+		len += strlen(argv[i]) + 1;
+	s = malloc(len);
+	if (!s)
+		return NULL;
+	s[0] = '\0';
+	for (i = 0; i < argc; i++) {
+		if (i)
+			strcat(s, " ");
+		strcat(s, argv[i]);
+	}
+	return s;
+}

@@ -1,0 +1,557 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Sessions: "shell" and "run" over one /dev/buddy file
+ *
+ * A session opens the device once and keeps it open: the blocks it
+ * allocates (BUDDY_IOC_ALLOC) belong to that file and are freed when it
+ * closes, at the end of the session.  The session remembers its blocks, so
+ * that "free tag=NAME", "reset" and "list" can work on them alone; the
+ * module is still the judge of every free.
+ *
+ * Input is a line at a time; each line is one command, and each command
+ * gets exactly one answer: its output, or a one-line error.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include "buddyctl.h"
+
+#define LINE_MAX_LEN	1024	/* longer lines are refused */
+
+/* A block this session holds. */
+struct block {
+	unsigned long long pfn;
+	unsigned long long phys_addr;
+	unsigned long long bytes;	/* the size asked for, 0 for an order */
+	unsigned int order;
+	char tag[BUDDY_TAG_LEN];
+};
+
+struct session {
+	int fd;
+	bool show_tree;			/* print the tree after a change */
+	unsigned int page_shift;
+	struct block *blocks;
+	size_t nr, cap;
+};
+
+static const char session_help[] =
+"Commands, one per line (blank lines and lines starting with # are skipped):\n"
+"  alloc ORDER [tag=NAME]  a block of 2^ORDER pages (ORDER < 64)\n"
+"  alloc SIZE [tag=NAME]   the smallest block holding SIZE bytes: 64 or\n"
+"                          more, or with a suffix: 1B, 7K, 2M, 1G\n"
+"  free PFN                free a block of this session (0x hex or decimal)\n"
+"  free tag=NAME           free this session's blocks tagged NAME\n"
+"  reset                   free all of this session's blocks\n"
+"  list                    this session's blocks\n"
+"  show tree on|off        print the tree after each alloc and free\n"
+"  tree, buddyinfo, frag, stats, allocations, check   the debugfs views\n"
+"  info                    pool geometry and free blocks (BUDDY_IOC_INFO)\n"
+"  help                    this text\n"
+"  quit, exit              end the session (so does end of input)\n"
+"The session's blocks belong to its /dev/buddy file: they are freed when\n"
+"the session ends.\n";
+
+/* === Text built a piece at a time === */
+
+struct strbuf {
+	char *s;
+	size_t len, cap;
+	bool nomem;
+};
+
+static __printf(2, 3) void sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list args;
+	size_t need;
+	char *bigger;
+	int n;
+
+	va_start(args, fmt);
+	n = vsnprintf(NULL, 0, fmt, args);
+	va_end(args);
+	need = sb->len + n + 1;
+	if (need > sb->cap) {
+		bigger = realloc(sb->s, need * 2);
+		if (!bigger) {
+			sb->nomem = true;
+			return;
+		}
+		sb->s = bigger;
+		sb->cap = need * 2;
+	}
+	va_start(args, fmt);
+	vsnprintf(sb->s + sb->len, sb->cap - sb->len, fmt, args);
+	va_end(args);
+	sb->len += n;
+}
+
+/* "pfn=0x12340 order=3 pages=8 tag=A", as the module writes a block. */
+static void sb_block(struct strbuf *sb, unsigned long long pfn,
+		     unsigned int order, const char *tag)
+{
+	sb_printf(sb, "pfn=0x%llx order=%u pages=%llu", pfn, order,
+		  1ULL << order);
+	if (tag && tag[0])
+		sb_printf(sb, " tag=%s", tag);
+}
+
+/* === The blocks this session holds === */
+
+static int find_block(const struct session *s, unsigned long long pfn)
+{
+	size_t i;
+
+	for (i = 0; i < s->nr; i++)
+		if (s->blocks[i].pfn == pfn)
+			return i;
+	return -1;
+}
+
+static int add_block(struct session *s, const struct block *b)
+{
+	struct block *bigger;
+
+	if (s->nr == s->cap) {
+		bigger = realloc(s->blocks, (s->cap * 2 + 16) * sizeof(*b));
+		if (!bigger)
+			return -1;
+		s->blocks = bigger;
+		s->cap = s->cap * 2 + 16;
+	}
+	s->blocks[s->nr++] = *b;
+	return 0;
+}
+
+static void drop_block(struct session *s, size_t i)
+{
+	memmove(&s->blocks[i], &s->blocks[i + 1],
+		(s->nr - i - 1) * sizeof(s->blocks[0]));
+	s->nr--;
+}
+
+/*
+ * A free refused for a block the session thought it held: the module no
+ * longer has it as ours, so somebody freed it (a debugfs reset frees every
+ * block) and perhaps reallocated the pages.
+ */
+static bool is_stale(int err)
+{
+	return err == EALREADY || err == EPERM || err == EINVAL;
+}
+
+/* === Commands === */
+
+/* The result of a change, and the tree after it if "show tree on". */
+static void show_result(struct session *s, enum buddy_cmd_op op,
+			struct strbuf *sb)
+{
+	struct tree t;
+	bool with_tree = s->show_tree && !tree_load(&t);
+
+	if (sb->nomem)
+		report("result", ENOMEM, CTX_ANY, NULL);
+	else
+		result_print(op, sb->s, with_tree ? &t : NULL);
+	if (s->show_tree)
+		tree_release(&t);
+	free(sb->s);
+}
+
+/* The pool's max_order, for an error message; -1 if it cannot be had. */
+static int max_order(const struct session *s)
+{
+	struct buddy_info info;
+
+	memset(&info, 0, sizeof(info));
+	if (ioctl(s->fd, BUDDY_IOC_INFO, &info))
+		return -1;
+	return info.max_order;
+}
+
+static int do_alloc(struct session *s, const char *line,
+		    const struct buddy_cmd *cmd)
+{
+	struct strbuf sb = { };
+	struct buddy_alloc arg;
+	struct block b;
+	int err;
+
+	memset(&arg, 0, sizeof(arg));
+	if (cmd->bytes) {
+		arg.mode = BUDDY_ALLOC_BYTES;
+		arg.bytes = cmd->bytes;
+	} else {
+		arg.mode = BUDDY_ALLOC_ORDER;
+		arg.order = cmd->order;
+	}
+	memcpy(arg.tag, cmd->tag, sizeof(arg.tag));
+	if (ioctl(s->fd, BUDDY_IOC_ALLOC, &arg)) {
+		err = errno;
+		report_alloc(line, err, cmd, err == EINVAL ? max_order(s) : -1);
+		return -1;
+	}
+
+	memset(&b, 0, sizeof(b));
+	b.pfn = arg.pfn;
+	b.phys_addr = arg.phys_addr;
+	b.bytes = cmd->bytes;
+	b.order = arg.out_order;
+	memcpy(b.tag, cmd->tag, sizeof(b.tag));
+	if (add_block(s, &b))
+		note("out of memory: 'list' will miss block 0x%llx", b.pfn);
+
+	sb_block(&sb, b.pfn, b.order, b.tag);
+	if (b.bytes)
+		sb_printf(&sb, " bytes=%llu waste=%llu", b.bytes,
+			  (1ULL << (b.order + s->page_shift)) - b.bytes);
+	sb_printf(&sb, "\n");
+	show_result(s, BUDDY_CMD_ALLOC, &sb);
+	return 0;
+}
+
+/*
+ * Frees the block at @pfn through the session's file and appends its
+ * "freed ..." line to @sb.  Return: 0 or a positive errno.
+ */
+static int free_one(struct session *s, unsigned long long pfn,
+		    struct strbuf *sb)
+{
+	int i = find_block(s, pfn), err;
+	struct buddy_free arg;
+
+	memset(&arg, 0, sizeof(arg));
+	arg.pfn = pfn;
+	if (ioctl(s->fd, BUDDY_IOC_FREE, &arg)) {
+		err = errno;
+		if (i >= 0 && is_stale(err))
+			drop_block(s, i);
+		return err;
+	}
+	sb_printf(sb, "freed ");
+	sb_block(sb, pfn, arg.order, i >= 0 ? s->blocks[i].tag : NULL);
+	sb_printf(sb, "\n");
+	if (i >= 0)
+		drop_block(s, i);
+	return 0;
+}
+
+static int do_free(struct session *s, const char *line,
+		   const struct buddy_cmd *cmd)
+{
+	bool ours = find_block(s, cmd->pfn) >= 0;
+	struct strbuf sb = { };
+	int err;
+
+	err = free_one(s, cmd->pfn, &sb);
+	if (err && ours && is_stale(err))
+		report(line, err, CTX_DEV_FREE,
+		       "this session's block there is gone: freed behind its back (a debugfs reset?) and forgotten");
+	else if (err)
+		report_free(line, err, CTX_DEV_FREE, cmd->pfn);
+	if (err) {
+		free(sb.s);
+		return -1;
+	}
+	show_result(s, BUDDY_CMD_FREE, &sb);
+	return 0;
+}
+
+/*
+ * free tag=NAME and reset: free this session's blocks, those tagged @tag or
+ * all of them.  Blocks freed behind the session's back are forgotten.
+ */
+static int do_free_many(struct session *s, const char *line,
+			const struct buddy_cmd *cmd)
+{
+	bool all = cmd->op == BUDDY_CMD_RESET;
+	unsigned long nr_freed = 0, nr_gone = 0, pages = 0;
+	struct strbuf sb = { };
+	size_t i = 0;
+	int err;
+
+	while (i < s->nr) {
+		const struct block *b = &s->blocks[i];
+		unsigned int order = b->order;
+
+		if (!all && strcmp(b->tag, cmd->tag)) {
+			i++;
+			continue;
+		}
+		err = free_one(s, b->pfn, &sb);
+		if (!err) {
+			nr_freed++;
+			pages += 1UL << order;
+		} else if (is_stale(err)) {
+			nr_gone++;
+		} else {
+			report(line, err, CTX_DEV_FREE, NULL);
+			free(sb.s);
+			return -1;
+		}
+	}
+	if (all) {
+		free(sb.s);
+		sb = (struct strbuf){ };
+		sb_printf(&sb, "reset blocks=%lu pages=%lu\n", nr_freed, pages);
+	} else if (!nr_freed) {
+		if (nr_gone)
+			report(line, ENOENT, CTX_DEV_FREE_TAG,
+			       "this session's blocks with that tag are gone: freed behind its back (a debugfs reset?)");
+		else
+			report(line, ENOENT, CTX_DEV_FREE_TAG, NULL);
+		free(sb.s);
+		return -1;
+	}
+	if (nr_gone)
+		note("%lu block(s) of this session were already freed behind its back (a debugfs reset?)",
+		     nr_gone);
+	show_result(s, cmd->op, &sb);
+	return 0;
+}
+
+static int do_list(struct session *s)
+{
+	struct strbuf sb = { };
+	const struct block *b;
+	size_t i;
+	int ret;
+
+	sb_printf(&sb, "%s", "");
+	for (i = 0; i < s->nr; i++) {
+		b = &s->blocks[i];
+		sb_block(&sb, b->pfn, b->order, b->tag);
+		if (b->bytes)
+			sb_printf(&sb, " request=bytes:%llu waste=%llu",
+				  b->bytes,
+				  (1ULL << (b->order + s->page_shift)) -
+				  b->bytes);
+		else
+			sb_printf(&sb, " request=order:%u waste=0", b->order);
+		sb_printf(&sb, " phys_addr=0x%llx\n", b->phys_addr);
+	}
+	if (sb.nomem) {
+		report("list", ENOMEM, CTX_ANY, NULL);
+		free(sb.s);
+		return -1;
+	}
+	ret = rows_print("list", sb.s, NULL, ROWS_SESSION);
+	free(sb.s);
+	return ret;
+}
+
+static int do_show(struct session *s, const char *line, char **arg, int n)
+{
+	struct json j;
+
+	if (n != 2 || strcmp(arg[0], "tree") ||
+	    (strcmp(arg[1], "on") && strcmp(arg[1], "off"))) {
+		report(line, EINVAL, CTX_ANY, "usage: show tree on|off");
+		return -1;
+	}
+	s->show_tree = !strcmp(arg[1], "on");
+	if (opt.json) {
+		json_begin(&j);
+		json_open(&j, NULL, '{');
+		json_bool(&j, "show_tree", s->show_tree);
+		json_close(&j);
+		json_end(&j);
+	}
+	return 0;
+}
+
+static void do_help(void)
+{
+	struct json j;
+
+	if (!opt.json) {
+		fputs(session_help, stdout);
+		return;
+	}
+	json_begin(&j);
+	json_open(&j, NULL, '{');
+	json_str(&j, "help", session_help);
+	json_close(&j);
+	json_end(&j);
+}
+
+/* A command of the shared language, parsed as debugfs control parses it. */
+static int do_command(struct session *s, const char *line)
+{
+	struct buddy_cmd cmd;
+	char why[160];
+
+	if (buddy_cmd_parse(line, strlen(line), &cmd, why, sizeof(why))) {
+		report(line, EINVAL, CTX_ANY, "%s", why);
+		return -1;
+	}
+	switch (cmd.op) {
+	case BUDDY_CMD_ALLOC:
+		return do_alloc(s, line, &cmd);
+	case BUDDY_CMD_FREE:
+		return do_free(s, line, &cmd);
+	case BUDDY_CMD_FREE_TAG:
+	case BUDDY_CMD_RESET:
+		return do_free_many(s, line, &cmd);
+	}
+	return -1;
+}
+
+/*
+ * Runs one line of input.  Return: 0 done (or nothing to do), -1 failed
+ * (reported), 1 the session is to end.
+ */
+static int session_line(struct session *s, char *line, size_t len)
+{
+	char *word[4], *p, copy[LINE_MAX_LEN + 1];
+	int n = 0;
+	size_t i;
+
+	if (memchr(line, '\0', len)) {
+		snprintf(copy, sizeof(copy), "%.64s\\x00...", line);
+		report(copy, EINVAL, CTX_ANY, "a NUL byte in the line");
+		return -1;
+	}
+	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
+		       line[len - 1] == ' ' || line[len - 1] == '\t'))
+		line[--len] = '\0';
+	line += strspn(line, " \t");
+	if (!*line || *line == '#')
+		return 0;
+	for (i = 0; line[i]; i++) {
+		if ((unsigned char)line[i] < ' ' && line[i] != '\t') {
+			report(line, EINVAL, CTX_ANY,
+			       "control character in the line");
+			return -1;
+		}
+	}
+	if (strlen(line) > LINE_MAX_LEN) {
+		report(line, EINVAL, CTX_ANY, "line longer than %d bytes",
+		       LINE_MAX_LEN);
+		return -1;
+	}
+
+	/* Cut a copy into words; @line stays whole for messages. */
+	memcpy(copy, line, strlen(line) + 1);
+	for (p = copy; *p && n < 4; n++) {
+		word[n] = p;
+		p += strcspn(p, " \t");
+		if (*p)
+			*p++ = '\0';
+		p += strspn(p, " \t");
+	}
+	if (*p)
+		n++;			/* more than 4 words: too many anyway */
+
+	if (!strcmp(word[0], "alloc") || !strcmp(word[0], "free") ||
+	    !strcmp(word[0], "reset"))
+		return do_command(s, line);
+	if (!strcmp(word[0], "show"))
+		return do_show(s, line, word + 1, n - 1);
+	if (n > 1 && (view_exists(word[0]) || !strcmp(word[0], "info") ||
+		      !strcmp(word[0], "list") || !strcmp(word[0], "help") ||
+		      !strcmp(word[0], "quit") || !strcmp(word[0], "exit"))) {
+		report(line, EINVAL, CTX_ANY, "%s takes no arguments", word[0]);
+		return -1;
+	}
+	if (view_exists(word[0]))
+		return view_run(word[0]);
+	if (!strcmp(word[0], "info"))
+		return info_show(s->fd);
+	if (!strcmp(word[0], "list"))
+		return do_list(s);
+	if (!strcmp(word[0], "help")) {
+		do_help();
+		return 0;
+	}
+	if (!strcmp(word[0], "quit") || !strcmp(word[0], "exit"))
+		return 1;
+	report(line, EINVAL, CTX_ANY, "unknown command '%.24s' (try help)",
+	       word[0]);
+	return -1;
+}
+
+/**
+ * session_run() - Run a shell or a batch file over one /dev/buddy file.
+ * @file: The batch file, "-" for stdin; NULL for the shell.
+ * @shell: A shell: go on after errors; prompt if stdin is a terminal.
+ *
+ * A batch stops at its first error unless opt.keep_going; errors are
+ * reported as FILE:LINE.
+ *
+ * Return: the exit status: 0, or 1 if any command failed.
+ */
+int session_run(const char *file, bool shell)
+{
+	bool prompt = shell && isatty(STDIN_FILENO);
+	struct session s = { .page_shift = page_shift() };
+	unsigned long nr_failed = 0;
+	size_t line_cap = 0;
+	char *line = NULL;
+	FILE *in = stdin;
+	ssize_t len;
+	int ret;
+
+	if (file && strcmp(file, "-")) {
+		in = fopen(file, "r");
+		if (!in) {
+			report(file, errno, CTX_ANY, NULL);
+			return 1;
+		}
+	}
+	if (dev_open(&s.fd)) {
+		if (in != stdin)
+			fclose(in);
+		return 1;
+	}
+	if (!shell)
+		where_file = in == stdin ? "stdin" : file;
+	if (prompt)
+		printf("buddy shell on %s: 'help' lists the commands; the blocks allocated here are freed when it ends\n",
+		       opt.dev);
+
+	for (;;) {
+		if (prompt) {
+			fputs("buddy> ", stdout);
+			fflush(stdout);
+		}
+		errno = 0;
+		len = getline(&line, &line_cap, in);
+		if (len < 0) {
+			if (errno && errno != EINTR) {
+				report(file ? file : "stdin", errno, CTX_ANY,
+				       NULL);
+				nr_failed++;
+			}
+			if (prompt)
+				putchar('\n');
+			break;
+		}
+		where_line++;
+		ret = session_line(&s, line, len);
+		fflush(stdout);
+		if (ret > 0)
+			break;
+		if (ret < 0) {
+			nr_failed++;
+			if (!shell && !opt.keep_going)
+				break;
+		}
+	}
+
+	if (prompt && s.nr)
+		printf("closing %s frees this session's %zu block(s)\n",
+		       opt.dev, s.nr);
+	fflush(stdout);
+	close(s.fd);
+	free(s.blocks);
+	free(line);
+	if (in != stdin)
+		fclose(in);
+	where_file = NULL;
+	return nr_failed ? 1 : 0;
+}

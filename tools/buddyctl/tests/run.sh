@@ -1,0 +1,567 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# run.sh - host-side tests of buddyctl, no module needed.
+#
+# Builds buddyctl twice: as tools/Makefile does (-O2, static, here with
+# -Werror) to prove it builds clean and static, and with ASan + UBSan for
+# the runs.  Then runs it against fixture debugfs directories (--debugfs):
+#
+#	fixtures/ostep     16 pages after "alloc 7K tag=A" (OSTEP ch. 17)
+#	fixtures/busy      16 pages, 2 blocks, one held by dev#3 with a comm
+#	                   that has blanks, a tag that looks like a number
+#	fixtures/empty100  100 pages: three roots, 64 + 32 + 4
+#	fixtures/broken    ostep, with a "broken:" check
+#
+# ostep and busy were captured from buddy.ko in the QEMU guest
+# (scripts/vm-run.sh), busy then edited; malformed files are made here.
+# Sessions run with --dev /dev/null (ENOTTY) or a missing path: everything
+# up to the ioctl is tested; the ioctls themselves need the module (see
+# tests/vm.sh).  One-shot alloc/free/reset talk to a FIFO standing in for
+# control.  Every run has a 10 s timeout: a hang is a failure.
+#
+# Env:	BUDDYCTL=PATH	test that binary instead of building one
+#	CC=cc		the compiler (default gcc)
+#	V=1		list passing tests too
+#
+# Prints "N passed, N failed" last; exit status 1 if any failed.
+
+set -u
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+src=$(cd "$here/.." && pwd)
+root=$(cd "$src/../.." && pwd)
+fix=$here/fixtures
+CC=${CC:-gcc}
+
+tmp=$(mktemp -d)
+chmod 755 "$tmp"
+trap 'rm -rf "$tmp"' EXIT
+export PYTHONUTF8=1
+export ASAN_OPTIONS=abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=halt_on_error=1:exitcode=99:print_stacktrace=1
+
+passed=0
+failed=0
+
+pass() {
+	passed=$((passed + 1))
+	[[ ${V:-0} == 1 ]] && echo "PASS $1"
+	return 0
+}
+
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL $1"
+	shift
+	[[ $# -gt 0 ]] && printf '%s\n' "$@" | sed 's/^/    /'
+	return 0
+}
+
+# === Build ===
+
+cflags=(-std=gnu11 -Wall -Wextra -I"$root" -I"$root/tools/include"
+	-I"$root/include/uapi")
+sources=("$src"/*.c "$root/buddy_cmd.c")
+
+if [[ -n ${BUDDYCTL:-} ]]; then
+	BC=$(realpath "$BUDDYCTL")
+else
+	if $CC "${cflags[@]}" -O2 -Werror -static -o "$tmp/buddyctl-static" \
+		"${sources[@]}" 2> "$tmp/build.log"; then
+		pass "static -O2 -Wall -Wextra build is warning-free"
+		if file "$tmp/buddyctl-static" | grep -q 'statically linked'; then
+			pass "the binary is statically linked"
+		else
+			fail "the binary is statically linked" "$(file "$tmp/buddyctl-static")"
+		fi
+	else
+		fail "static -O2 -Wall -Wextra build is warning-free" "$(cat "$tmp/build.log")"
+	fi
+	BC=$tmp/buddyctl
+	if ! $CC "${cflags[@]}" -O1 -g -fsanitize=address,undefined \
+		-fno-sanitize-recover=all -fno-omit-frame-pointer -o "$BC" \
+		"${sources[@]}" 2> "$tmp/build.log"; then
+		fail "sanitizer build" "$(cat "$tmp/build.log")"
+		echo "$passed passed, $failed failed"
+		exit 1
+	fi
+fi
+
+# === Helpers ===
+
+# bc ARGS...: run buddyctl, stdin from $IN (default /dev/null); sets out,
+# err and rc.
+bc() {
+	timeout 10 "$BC" "$@" < "${IN:-/dev/null}" > "$tmp/out" 2> "$tmp/err"
+	rc=$?
+	out=$(cat "$tmp/out")
+	err=$(cat "$tmp/err")
+}
+
+# match TEXT WANT: WANT is '*' (anything), '~REGEX' (grep -E), or exact.
+match() {
+	case $2 in
+	'*') return 0 ;;
+	'~'*) grep -qE -- "${2#\~}" <<< "$1" ;;
+	*) [[ $1 == "$2" ]] ;;
+	esac
+}
+
+# Problems every run is checked for; appended to the array "why".
+sane() {
+	[[ $rc == 124 ]] && why+=("timed out: a hang")
+	[[ $rc == 99 ]] || grep -qE 'Sanitizer|runtime error' "$tmp/err" &&
+		why+=("sanitizer report:" "$(head -20 "$tmp/err")")
+}
+
+# t NAME WANT_RC WANT_STDOUT WANT_STDERR ARGS...
+t() {
+	local name=$1 wrc=$2 wout=$3 werr=$4
+	local why=()
+
+	shift 4
+	bc "$@"
+	[[ $rc == "$wrc" ]] || why+=("exit status $rc, want $wrc")
+	match "$out" "$wout" || why+=("stdout:" "$out" "want:" "$wout")
+	match "$err" "$werr" || why+=("stderr:" "$err" "want:" "$werr")
+	sane
+	if [[ ${#why[@]} == 0 ]]; then pass "$name"; else fail "$name" "${why[@]}"; fi
+}
+
+# tj NAME WANT_RC PYEXPR ARGS...: stdout is JSON, one document per line
+# (python3 -m json.tool --json-lines), and PYEXPR holds, with d the list
+# of documents and j the first.
+tj() {
+	local name=$1 wrc=$2 expr=$3
+	local why=()
+
+	shift 3
+	bc "$@"
+	[[ $rc == "$wrc" ]] || why+=("exit status $rc, want $wrc")
+	if ! python3 -m json.tool --json-lines < "$tmp/out" > /dev/null 2> "$tmp/json.err"; then
+		why+=("not JSON lines:" "$(head -c 600 "$tmp/out")" "$(cat "$tmp/json.err")")
+	elif ! python3 -c '
+import json, sys
+d = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+j = d[0] if d else None
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$tmp/out" "$expr" 2> "$tmp/json.err"; then
+		why+=("does not hold: $expr" "stdout:" "$(head -c 1500 "$tmp/out")" "$(cat "$tmp/json.err")")
+	fi
+	sane
+	if [[ ${#why[@]} == 0 ]]; then pass "$name"; else fail "$name" "${why[@]}"; fi
+}
+
+# A copy of a fixture in $tmp/NAME, to break.
+copy_fixture() {
+	rm -rf "${tmp:?}/$2"
+	cp -r "$fix/$1" "$tmp/$2"
+}
+
+# fifo_control DIR RESULT: DIR/control becomes a FIFO that takes one
+# command (saved in DIR/written) and then serves RESULT, as debugfs does.
+fifo_control() {
+	rm -f "$1/control" "$1/written"
+	mkfifo "$1/control"
+	# shellcheck disable=SC2016 # expanded by the inner sh
+	timeout 10 sh -c 'cat "$1/control" > "$1/written" && printf "%s" "$2" > "$1/control"' \
+		sh "$1" "$2" &
+	responder=$!
+}
+
+fifo_done() {
+	kill "$responder" 2> /dev/null
+	wait "$responder" 2> /dev/null
+}
+
+D=(--debugfs "$fix/ostep")
+B=(--debugfs "$fix/busy")
+
+# === Command line ===
+
+t "--version" 0 "~^buddyctl [0-9]" "" --version
+t "--help" 0 "~^usage: buddyctl" "" --help
+t "help is --help" 0 "$(cat "$tmp/out")" "" help
+t "--help says one-shot changes go through debugfs control" 0 \
+	"~owned by \"debugfs\"" "" --help
+t "no command: usage on stderr, status 2" 2 "" "~^usage: buddyctl"
+t "unknown command" 2 "" \
+	"buddyctl: EINVAL: unknown command 'frob' (see buddyctl --help)" frob
+t "unknown option" 2 "" \
+	"buddyctl: EINVAL: unknown option '--frob' (see buddyctl --help)" --frob tree
+t "unknown short option" 2 "" "~unknown option '-x'" -x tree
+t "option without its value" 2 "" "~option --dev needs a value" tree --dev
+t "a view takes no arguments" 2 "" "~tree takes no arguments" "${D[@]}" tree 3
+t "list is for sessions" 2 "" "~'list' is a command of shell and run sessions" list
+t "run needs a file" 2 "" "~usage: run FILE" run
+t "shell takes no file" 2 "" "~shell takes no arguments" shell x
+tj "--json usage error is JSON on stdout" 2 \
+	'j["errno_name"] == "EINVAL" and "unknown command" in j["error"]' --json frob
+
+# === Views, human ===
+
+t "tree: as the module writes it" 0 "$(cat "$fix/ostep/tree")" "" "${D[@]}" tree
+t "tree: options after the command" 0 "$(cat "$fix/busy/tree")" "" tree "${B[@]}"
+t "buddyinfo: with an order header" 0 "$(cat <<'EOT'
+                order      0      1      2      3      4 
+Node 0, zone    buddy      0      1      1      1      0 
+EOT
+)" "" "${D[@]}" buddyinfo
+t "buddyinfo: 7 orders" 0 "$(cat <<'EOT'
+                order      0      1      2      3      4      5      6 
+Node 0, zone    buddy      0      0      1      0      0      1      1 
+EOT
+)" "" --debugfs "$fix/empty100" buddyinfo
+t "frag: both indices under an order header" 0 "$(cat <<'EOT'
+Node 0, zone buddy
+         order      0      1      2      3      4 
+unusable_index  0.000  0.000  0.142  0.428  1.000 
+extfrag_index  -1.000 -1.000 -1.000 -1.000  0.375 
+EOT
+)" "" "${D[@]}" frag
+t "stats: name value" 0 "$(sed 's/  *\([0-9]\)/ \1/' "$fix/ostep/stats" |
+	awk '{ printf "%-24s %s\n", $1, $2 }')" "" "${D[@]}" stats
+t "allocations: a table, comm with blanks" 0 "$(cat <<'EOT'
+PFN     ORDER  PAGES  TAG   PID  AGE_MS  REQUEST     WASTE  OWNER    COMM
+0x2210      1      2  A     147     373  bytes:7168   1024  debugfs  sh
+0x2212      0      1  42   1234     147  order:0         0  dev#3    my prog: v2
+EOT
+)" "" "${B[@]}" allocations
+t "allocations: none" 0 "no allocations" "" --debugfs "$fix/empty100" allocations
+t "check: ok" 0 "ok" "" "${D[@]}" check
+t "check: broken is exit status 1" 1 \
+	"broken: a record does not match an allocated block (pfn 0x2210)" "" \
+	--debugfs "$fix/broken" check
+
+# === Views, JSON ===
+
+tj "tree --json: nodes in pre-order with depth" 0 \
+	'[(n["pfn_first"], n["pfn_last"], n["order"], n["pages"], n["state"], n["depth"]) for n in j] == [
+	(0x2210, 0x221f, 4, 16, "split", 0), (0x2210, 0x2217, 3, 8, "split", 1),
+	(0x2210, 0x2213, 2, 4, "split", 2), (0x2210, 0x2211, 1, 2, "allocated", 3),
+	(0x2212, 0x2213, 1, 2, "free", 3), (0x2214, 0x2217, 2, 4, "free", 2),
+	(0x2218, 0x221f, 3, 8, "free", 1)] and j[3]["tag"] == "A" and
+	j[3]["pid"] == 147 and "tag" not in j[0] and "pid" not in j[4] and len(d) == 1' \
+	--json "${D[@]}" tree
+tj "tree --json: a blank indent, a numeric-looking tag is a string" 0 \
+	'[n["depth"] for n in j] == [0, 1, 2, 3, 3, 4, 4, 2, 1] and j[5]["tag"] == "42" and j[5]["pid"] == 1234' \
+	--json "${B[@]}" tree
+tj "tree --json: three roots" 0 '[n["depth"] for n in j] == [0, 0, 0] and [n["order"] for n in j] == [6, 5, 2]' \
+	--json --debugfs "$fix/empty100" tree
+tj "buddyinfo --json" 0 'j == {"node": 0, "zone": "buddy", "free_blocks": [0, 1, 1, 1, 0]}' \
+	--json "${D[@]}" buddyinfo
+tj "frag --json: numbers" 0 'j == {"node": 0, "zone": "buddy", "unusable_index": [0, 0, 0.142, 0.428, 1], "extfrag_index": [-1, -1, -1, -1, 0.375]}' \
+	--json "${D[@]}" frag
+tj "stats --json: every line, numbers" 0 \
+	'len(j) == 17 and j["pages_total"] == 16 and j["waste_bytes"] == 1024 and j["rejected_commands"] == 0 and list(j)[0] == "pages_total"' \
+	--json "${D[@]}" stats
+tj "allocations --json" 0 \
+	'j == [{"pfn": 0x2210, "order": 1, "pages": 2, "tag": "A", "pid": 147, "age_ms": 373, "request": {"bytes": 7168}, "waste": 1024, "owner": "debugfs", "comm": "sh"},
+	{"pfn": 0x2212, "order": 0, "pages": 1, "tag": "42", "pid": 1234, "age_ms": 147, "request": {"order": 0}, "waste": 0, "owner": "dev#3", "comm": "my prog: v2"}]' \
+	--json "${B[@]}" allocations
+tj "allocations --json: none" 0 'j == []' --json --debugfs "$fix/empty100" allocations
+tj "check --json: ok" 0 'j == {"ok": True}' --json "${D[@]}" check
+tj "check --json: broken" 1 \
+	'j == {"ok": False, "broken": "a record does not match an allocated block (pfn 0x2210)"}' \
+	--json --debugfs "$fix/broken" check
+
+# A large pool, fragmented to the last page: 1024 leaves, depth 10.
+mkdir -p "$tmp/big"
+python3 - "$tmp/big/tree" <<'EOF'
+import sys
+out = []
+def node(first, order, prefix, last):
+	pages = 1 << order
+	state = "split" if order else "allocated pid=1"
+	branch = "" if prefix is None else prefix + ("└─ " if last else "├─ ")
+	out.append("%s0x%x-0x%x order=%d pages=%d %s" % (branch, first, first + pages - 1, order, pages, state))
+	if order:
+		child = "" if prefix is None else prefix + ("   " if last else "│  ")
+		node(first, order - 1, child, False)
+		node(first + pages // 2, order - 1, child, True)
+node(0x100000, 10, None, True)
+open(sys.argv[1], "w").write("\n".join(out) + "\n")
+EOF
+t "tree: 2047 lines as is" 0 "$(cat "$tmp/big/tree")" "" --debugfs "$tmp/big" tree
+tj "tree --json: 2047 nodes, depth 10" 0 \
+	'len(j) == 2047 and max(n["depth"] for n in j) == 10 and sum(n["state"] == "allocated" for n in j) == 1024' \
+	--json --debugfs "$tmp/big" tree
+
+# === What the module wrote is not what we expect ===
+
+copy_fixture ostep bad
+printf '0x2210-0x221f order=4 pages=16 split\n├─ 0x2210-0x2217 pages=8 free\n' > "$tmp/bad/tree"
+t "tree: a line without order is EBADMSG at FILE:LINE" 1 "" \
+	"$tmp/bad/tree:2: EBADMSG: unexpected line '├─ 0x2210-0x2217 pages=8 free' (buddyctl and the module out of step?)" \
+	--debugfs "$tmp/bad" tree
+printf '0x2210-0x221f order=4 pages=16 split\n│  │  ├─ 0x2210-0x2211 order=1 pages=2 free\n' > "$tmp/bad/tree"
+t "tree: a depth jump" 1 "" "~tree:2: EBADMSG" --debugfs "$tmp/bad" tree
+printf '0x2210-0x221f order=4 pages=8 free\n' > "$tmp/bad/tree"
+t "tree: pages that do not match the order" 1 "" "~tree:1: EBADMSG" --debugfs "$tmp/bad" tree
+printf '0x2210-0x221f order=4 pages=16 full\n' > "$tmp/bad/tree"
+t "tree: an unknown state" 1 "" "~tree:1: EBADMSG" --debugfs "$tmp/bad" tree
+printf 'Node 0, zone buddy 1 x 2\n' > "$tmp/bad/buddyinfo"
+t "buddyinfo: a value that is not a number" 1 "" "~buddyinfo:1: EBADMSG: unexpected line 'Node 0, zone buddy 1 x 2'" \
+	--debugfs "$tmp/bad" buddyinfo
+: > "$tmp/bad/unusable_index"
+t "frag: an empty file" 1 "" "~unusable_index:1: EBADMSG" --debugfs "$tmp/bad" frag
+printf 'pages_total 16\npages_free lots\n' > "$tmp/bad/stats"
+t "stats: a value that is not a number" 1 "" \
+	"~stats:2: EBADMSG: unexpected line 'pages_free lots'" --debugfs "$tmp/bad" stats
+printf 'pfn=0x1 order=0 pages=1 pid=1 comm=x\norder=3 pages=8 owner=debugfs comm=sh\n' > "$tmp/bad/allocations"
+t "allocations: a line without pfn" 1 "" \
+	"~allocations:2: EBADMSG: unexpected line 'order=3 pages=8 owner=debugfs comm=sh'" \
+	--debugfs "$tmp/bad" allocations
+echo maybe > "$tmp/bad/check"
+t "check: neither ok nor broken" 1 "" "~check:1: EBADMSG" --debugfs "$tmp/bad" check
+rm "$tmp/bad/stats"
+t "a missing file in the directory" 1 "" \
+	"~stats: ENOENT: no such file: not the buddy module's debugfs directory" \
+	--debugfs "$tmp/bad" stats
+
+# === No module, no debugfs, not root ===
+
+t "no debugfs directory: is the module loaded? is debugfs mounted?" 1 "" \
+	"$tmp/nonexistent: ENOENT: not found: is the buddy module loaded? is debugfs mounted? (mount -t debugfs none /sys/kernel/debug)" \
+	--debugfs "$tmp/nonexistent" tree
+tj "no debugfs directory, --json: the error on stdout" 1 \
+	'j["errno"] == 2 and j["errno_name"] == "ENOENT" and "is the buddy module loaded?" in j["error"]' \
+	--json --debugfs "$tmp/nonexistent" stats
+t "no device: is the module loaded?" 1 "" \
+	"$tmp/nodev: ENOENT: no such device: is the buddy module loaded? (insmod buddy.ko)" \
+	--dev "$tmp/nodev" info
+t "not the device: ENOTTY" 1 "" \
+	"info: ENOTTY: /dev/null is not the buddy device: it does not know the buddy ioctls" \
+	--dev /dev/null info
+t "--debugfs a file: ENOTDIR" 1 "" "~ENOTDIR" --debugfs /dev/null tree
+
+if [[ $(id -u) == 0 ]] && command -v setpriv > /dev/null; then
+	copy_fixture ostep rootonly
+	chmod 700 "$tmp/rootonly"
+	touch "$tmp/rootdev"
+	chmod 600 "$tmp/rootdev"
+	nobody=(setpriv --reuid=65534 --regid=65534 --clear-groups)
+	run_as_nobody() {
+		timeout 10 "${nobody[@]}" "$BC" "$@" > "$tmp/out" 2> "$tmp/err"
+		rc=$?
+		out=$(cat "$tmp/out")
+		err=$(cat "$tmp/err")
+	}
+	run_as_nobody --debugfs "$tmp/rootonly" tree
+	if [[ $rc == 1 && $err == "$tmp/rootonly/tree: EACCES: permission denied: debugfs is root-only: run buddyctl as root" ]]; then
+		pass "not root, debugfs: EACCES"
+	else
+		fail "not root, debugfs: EACCES" "rc=$rc" "$err"
+	fi
+	run_as_nobody --dev "$tmp/rootdev" shell
+	if [[ $rc == 1 && $err == "$tmp/rootdev: EACCES: permission denied: the device is root-only (mode 0600): run buddyctl as root" ]]; then
+		pass "not root, device: EACCES"
+	else
+		fail "not root, device: EACCES" "rc=$rc" "$err"
+	fi
+else
+	echo "SKIP not root, or no setpriv: the EACCES tests"
+fi
+
+# === One-shot alloc, free, reset: a FIFO for control ===
+
+copy_fixture ostep ctl
+fifo_control "$tmp/ctl" $'pfn=0x2210 order=1 pages=2 tag=A bytes=7168 waste=1024\n'
+t "alloc: one write, then the result" 0 \
+	"pfn=0x2210 order=1 pages=2 tag=A bytes=7168 waste=1024" "" --debugfs "$tmp/ctl" alloc 7K tag=A
+fifo_done
+if [[ $(cat "$tmp/ctl/written" 2> /dev/null) == "alloc 7K tag=A" ]]; then
+	pass "alloc: the command written as typed"
+else
+	fail "alloc: the command written as typed" "$(cat "$tmp/ctl/written" 2>&1)"
+fi
+fifo_control "$tmp/ctl" $'pfn=0x2210 order=1 pages=2 tag=A bytes=7168 waste=1024\n'
+tj "alloc --json" 0 \
+	'j == {"op": "alloc", "pfn": 0x2210, "order": 1, "pages": 2, "tag": "A", "bytes": 7168, "waste": 1024}' \
+	--json --debugfs "$tmp/ctl" alloc "7K tag=A"
+fifo_done
+fifo_control "$tmp/ctl" "$(cat "$fix/busy/control")"
+tj "free tag --json: every freed block" 0 \
+	'j == {"op": "free", "freed": [{"pfn": 0x2214, "order": 2, "pages": 4, "tag": "B"}, {"pfn": 0x2218, "order": 3, "pages": 8, "tag": "B"}]}' \
+	--json --debugfs "$tmp/ctl" free tag=B
+fifo_done
+fifo_control "$tmp/ctl" $'reset blocks=3 pages=7\n'
+t "reset" 0 "reset blocks=3 pages=7" "" --debugfs "$tmp/ctl" reset
+fifo_done
+fifo_control "$tmp/ctl" $'reset blocks=3 pages=7\n'
+tj "reset --json" 0 'j == {"op": "reset", "blocks": 3, "pages": 7}' --json --debugfs "$tmp/ctl" reset
+fifo_done
+
+# Refused by the shared parser before anything is written: control is
+# not even there.
+rm -f "$tmp/ctl/control"
+t "alloc: size 0" 1 "" "alloc 0B: EINVAL: a size must be at least 1 byte" \
+	--debugfs "$tmp/ctl" alloc 0B
+t "alloc: not a number" 1 "" "alloc banana: EINVAL: 'banana' is not an order or a size" \
+	--debugfs "$tmp/ctl" alloc banana
+t "alloc: a huge number" 1 "" \
+	"alloc 99999999999999999999999: EINVAL: '99999999999999999999999' is not an order or a size" \
+	--debugfs "$tmp/ctl" alloc 99999999999999999999999
+t "alloc: a huge size" 1 "" "alloc 99999999999G: EINVAL: size '99999999999G' is too large" \
+	--debugfs "$tmp/ctl" alloc 99999999999G
+t "alloc: a bad tag" 1 "" \
+	"alloc 3 tag=a/b: EINVAL: bad tag 'a/b': 1-15 characters of A-Z a-z 0-9 _ . -" \
+	--debugfs "$tmp/ctl" alloc 3 tag=a/b
+t "alloc: nothing to allocate" 1 "" "alloc: EINVAL: usage: alloc ORDER|SIZE [tag=NAME]" \
+	--debugfs "$tmp/ctl" alloc
+t "free: not a pfn" 1 "" "free 12abc: EINVAL: '12abc' is not a page frame number (0x hex or decimal)" \
+	--debugfs "$tmp/ctl" free 12abc
+t "reset: no arguments" 1 "" "reset all: EINVAL: usage: reset" --debugfs "$tmp/ctl" reset all
+t "a newline in an argument" 1 "" \
+	"~EINVAL: one command per write, printable characters only" \
+	--debugfs "$tmp/ctl" alloc $'3\nreset'
+tj "alloc --json: the error" 1 \
+	'j == {"error": "alloc 0B: EINVAL: a size must be at least 1 byte", "errno": 22, "errno_name": "EINVAL"}' \
+	--json --debugfs "$tmp/ctl" alloc 0B
+t "alloc: no control file" 1 "" "~control: ENOENT: no such file" --debugfs "$tmp/ctl" alloc 3
+t "alloc: no debugfs" 1 "" "~is debugfs mounted" --debugfs "$tmp/nonexistent" alloc 3
+
+# === Sessions: bad input never crashes, hangs or gets past the parser ===
+
+cat > "$tmp/bad.txt" <<'EOF'
+# a comment, then blank lines
+
+   	
+alloc
+alloc banana
+alloc 0B
+alloc 99999999999999999999999
+alloc 3 tag=waytoolongtagname
+free
+free -1
+free 0x
+free tag=
+reset now
+frobnicate
+show tree maybe
+tree now
+alloc 3
+free 0x2210
+free tag=A
+reset
+list
+show tree on
+quit
+alloc 1
+EOF
+IN=$tmp/bad.txt t "shell: a clear line per bad input, status 1" 1 "$(cat <<'EOT'
+reset blocks=0 pages=0
+this session holds no blocks
+EOT
+)" "$(cat <<'EOT'
+alloc: EINVAL: usage: alloc ORDER|SIZE [tag=NAME]
+alloc banana: EINVAL: 'banana' is not an order or a size
+alloc 0B: EINVAL: a size must be at least 1 byte
+alloc 99999999999999999999999: EINVAL: '99999999999999999999999' is not an order or a size
+alloc 3 tag=waytoolongtagname: EINVAL: bad tag 'waytoolongtagname': 1-15 characters of A-Z a-z 0-9 _ . -
+free: EINVAL: usage: free PFN | free tag=NAME
+free -1: EINVAL: '-1' is not a page frame number (0x hex or decimal)
+free 0x: EINVAL: '0x' is not a page frame number (0x hex or decimal)
+free tag=: EINVAL: bad tag '': 1-15 characters of A-Z a-z 0-9 _ . -
+reset now: EINVAL: usage: reset
+frobnicate: EINVAL: unknown command 'frobnicate' (try help)
+show tree maybe: EINVAL: usage: show tree on|off
+tree now: EINVAL: tree takes no arguments
+alloc 3: ENOTTY: /dev/null is not the buddy device: it does not know the buddy ioctls
+free 0x2210: ENOTTY: /dev/null is not the buddy device: it does not know the buddy ioctls
+free tag=A: ENOENT: no block of this session has that tag (see 'list')
+EOT
+)" --dev /dev/null "${D[@]}" shell
+
+printf 'alloc 3\001\nalloc\0003\n%s\nlist\r\nhelp me\nfree 0x2211' \
+	"$(printf 'a%.0s' {1..3000})" > "$tmp/bytes.txt"
+IN=$tmp/bytes.txt t "shell: control characters, NUL, a long line, CRLF, no final newline" 1 \
+	"this session holds no blocks" "$(cat <<'EOT'
+alloc 3\x01: EINVAL: control character in the line
+alloc\x00...: EINVAL: a NUL byte in the line
+aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...: EINVAL: line longer than 1024 bytes
+help me: EINVAL: help takes no arguments
+free 0x2211: ENOTTY: /dev/null is not the buddy device: it does not know the buddy ioctls
+EOT
+)" --dev /dev/null "${D[@]}" shell
+
+printf '# views only\n\ntree\nbuddyinfo\ncheck\nlist\nshow tree off\nexit\nfrob\n' > "$tmp/good.txt"
+IN=$tmp/good.txt t "shell: views in a session, exit stops, status 0" 0 "$(cat "$fix/ostep/tree"
+	printf '                order      0      1      2      3      4 \n'
+	cat "$fix/ostep/buddyinfo"
+	printf 'ok\nthis session holds no blocks')" "" --dev /dev/null "${D[@]}" shell
+printf 'help\n' > "$tmp/help.txt"
+IN=$tmp/help.txt t "shell: help lists the session commands" 0 \
+	"~show tree on\\|off" "" --dev /dev/null "${D[@]}" shell
+IN=/dev/null t "shell: empty input is a clean end" 0 "" "" --dev /dev/null shell
+IN=$tmp/bad.txt t "shell: no device, before reading anything" 1 "" \
+	"$tmp/nodev: ENOENT: no such device: is the buddy module loaded? (insmod buddy.ko)" \
+	--dev "$tmp/nodev" shell
+IN=$tmp/bad.txt t "shell: no debugfs is a per-command error" 1 "~^reset blocks=0" \
+	"~^tree now: EINVAL" --dev /dev/null --debugfs "$tmp/nonexistent" shell
+
+printf 'tree\nbuddyinfo\nalloc 0K\nfrob\ncheck\nstats\n' > "$tmp/json.txt"
+IN=$tmp/json.txt tj "shell --json: one document per command, errors included" 1 \
+	'len(d) == 6 and isinstance(d[0], list) and d[1]["free_blocks"] == [0, 1, 1, 1, 0] and
+	d[2]["errno_name"] == "EINVAL" and "size must be at least 1 byte" in d[2]["error"] and
+	"file" not in d[2] and d[3]["errno"] == 22 and d[4] == {"ok": True} and d[5]["pages_total"] == 16' \
+	--json --dev /dev/null "${D[@]}" shell
+printf 'help\nshow tree on\nlist\nreset\n' > "$tmp/json2.txt"
+IN=$tmp/json2.txt tj "shell --json: help, show, list, reset" 0 \
+	'"alloc ORDER" in d[0]["help"] and d[1] == {"show_tree": True} and d[2] == [] and
+	d[3]["op"] == "reset" and d[3]["blocks"] == 0 and isinstance(d[3]["tree"], list)' \
+	--json --dev /dev/null "${D[@]}" shell
+
+# Seeded garbage: no crash, no hang, every output line still JSON.
+python3 -c '
+import random, sys
+random.seed(7)
+words = [b"alloc", b"free", b"reset", b"tag=", b"0x", b"7K", b"18446744073709551616",
+	 b"show", b"tree", b"list", b"\xff\xfe", b"\xe2\x94", b"\t", b" ", b"\n", b"#"]
+out = bytearray()
+for _ in range(3000):
+	out += random.choice(words) if random.random() < 0.7 else bytes([random.randrange(256)])
+sys.stdout.buffer.write(bytes(out))' > "$tmp/garbage"
+IN=$tmp/garbage tj "shell --json: seeded garbage stays valid JSON" 1 'len(d) > 50' \
+	--json --dev /dev/null "${D[@]}" shell
+IN=$tmp/garbage t "shell: seeded garbage, human" 1 "*" "~EINVAL" --dev /dev/null "${D[@]}" shell
+
+# === Batch: run FILE ===
+
+printf 'tree\n# fine so far\nalloc 0B\nbuddyinfo\nfrob\n' > "$tmp/batch.txt"
+t "run: stops at the first error, FILE:LINE" 1 "$(cat "$fix/ostep/tree")" \
+	"$tmp/batch.txt:3: alloc 0B: EINVAL: a size must be at least 1 byte" \
+	--dev /dev/null "${D[@]}" run "$tmp/batch.txt"
+t "run -k: goes on, reports each error, status 1" 1 "$(cat "$fix/ostep/tree"
+	printf '                order      0      1      2      3      4 \n'
+	cat "$fix/ostep/buddyinfo")" "$(cat <<EOT
+$tmp/batch.txt:3: alloc 0B: EINVAL: a size must be at least 1 byte
+$tmp/batch.txt:5: frob: EINVAL: unknown command 'frob' (try help)
+EOT
+)" --dev /dev/null "${D[@]}" run -k "$tmp/batch.txt"
+t "run --keep-going before the command" 1 "*" "~batch.txt:5: frob" \
+	--keep-going --dev /dev/null "${D[@]}" run "$tmp/batch.txt"
+IN=$tmp/batch.txt t "run -: stdin" 1 "*" "stdin:3: alloc 0B: EINVAL: a size must be at least 1 byte" \
+	--dev /dev/null "${D[@]}" run -
+tj "run --json: errors carry file and line" 1 \
+	'd[1] == {"error": "alloc 0B: EINVAL: a size must be at least 1 byte", "errno": 22, "errno_name": "EINVAL", "file": "'"$tmp/batch.txt"'", "line": 3} and len(d) == 2' \
+	--json --dev /dev/null "${D[@]}" run "$tmp/batch.txt"
+t "run: a good file, status 0" 0 "*" "" --dev /dev/null "${D[@]}" run "$tmp/good.txt"
+t "run: no such file" 1 "" "$tmp/nofile: ENOENT: no such file or directory" \
+	--dev /dev/null run "$tmp/nofile"
+t "run: no device" 1 "" "~nodev: ENOENT: no such device" --dev "$tmp/nodev" run "$tmp/good.txt"
+
+# === A terminal: the prompt ===
+
+if command -v script > /dev/null; then
+	printf 'list\nquit\n' > "$tmp/tty.txt"
+	script -qec "$BC --dev /dev/null shell < /dev/tty" /dev/null < "$tmp/tty.txt" > "$tmp/tty.out" 2>&1
+	if grep -q 'buddy> ' "$tmp/tty.out"; then
+		pass "shell on a terminal: prompt 'buddy> '"
+	else
+		fail "shell on a terminal: prompt 'buddy> '" "$(cat -A "$tmp/tty.out" | head)"
+	fi
+fi
+
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]

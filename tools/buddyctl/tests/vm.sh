@@ -1,0 +1,221 @@
+# SPDX-License-Identifier: GPL-2.0
+# vm.sh - buddyctl against the real buddy.ko, in the QEMU guest (busybox sh):
+#
+#	scripts/vm-run.sh tools/buddyctl/tests/vm.sh [build/user/buddyctl]
+#
+# Uses buddyctl from PATH (the initramfs has it when "make buddyctl"
+# builds), else ./buddyctl (a FILE given to vm-run.sh).  Reloads buddy.ko
+# with pages=16 max_order=4 whatever vm-run loaded.  Prints
+# "BUDDY-TEST: PASS|FAIL name" lines; exit status 1 if any failed.
+
+D=/sys/kernel/debug/buddy
+FAILED=0
+PASSED=0
+if command -v buddyctl > /dev/null; then B=buddyctl; else B=./buddyctl; fi
+
+pass() { echo "BUDDY-TEST: PASS buddyctl: $*"; PASSED=$((PASSED + 1)); }
+fail() { echo "BUDDY-TEST: FAIL buddyctl: $*"; FAILED=$((FAILED + 1)); }
+
+expect() {
+	if [ "$2" = "$3" ]; then
+		pass "$1"
+	else
+		fail "$1"
+		printf '  got:\n%s\n  want:\n%s\n' "$2" "$3" | sed 's/^/    /'
+	fi
+}
+
+# Pfns as "+offset" from the pool's first pfn, pids as "pid=P", ages as
+# "age_ms=A", so expectations do not depend on where the pool landed.
+norm() {
+	awk -v base="$BASE" '
+	function hex(s,    i, v) {
+		v = 0
+		s = tolower(substr(s, 3))
+		for (i = 1; i <= length(s); i++)
+			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
+		return v
+	}
+	{
+		line = $0
+		out = ""
+		while (match(line, /0x[0-9a-f]+/)) {
+			out = out substr(line, 1, RSTART - 1) "+" \
+			      (hex(substr(line, RSTART, RLENGTH)) - base)
+			line = substr(line, RSTART + RLENGTH)
+		}
+		out = out line
+		gsub(/pid=[0-9]+/, "pid=P", out)
+		gsub(/age_ms=[0-9]+/, "age_ms=A", out)
+		print out
+	}'
+}
+
+# run ARGS...: buddyctl's stdout and stderr, normalized, then "rc=N".
+run() {
+	"$B" "$@" > out.txt 2>&1
+	rc=$?
+	norm < out.txt
+	echo "rc=$rc"
+}
+
+pfn() { printf '%#x' $((BASE + $1)); }
+
+# Tables are aligned on the real pfns: squeeze the blanks, and mask the
+# PID and AGE_MS columns of allocations rows.
+table() {
+	tr -s ' ' | awk 'NF == 10 && $1 != "PFN" { $5 = "P"; $6 = "A" } 1'
+}
+
+rmmod buddy 2> /dev/null
+insmod /lib/buddy/buddy.ko pages=16 max_order=4 || { fail "insmod"; exit 1; }
+BASE=$(($(sed -n '1s/-.*//p' $D/tree)))
+
+# === One-shot, through debugfs control ===
+
+expect "info" "$(run info | sed -n '1p;3p;$p')" "pool        pfn +0-+15: 16 pages of 4 KiB (64 KiB)
+max_order   4: blocks of 1 to 16 pages (64 KiB)
+rc=0"
+expect "alloc 7K" "$(run alloc 7K tag=A)" \
+	"pfn=+0 order=1 pages=2 tag=A bytes=7168 waste=1024
+rc=0"
+expect "tree after alloc 7K (OSTEP)" "$(run tree)" "$(cat <<'EOT'
++0-+15 order=4 pages=16 split
+├─ +0-+7 order=3 pages=8 split
+│  ├─ +0-+3 order=2 pages=4 split
+│  │  ├─ +0-+1 order=1 pages=2 allocated tag=A pid=P
+│  │  └─ +2-+3 order=1 pages=2 free
+│  └─ +4-+7 order=2 pages=4 free
+└─ +8-+15 order=3 pages=8 free
+rc=0
+EOT
+)"
+expect "buddyinfo" "$(run buddyinfo)" \
+	"                order      0      1      2      3      4 
+Node 0, zone    buddy      0      1      1      1      0 
+rc=0"
+expect "allocations" "$(run allocations | table)" \
+	"PFN ORDER PAGES TAG PID AGE_MS REQUEST WASTE OWNER COMM
++0 1 2 A P A bytes:7168 1024 debugfs buddyctl
+rc=0"
+expect "stats --json" "$(run --json stats | grep -o '"waste_bytes":[0-9]*,"meta_bytes":[0-9]*,"max_order":4')" \
+	"$(printf '"waste_bytes":1024,"meta_bytes":%s,"max_order":4' "$(awk '$1 == "meta_bytes" { print $2 }' $D/stats)")"
+expect "interior free" "$(run free "$(pfn 1)")" \
+	"free +1: EINVAL: that pfn lies inside an allocated block but is not its first page (interior free); the block is +0-+1 (order 1, allocated)
+rc=1"
+expect "double free" "$(run free "$(pfn 2)")" \
+	"free +2: EALREADY: that block is already free (double free); the block is +2-+3 (order 1, free)
+rc=1"
+expect "free outside the pool" "$(run free "$(pfn 16)")" \
+	"free +16: ERANGE: that pfn is outside the pool (see 'info' or 'tree'): the pool is +0-+15
+rc=1"
+expect "alloc above max_order" "$(run alloc 5)" \
+	"alloc 5: EINVAL: order 5 (32 pages) is above the pool's max_order, 4
+rc=1"
+expect "alloc when full" "$(run alloc 4)" \
+	"alloc 4: ENOMEM: no free block of order 4 (16 pages) or larger: the pool is full or too fragmented
+rc=1"
+expect "free tag --json" "$(run --json free tag=A)" \
+	'{"op":"free","freed":[{"pfn":'"$BASE"',"order":1,"pages":2,"tag":"A"}]}
+rc=0'
+expect "free a tag nobody has" "$(run free tag=A)" \
+	"free tag=A: ENOENT: no block has that tag (untagged blocks are freed by pfn)
+rc=1"
+run alloc 0 > /dev/null
+expect "reset" "$(run reset)" "reset blocks=1 pages=1
+rc=0"
+expect "check" "$(run check)" "ok
+rc=0"
+
+# === Sessions: one /dev/buddy file ===
+
+printf '%s\n' "alloc 1 tag=s" "alloc 7K" "list" "free tag=s" "allocations" \
+	"reset" > batch.txt
+phys=$((BASE * 4096))
+expect "run: a session" "$(run run batch.txt | table)" "$(cat <<EOT
+pfn=+0 order=1 pages=2 tag=s
+pfn=+2 order=1 pages=2 bytes=7168 waste=1024
+PFN ORDER PAGES TAG REQUEST WASTE PHYS_ADDR
++0 1 2 s order:1 0 +$((phys - BASE))
++2 1 2 - bytes:7168 1024 +$((phys + 8192 - BASE))
+freed pfn=+0 order=1 pages=2 tag=s
+PFN ORDER PAGES TAG PID AGE_MS REQUEST WASTE OWNER COMM
++2 1 2 - P A bytes:7168 1024 dev#2 buddyctl
+reset blocks=1 pages=2
+rc=0
+EOT
+)"
+printf '%s\n' "alloc 2 tag=kept" "free $(pfn 1)" "free $(pfn 8)" "free 0" \
+	"alloc 9" "free tag=gone" "show tree on" "alloc 3" > errors.txt
+expect "run -k: the module's refusals, as FILE:LINE" "$(run -k run errors.txt)" "$(cat <<'EOT'
+pfn=+0 order=2 pages=4 tag=kept
+errors.txt:2: free +1: EINVAL: that pfn lies inside an allocated block but is not its first page (interior free); the block is +0-+3 (order 2, allocated)
+errors.txt:3: free +8: EALREADY: that block is already free (double free); the block is +8-+15 (order 3, free)
+errors.txt:4: free 0: ERANGE: that pfn is outside the pool (see 'info' or 'tree'): the pool is +0-+15
+errors.txt:5: alloc 9: EINVAL: order 9 (512 pages) is above the pool's max_order, 4
+errors.txt:6: free tag=gone: ENOENT: no block of this session has that tag (see 'list')
+pfn=+8 order=3 pages=8
++0-+15 order=4 pages=16 split
+├─ +0-+7 order=3 pages=8 split
+│  ├─ +0-+3 order=2 pages=4 allocated tag=kept pid=P
+│  └─ +4-+7 order=2 pages=4 free
+└─ +8-+15 order=3 pages=8 allocated pid=P
+rc=1
+EOT
+)"
+expect "a session's blocks are freed when it ends" "$(run tree)" \
+	"+0-+15 order=4 pages=16 free
+rc=0"
+
+# A session holding a block: debugfs may not free it; a debugfs reset
+# does, and the session notices.
+mkfifo hold
+"$B" shell < hold > holder.out 2>&1 &
+holder=$!
+exec 3> hold
+echo "alloc 2 tag=held" >&3
+i=0
+while ! grep -q 'tag=held' $D/allocations && [ $i -lt 50 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+expect "debugfs free of a session's block" "$(run free "$(pfn 0)")" \
+	"free +0: EPERM: that block belongs to an open /dev/buddy file; it is freed when that file is closed
+rc=1"
+expect "debugfs free tag of a session's block" "$(run free tag=held)" \
+	"free tag=held: EPERM: every block with that tag belongs to an open /dev/buddy file
+rc=1"
+echo reset > $D/control
+printf '%s\n' "free $(pfn 0)" "list" "quit" >&3
+exec 3>&-
+wait $holder
+expect "session: its block freed behind its back" "$(norm < holder.out; echo "rc=$?")" \
+	"pfn=+0 order=2 pages=4 tag=held
+free +0: EALREADY: this session's block there is gone: freed behind its back (a debugfs reset?) and forgotten
+this session holds no blocks
+rc=0"
+rm -f hold
+
+printf '%s\n' "alloc 0 tag=j" "list" "bogus" "info" > json.txt
+"$B" --json -k run json.txt > json.out 2>&1
+expect "run --json: a document per command" "$(sed 's/[0-9][0-9]*/N/g' json.out)" \
+	"$(sed 's/[0-9][0-9]*/N/g' <<'EOT'
+{"op":"alloc","pfn":1,"order":0,"pages":1,"tag":"j"}
+[{"pfn":1,"order":0,"pages":1,"tag":"j","request":{"order":0},"waste":0,"phys_addr":1}]
+{"error":"bogus: EINVAL: unknown command 'bogus' (try help)","errno":22,"errno_name":"EINVAL","file":"json.txt","line":3}
+{"first_pfn":1,"last_pfn":1,"nr_pages":16,"page_size":4096,"max_order":4,"nr_orders":5,"free_pages":15,"allocated_pages":1,"nr_allocations":1,"meta_bytes":1,"free_blocks":[1,1,1,1,0]}
+EOT
+)"
+expect "check after everything" "$(run check)" "ok
+rc=0"
+
+rmmod buddy
+expect "no module: views" "$(run tree)" \
+	"/sys/kernel/debug/buddy: ENOENT: not found: is the buddy module loaded? is debugfs mounted? (mount -t debugfs none /sys/kernel/debug)
+rc=1"
+expect "no module: shell" "$(echo list | run shell)" \
+	"/dev/buddy: ENOENT: no such device: is the buddy module loaded? (insmod buddy.ko)
+rc=1"
+
+echo "buddyctl: $PASSED passed, $FAILED failed"
+[ $FAILED = 0 ]

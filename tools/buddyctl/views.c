@@ -1,0 +1,952 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The views: debugfs files and BUDDY_IOC_INFO, read, checked and rendered
+ *
+ * Each view reads what the module wrote, parses all of it (a line that is
+ * not in the module's format is an EBADMSG error naming FILE:LINE, never a
+ * guess), and only then prints, as text or as one JSON document.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "buddyctl.h"
+
+/* === Reading debugfs === */
+
+/* DEBUGFS/NAME, in a static buffer. */
+char *debugfs_path(const char *name)
+{
+	static char path[PATH_MAX];
+
+	snprintf(path, sizeof(path), "%s/%s", opt.debugfs, name);
+	return path;
+}
+
+/**
+ * debugfs_read() - Read a file of the module's debugfs directory.
+ * @name: The file, e.g. "tree".
+ * @text: Set to its malloc()ed contents on success.
+ *
+ * Return: 0, or -1 after reporting why not (the module is not loaded,
+ * debugfs is not mounted, we are not root).
+ */
+int debugfs_read(const char *name, char **text)
+{
+	const char *path = debugfs_path(name);
+	int err;
+
+	err = -read_text(path, text);
+	if (!err)
+		return 0;
+	debugfs_report(path, err);
+	return -1;
+}
+
+/**
+ * debugfs_report() - Report a failure to open a debugfs file.
+ * @path: The file.
+ * @err: Why (positive errno).
+ *
+ * A missing directory means no module or no debugfs; a missing file in it,
+ * a directory that is not the module's.
+ */
+void debugfs_report(const char *path, int err)
+{
+	struct stat st;
+
+	if (err == ENOENT && stat(opt.debugfs, &st))
+		report(opt.debugfs, errno, CTX_DEBUGFS, NULL);
+	else if (err == ENOENT)
+		report(path, err, CTX_DEBUGFS,
+		       "no such file: not the buddy module's debugfs directory, or another version of the module");
+	else
+		report(path, err, CTX_DEBUGFS, NULL);
+}
+
+/* A line of @name that is not in the module's format. */
+static int bad_line(const char *name, unsigned long nr, const char *line)
+{
+	char subject[PATH_MAX + 24], first[80], shown[64];
+
+	/* @line may point into the whole text: only up to its newline. */
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(line, "\n"), line);
+	sanitize(shown, sizeof(shown), first);
+	snprintf(subject, sizeof(subject), "%s:%lu", debugfs_path(name), nr);
+	report(subject, EBADMSG, CTX_ANY,
+	       "unexpected line '%s' (buddyctl and the module out of step?)",
+	       shown);
+	return -1;
+}
+
+/* === Tree === */
+
+static const char *const tree_indent[] = { "│  ", "   " };
+static const char *const tree_branch[] = { "├─ ", "└─ " };
+
+/* Skips one of @prefixes at *@s; false if none is there. */
+static bool skip_prefix(char **s, const char *const prefixes[2])
+{
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		if (!strncmp(*s, prefixes[i], strlen(prefixes[i]))) {
+			*s += strlen(prefixes[i]);
+			return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * "│  ├─ 0x1000-0x1003 order=2 pages=4 allocated tag=A pid=97": a node.
+ * The depth is the count of indents, plus one for the branch.
+ */
+static bool tree_parse_line(char *line, struct tree_node *n)
+{
+	unsigned long long order;
+	struct kv_line l;
+	const char *val;
+	char *dash;
+	int i;
+
+	memset(n, 0, sizeof(*n));
+	while (skip_prefix(&line, tree_indent))
+		n->depth++;
+	if (skip_prefix(&line, tree_branch))
+		n->depth++;
+	else if (n->depth)
+		return false;
+	if (kv_split(line, &l, NULL) || l.n < 4 || l.kv[0].val)
+		return false;
+
+	dash = strchr(l.kv[0].key, '-');
+	if (!dash)
+		return false;
+	*dash = '\0';
+	if (!parse_u64(l.kv[0].key, &n->pfn_first) ||
+	    !parse_u64(dash + 1, &n->pfn_last))
+		return false;
+	val = kv_get(&l, "order");
+	if (!val || !parse_u64(val, &order) || order >= 64)
+		return false;
+	n->order = order;
+	val = kv_get(&l, "pages");
+	if (!val || !parse_u64(val, &n->pages) || n->pages != 1ULL << order ||
+	    n->pfn_last - n->pfn_first + 1 != n->pages)
+		return false;
+	for (i = 1; i < l.n; i++) {
+		if (l.kv[i].val)
+			continue;
+		if (n->state)
+			return false;
+		n->state = l.kv[i].key;
+	}
+	if (!n->state || (strcmp(n->state, "split") &&
+			  strcmp(n->state, "free") &&
+			  strcmp(n->state, "allocated")))
+		return false;
+	n->tag = kv_get(&l, "tag");
+	n->pid = kv_get(&l, "pid");
+	return !n->pid || is_decimal(n->pid);
+}
+
+/* Cuts t->text into t->nodes; -1 on a bad line, reported unless @quiet. */
+static int tree_parse(struct tree *t, bool quiet)
+{
+	char *p, *line;
+	size_t cap = 0;
+	void *bigger;
+
+	t->parsed = strdup(t->text);
+	if (!t->parsed)
+		goto err_nomem;
+	p = t->parsed;
+	while ((line = next_line(&p))) {
+		if (t->nr == cap) {
+			cap = cap ? cap * 2 : 64;
+			bigger = realloc(t->nodes, cap * sizeof(*t->nodes));
+			if (!bigger)
+				goto err_nomem;
+			t->nodes = bigger;
+		}
+		if (!tree_parse_line(line, &t->nodes[t->nr]) ||
+		    t->nodes[t->nr].depth >
+		    (t->nr ? t->nodes[t->nr - 1].depth + 1 : 0))
+			return quiet ? -1 : bad_line("tree", t->nr + 1,
+					t->text + (line - t->parsed));
+		t->nr++;
+	}
+	return 0;
+
+err_nomem:
+	if (!quiet)
+		report("tree", ENOMEM, CTX_ANY, NULL);
+	return -1;
+}
+
+/**
+ * tree_load() - Read and parse the tree.
+ * @t: Filled in; tree_release() it, whatever the result.
+ *
+ * Return: 0, or -1 after reporting the problem.
+ */
+int tree_load(struct tree *t)
+{
+	memset(t, 0, sizeof(*t));
+	if (debugfs_read("tree", &t->text))
+		return -1;
+	return tree_parse(t, false);
+}
+
+void tree_release(struct tree *t)
+{
+	free(t->text);
+	free(t->parsed);
+	free(t->nodes);
+}
+
+/* The tree as an array of nodes, a member @key of the open object or not. */
+void tree_json(struct json *j, const char *key, const struct tree *t)
+{
+	unsigned long long pid;
+	size_t i;
+
+	json_open(j, key, '[');
+	for (i = 0; i < t->nr; i++) {
+		const struct tree_node *n = &t->nodes[i];
+
+		json_open(j, NULL, '{');
+		json_u64(j, "pfn_first", n->pfn_first);
+		json_u64(j, "pfn_last", n->pfn_last);
+		json_u64(j, "order", n->order);
+		json_u64(j, "pages", n->pages);
+		json_str(j, "state", n->state);
+		json_u64(j, "depth", n->depth);
+		if (n->tag)
+			json_str(j, "tag", n->tag);
+		if (n->pid && parse_u64(n->pid, &pid))
+			json_u64(j, "pid", pid);
+		json_close(j);
+	}
+	json_close(j);
+}
+
+static int view_tree(void)
+{
+	struct json j;
+	struct tree t;
+	int ret;
+
+	ret = tree_load(&t);
+	if (!ret && opt.json) {
+		json_begin(&j);
+		tree_json(&j, NULL, &t);
+		json_end(&j);
+	} else if (!ret) {
+		fputs(t.text, stdout);
+	}
+	tree_release(&t);
+	return ret;
+}
+
+/* === The mm/vmstat.c lines: buddyinfo, unusable_index, extfrag_index === */
+
+/* "Node 0, zone    buddy      1      0 ...", cut up. */
+struct zone_line {
+	char *text;
+	char line[160];			/* as read, for errors */
+	struct kv_line words;		/* words[4..] are the values */
+	char node[16];
+	const char *zone;
+	int nr;				/* values, one per order */
+	char **val;
+};
+
+static int zone_read(const char *name, struct zone_line *z)
+{
+	char *p, *line;
+	size_t len;
+	int i;
+
+	memset(z, 0, sizeof(*z));
+	if (debugfs_read(name, &z->text))
+		return -1;
+	p = z->text;
+	line = next_line(&p);
+	snprintf(z->line, sizeof(z->line), "%s", line ? line : "");
+	if (!line || kv_split(line, &z->words, NULL) || z->words.n < 5)
+		goto bad;
+	for (i = 0; i < z->words.n; i++)
+		if (z->words.kv[i].val)
+			goto bad;
+	len = strlen(z->words.kv[1].key);
+	if (strcmp(z->words.kv[0].key, "Node") ||
+	    strcmp(z->words.kv[2].key, "zone") || len < 2 ||
+	    len >= sizeof(z->node) || z->words.kv[1].key[len - 1] != ',')
+		goto bad;
+	memcpy(z->node, z->words.kv[1].key, len - 1);
+	z->node[len - 1] = '\0';
+	if (!is_decimal(z->node))
+		goto bad;
+	z->zone = z->words.kv[3].key;
+	z->nr = z->words.n - 4;
+	z->val = malloc(z->nr * sizeof(*z->val));
+	if (!z->val) {
+		report(name, ENOMEM, CTX_ANY, NULL);
+		return -1;
+	}
+	for (i = 0; i < z->nr; i++)
+		z->val[i] = z->words.kv[4 + i].key;
+	return 0;
+bad:
+	z->val = NULL;
+	return bad_line(name, 1, z->line);
+}
+
+static void zone_release(struct zone_line *z)
+{
+	free(z->text);
+	free(z->val);
+}
+
+/* "order      0      1 ...": a header over values printed "%6s ". */
+static void order_header(int width, int nr)
+{
+	int i;
+
+	printf("%*s ", width - 1, "order");
+	for (i = 0; i < nr; i++)
+		printf("%6d ", i);
+	putchar('\n');
+}
+
+static int view_buddyinfo(void)
+{
+	unsigned long long v;
+	struct zone_line z;
+	struct json j;
+	int i, width;
+
+	if (zone_read("buddyinfo", &z))
+		goto err;
+	for (i = 0; i < z.nr; i++)
+		if (!is_decimal(z.val[i]) || !parse_u64(z.val[i], &v))
+			goto bad;
+	if (opt.json) {
+		json_begin(&j);
+		json_open(&j, NULL, '{');
+		json_u64(&j, "node", strtoull(z.node, NULL, 10));
+		json_str(&j, "zone", z.zone);
+		json_open(&j, "free_blocks", '[');
+		for (i = 0; i < z.nr; i++) {
+			parse_u64(z.val[i], &v);
+			json_u64(&j, NULL, v);
+		}
+		json_close(&j);
+		json_close(&j);
+		json_end(&j);
+	} else {
+		width = snprintf(NULL, 0, "Node %s, zone %8s ", z.node, z.zone);
+		order_header(width, z.nr);
+		printf("Node %s, zone %8s ", z.node, z.zone);
+		for (i = 0; i < z.nr; i++)
+			printf("%6s ", z.val[i]);
+		putchar('\n');
+	}
+	zone_release(&z);
+	return 0;
+bad:
+	bad_line("buddyinfo", 1, z.line);
+err:
+	zone_release(&z);
+	return -1;
+}
+
+/* unusable_index and extfrag_index, one row each under an order header. */
+static int view_frag(void)
+{
+	static const char *const name[] = { "unusable_index", "extfrag_index" };
+	struct zone_line z[2];
+	struct json j;
+	int i, k, ret = -1;
+
+	memset(z, 0, sizeof(z));
+	for (k = 0; k < 2; k++)
+		if (zone_read(name[k], &z[k]))
+			goto out;
+	if (opt.json) {
+		json_begin(&j);
+		json_open(&j, NULL, '{');
+		json_u64(&j, "node", strtoull(z[0].node, NULL, 10));
+		json_str(&j, "zone", z[0].zone);
+		for (k = 0; k < 2; k++) {
+			json_open(&j, name[k], '[');
+			for (i = 0; i < z[k].nr; i++)
+				json_num(&j, NULL, z[k].val[i]);
+			json_close(&j);
+		}
+		json_close(&j);
+		json_end(&j);
+	} else {
+		printf("Node %s, zone %s\n", z[0].node, z[0].zone);
+		order_header(15, z[0].nr);
+		for (k = 0; k < 2; k++) {
+			printf("%-14s ", name[k]);
+			for (i = 0; i < z[k].nr; i++)
+				printf("%6s ", z[k].val[i]);
+			putchar('\n');
+		}
+	}
+	ret = 0;
+out:
+	for (k = 0; k < 2; k++)
+		zone_release(&z[k]);
+	return ret;
+}
+
+/* === Stats: "name value" lines === */
+
+static int view_stats(void)
+{
+	unsigned long long v;
+	char *text, *p, *line, saved[160];
+	struct kv_line *l = NULL;
+	unsigned long nr = 0, i;
+	struct json j;
+	void *bigger;
+	int ret = -1;
+
+	if (debugfs_read("stats", &text))
+		return -1;
+	for (p = text; (line = next_line(&p)); nr++) {
+		bigger = realloc(l, (nr + 1) * sizeof(*l));
+		if (!bigger) {
+			report("stats", ENOMEM, CTX_ANY, NULL);
+			goto out;
+		}
+		l = bigger;
+		snprintf(saved, sizeof(saved), "%s", line);
+		if (kv_split(line, &l[nr], NULL) || l[nr].n != 2 ||
+		    l[nr].kv[0].val || l[nr].kv[1].val ||
+		    strspn(l[nr].kv[0].key, "abcdefghijklmnopqrstuvwxyz_0123456789") !=
+		    strlen(l[nr].kv[0].key) ||
+		    !is_decimal(l[nr].kv[1].key) ||
+		    !parse_u64(l[nr].kv[1].key, &v)) {
+			bad_line("stats", nr + 1, saved);
+			goto out;
+		}
+	}
+	if (opt.json) {
+		json_begin(&j);
+		json_open(&j, NULL, '{');
+	}
+	for (i = 0; i < nr; i++) {
+		if (opt.json) {
+			parse_u64(l[i].kv[1].key, &v);
+			json_u64(&j, l[i].kv[0].key, v);
+		} else {
+			printf("%-24s %s\n", l[i].kv[0].key, l[i].kv[1].key);
+		}
+	}
+	if (opt.json) {
+		json_close(&j);
+		json_end(&j);
+	}
+	ret = 0;
+out:
+	free(l);
+	free(text);
+	return ret;
+}
+
+/* === Tables of key=value lines: allocations, a session's blocks === */
+
+struct column {
+	const char *key;
+	const char *header;
+	bool right;			/* numbers: aligned right */
+};
+
+static const struct column alloc_columns[] = {
+	{ "pfn", "PFN", false },
+	{ "order", "ORDER", true },
+	{ "pages", "PAGES", true },
+	{ "tag", "TAG", false },
+	{ "pid", "PID", true },
+	{ "age_ms", "AGE_MS", true },
+	{ "request", "REQUEST", false },
+	{ "waste", "WASTE", true },
+	{ "owner", "OWNER", false },
+	{ "comm", "COMM", false },
+	{ }
+};
+
+static const struct column session_columns[] = {
+	{ "pfn", "PFN", false },
+	{ "order", "ORDER", true },
+	{ "pages", "PAGES", true },
+	{ "tag", "TAG", false },
+	{ "request", "REQUEST", false },
+	{ "waste", "WASTE", true },
+	{ "phys_addr", "PHYS_ADDR", false },
+	{ }
+};
+
+static const struct {
+	const char *name;		/* for errors */
+	const char *empty;		/* human output of no rows */
+	const struct column *columns;
+} row_kinds[] = {
+	[ROWS_ALLOCATIONS] = { "allocations", "no allocations\n",
+			       alloc_columns },
+	[ROWS_SESSION] = { "list", "this session holds no blocks\n",
+			   session_columns },
+};
+
+static void rows_table(const struct column *col, const struct kv_line *l,
+		       size_t nr)
+{
+	size_t width[16], c, i, len;
+	const char *val;
+
+	for (c = 0; col[c].key; c++) {
+		width[c] = strlen(col[c].header);
+		for (i = 0; i < nr; i++) {
+			val = kv_get(&l[i], col[c].key);
+			len = val ? strlen(val) : 1;
+			if (len > width[c])
+				width[c] = len;
+		}
+	}
+	for (i = 0; i <= nr; i++) {
+		for (c = 0; col[c].key; c++) {
+			val = i ? kv_get(&l[i - 1], col[c].key) : col[c].header;
+			if (!val)
+				val = "-";
+			if (!col[c + 1].key)
+				printf("%s\n", val);
+			else
+				printf(col[c].right ? "%*s  " : "%-*s  ",
+				       (int)width[c], val);
+		}
+	}
+}
+
+/**
+ * rows_print() - Print key=value lines as a table or a JSON array.
+ * @subject: What they are, for errors (a debugfs file name).
+ * @text: The lines; cut up in place.
+ * @rest_key: The key whose value is the rest of a line, or NULL.
+ * @which: ROWS_ALLOCATIONS or ROWS_SESSION: the columns and wording.
+ *
+ * Return: 0, or -1 after reporting a malformed line.
+ */
+int rows_print(const char *subject, char *text, const char *rest_key,
+	       enum rows_kind which)
+{
+	struct kv_line *l = NULL;
+	unsigned long long v;
+	char *line, *copy, *start = text;
+	size_t nr = 0, i;
+	struct json j;
+	void *bigger;
+	int ret = -1;
+
+	copy = strdup(text);
+	if (!copy)
+		goto err_nomem;
+	while ((line = next_line(&text))) {
+		bigger = realloc(l, (nr + 1) * sizeof(*l));
+		if (!bigger)
+			goto err_nomem;
+		l = bigger;
+		if (kv_split(line, &l[nr], rest_key) ||
+		    !kv_get(&l[nr], "pfn") || !kv_get(&l[nr], "order") ||
+		    !parse_u64(kv_get(&l[nr], "pfn"), &v)) {
+			/* The original line: kv_split() cut this one up. */
+			bad_line(subject, nr + 1, copy + (line - start));
+			goto out;
+		}
+		nr++;
+	}
+	if (opt.json) {
+		json_begin(&j);
+		json_open(&j, NULL, '[');
+		for (i = 0; i < nr; i++) {
+			json_open(&j, NULL, '{');
+			json_kv(&j, &l[i]);
+			json_close(&j);
+		}
+		json_close(&j);
+		json_end(&j);
+	} else if (!nr) {
+		fputs(row_kinds[which].empty, stdout);
+	} else {
+		rows_table(row_kinds[which].columns, l, nr);
+	}
+	ret = 0;
+	goto out;
+
+err_nomem:
+	report(row_kinds[which].name, ENOMEM, CTX_ANY, NULL);
+out:
+	free(copy);
+	free(l);
+	return ret;
+}
+
+static int view_allocations(void)
+{
+	char *text;
+	int ret;
+
+	if (debugfs_read("allocations", &text))
+		return -1;
+	ret = rows_print("allocations", text, "comm", ROWS_ALLOCATIONS);
+	free(text);
+	return ret;
+}
+
+/* === Check === */
+
+/* "ok", or "broken: ...": the latter is a failure (exit status 1). */
+static int view_check(void)
+{
+	char *text, *p, *line;
+	struct json j;
+	int ret = -1;
+
+	if (debugfs_read("check", &text))
+		return -1;
+	p = text;
+	line = next_line(&p);
+	if (line && !strcmp(line, "ok")) {
+		ret = 0;
+	} else if (!line || strncmp(line, "broken:", 7)) {
+		bad_line("check", 1, line ? line : "");
+		goto out;
+	}
+	if (opt.json) {
+		json_begin(&j);
+		json_open(&j, NULL, '{');
+		json_bool(&j, "ok", !ret);
+		if (ret)
+			json_str(&j, "broken", line + 7 + strspn(line + 7, " "));
+		json_close(&j);
+		json_end(&j);
+	} else {
+		printf("%s\n", line);
+	}
+out:
+	free(text);
+	return ret;
+}
+
+/* === Dispatch === */
+
+static const struct {
+	const char *name;
+	int (*show)(void);
+} views[] = {
+	{ "tree", view_tree },
+	{ "buddyinfo", view_buddyinfo },
+	{ "frag", view_frag },
+	{ "stats", view_stats },
+	{ "allocations", view_allocations },
+	{ "check", view_check },
+};
+
+bool view_exists(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(views); i++)
+		if (!strcmp(views[i].name, name))
+			return true;
+	return false;
+}
+
+/**
+ * view_run() - Show a debugfs view.
+ * @name: "tree", "buddyinfo", "frag", "stats", "allocations" or "check".
+ *
+ * Return: 0, or -1 after reporting the failure (or a broken check).
+ */
+int view_run(const char *name)
+{
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(views); i++) {
+		if (!strcmp(views[i].name, name)) {
+			ret = views[i].show();
+			fflush(stdout);
+			return ret;
+		}
+	}
+	return -1;
+}
+
+/* === /dev/buddy === */
+
+/**
+ * dev_open() - Open the device (--dev).
+ * @fd: Set to the file descriptor on success.
+ *
+ * Return: 0, or -1 after reporting why not.
+ */
+int dev_open(int *fd)
+{
+	*fd = open(opt.dev, O_RDWR | O_CLOEXEC);
+	if (*fd >= 0)
+		return 0;
+	report(opt.dev, errno, CTX_DEV, NULL);
+	return -1;
+}
+
+/* "4 KiB", "1 MiB", or bytes when no binary unit divides the size. */
+static const char *size_str(unsigned long long bytes, char *buf, size_t len)
+{
+	static const char *const unit[] = { "bytes", "KiB", "MiB", "GiB",
+					    "TiB", "PiB", "EiB" };
+	int u = 0;
+
+	while (u < 6 && bytes && !(bytes & 1023)) {
+		bytes >>= 10;
+		u++;
+	}
+	snprintf(buf, len, "%llu %s", bytes, unit[u]);
+	return buf;
+}
+
+static void info_human(const struct buddy_info *info, unsigned int nr)
+{
+	unsigned long long last = info->first_pfn + info->nr_pages - 1;
+	unsigned long long ps = info->page_size;
+	char a[32], b[32];
+	unsigned int order;
+
+	printf("pool        pfn %#llx-%#llx: %llu pages of %s (%s)\n",
+	       (unsigned long long)info->first_pfn, last,
+	       (unsigned long long)info->nr_pages, size_str(ps, a, sizeof(a)),
+	       size_str(info->nr_pages * ps, b, sizeof(b)));
+	printf("phys        %#llx-%#llx\n",
+	       (unsigned long long)info->first_pfn * ps, (last + 1) * ps - 1);
+	printf("max_order   %u: blocks of 1 to %llu pages (%s)\n",
+	       info->max_order, 1ULL << (info->max_order & 63),
+	       size_str(ps << (info->max_order & 63), a, sizeof(a)));
+	printf("free        %llu pages (%.1f%%)\n",
+	       (unsigned long long)info->free_pages,
+	       info->nr_pages ? 100.0 * info->free_pages / info->nr_pages : 0);
+	printf("allocated   %llu pages in %llu blocks\n",
+	       (unsigned long long)info->allocated_pages,
+	       (unsigned long long)info->nr_allocations);
+	printf("metadata    %llu bytes\n", (unsigned long long)info->meta_bytes);
+	printf("\n%5s  %10s  %11s  %10s\n", "order", "block", "free blocks",
+	       "free pages");
+	for (order = 0; order < nr; order++)
+		printf("%5u  %10s  %11llu  %10llu\n", order,
+		       size_str(ps << order, a, sizeof(a)),
+		       (unsigned long long)info->free_blocks[order],
+		       (unsigned long long)info->free_blocks[order] << order);
+}
+
+static void info_json(const struct buddy_info *info, unsigned int nr)
+{
+	unsigned int order;
+	struct json j;
+
+	json_begin(&j);
+	json_open(&j, NULL, '{');
+	json_u64(&j, "first_pfn", info->first_pfn);
+	json_u64(&j, "last_pfn", info->first_pfn + info->nr_pages - 1);
+	json_u64(&j, "nr_pages", info->nr_pages);
+	json_u64(&j, "page_size", info->page_size);
+	json_u64(&j, "max_order", info->max_order);
+	json_u64(&j, "nr_orders", info->nr_orders);
+	json_u64(&j, "free_pages", info->free_pages);
+	json_u64(&j, "allocated_pages", info->allocated_pages);
+	json_u64(&j, "nr_allocations", info->nr_allocations);
+	json_u64(&j, "meta_bytes", info->meta_bytes);
+	json_open(&j, "free_blocks", '[');
+	for (order = 0; order < nr; order++)
+		json_u64(&j, NULL, info->free_blocks[order]);
+	json_close(&j);
+	json_close(&j);
+	json_end(&j);
+}
+
+/**
+ * info_show() - BUDDY_IOC_INFO, printed.
+ * @fd: An open /dev/buddy.
+ *
+ * Return: 0, or -1 after reporting the failure.
+ */
+int info_show(int fd)
+{
+	struct buddy_info info;
+	unsigned int nr;
+
+	memset(&info, 0, sizeof(info));
+	if (ioctl(fd, BUDDY_IOC_INFO, &info)) {
+		report("info", errno, CTX_DEV, NULL);
+		return -1;
+	}
+	nr = info.nr_orders;
+	if (nr > BUDDY_MAX_ORDERS || nr != info.max_order + 1 ||
+	    !info.nr_pages || !info.page_size) {
+		report("info", EBADMSG, CTX_ANY,
+		       "the module answered nonsense (nr_orders %u, max_order %u, nr_pages %llu, page_size %llu)",
+		       info.nr_orders, info.max_order,
+		       (unsigned long long)info.nr_pages,
+		       (unsigned long long)info.page_size);
+		return -1;
+	}
+	if (opt.json)
+		info_json(&info, nr);
+	else
+		info_human(&info, nr);
+	fflush(stdout);
+	return 0;
+}
+
+/* === Results of alloc, free and reset === */
+
+/**
+ * result_print() - Print what a successful command did.
+ * @op: The command.
+ * @text: Its result in control's format, e.g. "pfn=0x12340 order=3
+ *        pages=8 tag=A", a "freed ..." line per block, "reset blocks=N
+ *        pages=P"; cut up in place.
+ * @t: The tree to show after it, or NULL.
+ *
+ * Human: the text as is.  JSON: {"op": "alloc", "pfn": ..., ...},
+ * {"op": "free", "freed": [{...}, ...]}, {"op": "reset", "blocks": N,
+ * "pages": P}, with "tree": [...] when @t is given.
+ */
+void result_print(enum buddy_cmd_op op, char *text, const struct tree *t)
+{
+	bool many = op == BUDDY_CMD_FREE || op == BUDDY_CMD_FREE_TAG;
+	struct kv_line l;
+	struct json j;
+	char *line;
+
+	if (!opt.json) {
+		fputs(text, stdout);
+		if (t)
+			fputs(t->text, stdout);
+		fflush(stdout);
+		return;
+	}
+	json_begin(&j);
+	json_open(&j, NULL, '{');
+	json_str(&j, "op", op == BUDDY_CMD_ALLOC ? "alloc" :
+			   op == BUDDY_CMD_RESET ? "reset" : "free");
+	if (many)
+		json_open(&j, "freed", '[');
+	while ((line = next_line(&text))) {
+		if (kv_split(line, &l, NULL))
+			continue;
+		if (many)
+			json_open(&j, NULL, '{');
+		json_kv(&j, &l);
+		if (many)
+			json_close(&j);
+		else
+			break;
+	}
+	if (many)
+		json_close(&j);
+	if (t)
+		tree_json(&j, "tree", t);
+	json_close(&j);
+	json_end(&j);
+}
+
+/* log2 of the page size: the kernel's PAGE_SHIFT. */
+unsigned int page_shift(void)
+{
+	long size = sysconf(_SC_PAGESIZE);
+
+	return size > 0 ? __builtin_ctzl(size) : 12;
+}
+
+/**
+ * report_alloc() - Report a refused allocation, with the order it needed.
+ * @subject: The command as typed.
+ * @err: Why (positive errno).
+ * @cmd: The parsed command.
+ * @max_order: The pool's max_order, or -1 if not known.
+ */
+void report_alloc(const char *subject, int err, const struct buddy_cmd *cmd,
+		  int max_order)
+{
+	unsigned int order = cmd->bytes ?
+		buddy_bytes_to_order(cmd->bytes, page_shift()) : cmd->order;
+	char what[48], max[24] = "";
+
+	snprintf(what, sizeof(what), "order %u (%llu pages)", order,
+		 1ULL << order);
+	if (max_order >= 0)
+		snprintf(max, sizeof(max), ", %d", max_order);
+	if (err == EINVAL)
+		report(subject, err, CTX_ALLOC,
+		       "%s is above the pool's max_order%s", what, max);
+	else if (err == ENOMEM)
+		report(subject, err, CTX_ALLOC,
+		       "no free block of %s or larger: the pool is full or too fragmented",
+		       what);
+	else
+		report(subject, err, CTX_ALLOC, NULL);
+}
+
+/**
+ * report_free() - Report a refused free, saying where the pfn lies.
+ * @subject: The command as typed.
+ * @err: Why (positive errno).
+ * @ctx: CTX_FREE (debugfs) or CTX_DEV_FREE (a session).
+ * @pfn: The pfn asked for.
+ *
+ * The tree, if it can be read, tells which block @pfn lies in: the block to
+ * free instead, or the free block that makes this a double free.
+ */
+void report_free(const char *subject, int err, enum err_ctx ctx,
+		 unsigned long long pfn)
+{
+	const struct tree_node *n;
+	struct tree t = { };
+	size_t i;
+
+	if ((err != EINVAL && err != EALREADY && err != ERANGE) ||
+	    read_text(debugfs_path("tree"), &t.text) || tree_parse(&t, true) ||
+	    !t.nr)
+		goto plain;
+	if (err == ERANGE) {
+		/* Roots come in pfn order. */
+		report(subject, err, ctx, "%s: the pool is 0x%llx-0x%llx",
+		       errno_text(err, ctx), t.nodes[0].pfn_first,
+		       t.nodes[t.nr - 1].pfn_last);
+		goto out;
+	}
+	for (i = 0; i < t.nr; i++) {
+		n = &t.nodes[i];
+		if (strcmp(n->state, "split") && n->pfn_first <= pfn &&
+		    pfn <= n->pfn_last) {
+			report(subject, err, ctx,
+			       "%s; the block is 0x%llx-0x%llx (order %u, %s)",
+			       errno_text(err, ctx), n->pfn_first,
+			       n->pfn_last, n->order, n->state);
+			goto out;
+		}
+	}
+plain:
+	report(subject, err, ctx, NULL);
+out:
+	tree_release(&t);
+}
