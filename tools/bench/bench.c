@@ -1,0 +1,578 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * bench.c - buddy_core.c against a Linux-style free-list buddy allocator
+ *
+ * Usage: buddy_bench [-r REPEATS] [-i ITERATIONS] [-q] [-p]  (-h: help)
+ *
+ * Three workloads at three pool sizes (16 MiB, 1 GiB and 64 GiB of 4 KiB
+ * frames, max_order 10), each run by three allocators in the same process:
+ *
+ *   ours     buddy_core.c, from build/user/libbuddycore.a
+ *   ref      tools/bench/ref_buddy.c: per-order lists, as mm/page_alloc.c
+ *   harness  a no-op allocator: the same loop, PRNG, victim choice and
+ *            array traffic, with allocations that cost (almost) nothing
+ *
+ * The harness's own cost is kept small and then measured.  The random
+ * numbers (victims, orders) are drawn before the clock starts into an array
+ * read in sequence, so the timed loop pays a load and a multiply, not a
+ * PRNG step.  What remains, mostly a likely cache miss in the array of live
+ * blocks and the mispredicted alloc-or-free branch, is what the harness row
+ * measures; "net" figures subtract it.  The subtraction is approximate:
+ * with a real allocator some of those stalls overlap with its work.
+ *
+ * Every figure is a median over REPEATS runs, and the three allocators
+ * take turns within each run, so a noisy neighbour hurts them alike and
+ * the ratios stay meaningful.  Nothing is asserted about time.
+ *
+ * The loops are written once, as always-inline functions of the allocator
+ * kind; each kind gets its own copy with direct calls (ours and ref live in
+ * other translation units, so neither is inlined into the loop).
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buddy_harness.h"
+#include "ref_buddy.h"
+
+#define BENCH_MAX_ORDER		10
+#define BENCH_SEED		0x62656e6368ULL		/* "bench" */
+
+enum kind { OURS, REF, HARNESS, NR_KINDS };
+
+static const struct {
+	const char *name;
+	unsigned long nr_frames;
+} pools[] = {
+	{ "16 MiB", 1UL << 12 },
+	{ "1 GiB", 1UL << 18 },
+	{ "64 GiB", 1UL << 24 },
+};
+
+#define NR_POOLS ARRAY_SIZE(pools)
+
+/* Everything a workload touches. */
+struct bench {
+	struct buddy_core ours;
+	void *meta;
+	size_t meta_size;
+	struct ref_buddy ref;
+	struct ref_frame *memmap;
+	/* the no-op allocator: a count of free frames and a cursor */
+	unsigned long null_free, null_cursor;
+	unsigned long nr_frames;
+	/* Live blocks: first frame and order.  32 bits are plenty here. */
+	uint32_t *live_frame;
+	unsigned char *live_order;
+	unsigned long nr_live;
+	/* Uniform 32-bit numbers, drawn before the clock starts. */
+	uint32_t *random;
+	unsigned long iterations;
+	unsigned long failed;		/* allocations that found no block */
+};
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/* === The three allocators, chosen at compile time === */
+
+static __always_inline long bench_alloc(struct bench *b, enum kind kind,
+					unsigned int order)
+{
+	long frame;
+
+	switch (kind) {
+	case OURS:
+		return buddy_core_alloc(&b->ours, order);
+	case REF:
+		return ref_buddy_alloc(&b->ref, order);
+	default:
+		/* Opaque to the compiler, as a call into another file is. */
+		__asm__ volatile("" : : : "memory");
+		if (b->null_free < 1UL << order)
+			return -ENOMEM;
+		b->null_free -= 1UL << order;
+		frame = b->null_cursor;
+		b->null_cursor = (frame + (1UL << order)) & (b->nr_frames - 1);
+		return frame;
+	}
+}
+
+static __always_inline void bench_free(struct bench *b, enum kind kind,
+				       unsigned long frame, unsigned int order)
+{
+	switch (kind) {
+	case OURS:
+		buddy_core_free(&b->ours, frame);
+		break;
+	case REF:
+		ref_buddy_free(&b->ref, frame, order);
+		break;
+	default:
+		__asm__ volatile("" : : "r"(frame) : "memory");
+		b->null_free += 1UL << order;
+		break;
+	}
+}
+
+static void bench_reset(struct bench *b, enum kind kind)
+{
+	switch (kind) {
+	case OURS:
+		buddy_core_init(&b->ours, b->meta, b->nr_frames,
+				BENCH_MAX_ORDER);
+		break;
+	case REF:
+		ref_buddy_init(&b->ref, b->memmap, b->nr_frames,
+			       BENCH_MAX_ORDER);
+		break;
+	default:
+		b->null_free = b->nr_frames;
+		b->null_cursor = 0;
+		break;
+	}
+	b->nr_live = 0;
+	b->failed = 0;
+}
+
+/* The same numbers for every allocator and every run. */
+static void bench_draw_random(struct bench *b)
+{
+	struct rng rng;
+	unsigned long i;
+
+	rng_seed(&rng, BENCH_SEED);
+	for (i = 0; i < 2 * b->iterations; i++)
+		b->random[i] = rng_next(&rng) >> 32;
+}
+
+/* A number in [0, bound) from a uniform 32-bit one, by multiply-high. */
+static __always_inline unsigned long scale(uint32_t random,
+					   unsigned long bound)
+{
+	return ((uint64_t)random * bound) >> 32;
+}
+
+/* === Workloads: each returns the nanoseconds of its timed part === */
+
+static __always_inline void live_push(struct bench *b, long frame,
+				      unsigned int order)
+{
+	b->live_frame[b->nr_live] = frame;
+	b->live_order[b->nr_live++] = order;
+}
+
+/*
+ * Order-0 churn at half occupancy: fill half the pool (untimed), then free
+ * a random live block and allocate one in its slot, over and over.
+ */
+static __always_inline uint64_t churn0(struct bench *b, enum kind kind)
+{
+	unsigned long i, slot;
+	uint64_t start;
+
+	for (i = 0; i < b->nr_frames / 2; i++)
+		live_push(b, bench_alloc(b, kind, 0), 0);
+	start = now_ns();
+	for (i = 0; i < b->iterations; i++) {
+		slot = scale(b->random[i], b->nr_live);
+		bench_free(b, kind, b->live_frame[slot], 0);
+		b->live_frame[slot] = bench_alloc(b, kind, 0);
+	}
+	return now_ns() - start;
+}
+
+/* A random order 0..10, uniformly: most frames end up in large blocks. */
+static __always_inline uint64_t mixed(struct bench *b, enum kind kind)
+{
+	unsigned long i, target = b->nr_frames / 2, allocated = 0, slot;
+	unsigned int order;
+	uint64_t start = 0;
+	long frame;
+
+	/* The first pass fills to half, untimed; the second is measured. */
+	for (i = 0; i < 2 * b->iterations; i++) {
+		if (i == b->iterations) {
+			start = now_ns();
+			b->failed = 0;
+		}
+		if (allocated < target) {
+			order = scale(b->random[i], BENCH_MAX_ORDER + 1);
+			frame = bench_alloc(b, kind, order);
+			if (frame < 0) {
+				b->failed++;
+				continue;
+			}
+			live_push(b, frame, order);
+			allocated += 1UL << order;
+		} else {
+			slot = scale(b->random[i], b->nr_live);
+			order = b->live_order[slot];
+			bench_free(b, kind, b->live_frame[slot], order);
+			allocated -= 1UL << order;
+			b->nr_live--;
+			b->live_frame[slot] = b->live_frame[b->nr_live];
+			b->live_order[slot] = b->live_order[b->nr_live];
+		}
+	}
+	return now_ns() - start;
+}
+
+/* Allocate order 0 until -ENOMEM, then free everything in the same order. */
+static __always_inline uint64_t fill_drain(struct bench *b, enum kind kind)
+{
+	uint64_t start = now_ns();
+	unsigned long i;
+	long frame;
+
+	while ((frame = bench_alloc(b, kind, 0)) >= 0)
+		live_push(b, frame, 0);
+	for (i = 0; i < b->nr_live; i++)
+		bench_free(b, kind, b->live_frame[i], 0);
+	return now_ns() - start;
+}
+
+#define INSTANTIATE(workload)						\
+	static uint64_t workload##_ours(struct bench *b)		\
+	{ return workload(b, OURS); }					\
+	static uint64_t workload##_ref(struct bench *b)			\
+	{ return workload(b, REF); }					\
+	static uint64_t workload##_harness(struct bench *b)		\
+	{ return workload(b, HARNESS); }
+
+INSTANTIATE(churn0)
+INSTANTIATE(mixed)
+INSTANTIATE(fill_drain)
+
+static const struct workload {
+	const char *name;
+	uint64_t (*run[NR_KINDS])(struct bench *b);
+} workloads[] = {
+	{ "order-0 churn, 50% full",
+	  { churn0_ours, churn0_ref, churn0_harness } },
+	{ "orders 0-10 churn, 50%",
+	  { mixed_ours, mixed_ref, mixed_harness } },
+	{ "fill order 0, drain",
+	  { fill_drain_ours, fill_drain_ref, fill_drain_harness } },
+};
+
+#define NR_WORKLOADS ARRAY_SIZE(workloads)
+
+/* Operations (allocs, frees, failed allocs) in one run of a workload. */
+static double workload_ops(unsigned int w, const struct bench *b)
+{
+	switch (w) {
+	case 0:
+		return 2.0 * b->iterations;
+	case 1:
+		return b->iterations;
+	default:
+		return 2.0 * b->nr_frames + 1;
+	}
+}
+
+/* === Running and reporting === */
+
+#define MAX_REPEATS 15
+
+struct samples {
+	double ns_per_op[NR_POOLS][NR_WORKLOADS][NR_KINDS][MAX_REPEATS];
+	double init_ns[NR_POOLS][2][MAX_REPEATS];
+	double failed[NR_POOLS][2];	/* mixed churn, fraction of allocs */
+	size_t meta_bytes[NR_POOLS][2];
+	/* kB resident and in huge pages, at the end of the last run */
+	unsigned long rss_kb[NR_POOLS], huge_kb[NR_POOLS];
+};
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static double median(const double *values, unsigned int nr)
+{
+	double sorted[MAX_REPEATS];
+
+	memcpy(sorted, values, nr * sizeof(*values));
+	qsort(sorted, nr, sizeof(*sorted), cmp_double);
+	return nr % 2 ? sorted[nr / 2] :
+			(sorted[nr / 2 - 1] + sorted[nr / 2]) / 2;
+}
+
+/* (max - min) / median: how noisy a figure was */
+static double spread(const double *values, unsigned int nr)
+{
+	double lo = values[0], hi = values[0];
+	unsigned int i;
+
+	for (i = 1; i < nr; i++) {
+		lo = values[i] < lo ? values[i] : lo;
+		hi = values[i] > hi ? values[i] : hi;
+	}
+	return (hi - lo) / median(values, nr);
+}
+
+/*
+ * Memory for the arrays.  Unless -p, those of 2 MiB or more are backed by
+ * transparent huge pages: in the kernel both the core's metadata (kmalloc,
+ * in the direct map) and the memory map (vmemmap) are mapped with huge
+ * pages, and with 4 KiB pages the TLB misses of a random walk over a large
+ * pool swamp everything else.  Smaller arrays fit the TLB anyway, and a
+ * huge page would add its 2 MiB of zeroing to the init time.
+ */
+#define BENCH_HUGE_PAGE	(2UL << 20)
+
+static bool use_thp = true;
+
+static void *bench_mem(size_t size)
+{
+	void *mem;
+
+	if (!use_thp || size < BENCH_HUGE_PAGE)
+		return malloc(size);
+	size = (size + BENCH_HUGE_PAGE - 1) & ~(BENCH_HUGE_PAGE - 1);
+	if (posix_memalign(&mem, BENCH_HUGE_PAGE, size))
+		return NULL;
+	madvise(mem, size, MADV_HUGEPAGE);
+	return mem;
+}
+
+/* Resident memory and how much of it huge pages back: did THP work? */
+static void memory_use(unsigned long *rss_kb, unsigned long *huge_kb)
+{
+	FILE *smaps = fopen("/proc/self/smaps_rollup", "r");
+	char line[128];
+
+	*rss_kb = *huge_kb = 0;
+	if (!smaps)
+		return;
+	while (fgets(line, sizeof(line), smaps)) {
+		sscanf(line, "Rss: %lu kB", rss_kb);
+		sscanf(line, "AnonHugePages: %lu kB", huge_kb);
+	}
+	fclose(smaps);
+}
+
+static int bench_create(struct bench *b, unsigned long nr_frames,
+			unsigned long iterations, double *ours_ns,
+			double *ref_ns)
+{
+	uint64_t start;
+
+	memset(b, 0, sizeof(*b));
+	b->nr_frames = nr_frames;
+	b->iterations = iterations;
+	b->live_frame = bench_mem(nr_frames * sizeof(*b->live_frame));
+	b->live_order = bench_mem(nr_frames);
+	b->random = bench_mem(2 * iterations * sizeof(*b->random));
+	b->meta_size = buddy_core_meta_size(nr_frames, BENCH_MAX_ORDER);
+	b->meta = bench_mem(b->meta_size);
+	b->memmap = bench_mem(nr_frames * sizeof(*b->memmap));
+	if (!b->live_frame || !b->live_order || !b->random || !b->meta ||
+	    !b->memmap)
+		return -ENOMEM;
+	bench_draw_random(b);
+	/* Init on fresh memory: page faults included, for both. */
+	start = now_ns();
+	buddy_core_init(&b->ours, b->meta, nr_frames, BENCH_MAX_ORDER);
+	*ours_ns = now_ns() - start;
+	start = now_ns();
+	ref_buddy_init(&b->ref, b->memmap, nr_frames, BENCH_MAX_ORDER);
+	*ref_ns = now_ns() - start;
+	return 0;
+}
+
+static void bench_destroy(struct bench *b)
+{
+	free(b->meta);
+	free(b->memmap);
+	free(b->live_frame);
+	free(b->live_order);
+	free(b->random);
+}
+
+static int run_pool(unsigned int p, unsigned int repeats,
+		    unsigned long iterations, struct samples *s)
+{
+	unsigned int r, w, k;
+	struct bench b;
+
+	for (r = 0; r < repeats; r++) {
+		if (bench_create(&b, pools[p].nr_frames, iterations,
+				 &s->init_ns[p][0][r], &s->init_ns[p][1][r])) {
+			fprintf(stderr, "bench: out of memory for %s\n",
+				pools[p].name);
+			bench_destroy(&b);
+			return -ENOMEM;
+		}
+		for (w = 0; w < NR_WORKLOADS; w++) {
+			for (k = 0; k < NR_KINDS; k++) {
+				uint64_t ns;
+
+				bench_reset(&b, k);
+				ns = workloads[w].run[k](&b);
+				s->ns_per_op[p][w][k][r] = ns /
+							   workload_ops(w, &b);
+				if (w == 1 && k != HARNESS)
+					s->failed[p][k] += (double)b.failed /
+						iterations / repeats;
+			}
+		}
+		s->meta_bytes[p][0] = b.meta_size;
+		s->meta_bytes[p][1] = pools[p].nr_frames * sizeof(struct ref_frame);
+		memory_use(&s->rss_kb[p], &s->huge_kb[p]);
+		bench_destroy(&b);
+	}
+	return 0;
+}
+
+static void print_table(const struct samples *s, unsigned int nr_pools,
+			unsigned int repeats)
+{
+	double worst_spread = 0;
+	unsigned int p, w, k;
+
+	printf("%-25s %-7s %7s %7s %8s %8s %8s %8s %8s\n", "workload", "pool",
+	       "ours", "ref", "ours/ref", "harness", "ours net", "ref net",
+	       "net o/r");
+	for (w = 0; w < NR_WORKLOADS; w++) {
+		for (p = 0; p < nr_pools; p++) {
+			double m[NR_KINDS];
+
+			for (k = 0; k < NR_KINDS; k++) {
+				m[k] = median(s->ns_per_op[p][w][k], repeats);
+				if (k != HARNESS &&
+				    spread(s->ns_per_op[p][w][k], repeats) >
+				    worst_spread)
+					worst_spread = spread(s->ns_per_op[p][w][k],
+							      repeats);
+			}
+			printf("%-25s %-7s %7.1f %7.1f %7.2fx %8.1f %8.1f %8.1f %7.2fx\n",
+			       p ? "" : workloads[w].name, pools[p].name,
+			       m[OURS], m[REF], m[OURS] / m[REF], m[HARNESS],
+			       m[OURS] - m[HARNESS], m[REF] - m[HARNESS],
+			       (m[OURS] - m[HARNESS]) / (m[REF] - m[HARNESS]));
+		}
+	}
+	printf("(ns per alloc or free, median of %u runs; net = minus harness; worst run-to-run spread %.0f%%)\n",
+	       repeats, 100 * worst_spread);
+
+	if (nr_pools > 1) {
+		printf("\ngrowth %s -> %s, net ns/op (target for ours: <= 1.3x)\n",
+		       pools[0].name, pools[nr_pools - 1].name);
+		for (w = 0; w < NR_WORKLOADS; w++) {
+			double growth[2];
+
+			for (k = OURS; k <= REF; k++) {
+				double h0 = median(s->ns_per_op[0][w][HARNESS],
+						   repeats);
+				double hn = median(s->ns_per_op[nr_pools - 1][w][HARNESS],
+						   repeats);
+
+				growth[k] = (median(s->ns_per_op[nr_pools - 1][w][k],
+						    repeats) - hn) /
+					    (median(s->ns_per_op[0][w][k],
+						    repeats) - h0);
+			}
+			printf("  %-25s ours %5.2fx   ref %5.2fx\n",
+			       workloads[w].name, growth[OURS], growth[REF]);
+		}
+	}
+
+	printf("\n%-8s %11s %11s %9s %9s %11s %11s %8s\n", "pool",
+	       "ours meta", "ref meta", "ours b/f", "ref b/f", "ours init",
+	       "ref init", "o/r");
+	for (p = 0; p < nr_pools; p++) {
+		double frames = pools[p].nr_frames;
+
+		printf("%-8s %10.0fK %10.0fK %9.2f %9.0f %9.0fus %9.0fus %7.3fx\n",
+		       pools[p].name, s->meta_bytes[p][0] / 1024.0,
+		       s->meta_bytes[p][1] / 1024.0,
+		       8 * s->meta_bytes[p][0] / frames,
+		       8 * s->meta_bytes[p][1] / frames,
+		       median(s->init_ns[p][0], repeats) / 1e3,
+		       median(s->init_ns[p][1], repeats) / 1e3,
+		       median(s->init_ns[p][0], repeats) /
+		       median(s->init_ns[p][1], repeats));
+	}
+	printf("(init: allocate + init on fresh memory, page faults included; b/f = bits per frame)\n");
+	printf("resident with the %s pool: %lu MiB, %lu MiB of it in huge pages\n",
+	       pools[nr_pools - 1].name, s->rss_kb[nr_pools - 1] / 1024,
+	       s->huge_kb[nr_pools - 1] / 1024);
+
+	printf("\nfailed allocations in the orders 0-10 churn (fragmentation):\n");
+	for (p = 0; p < nr_pools; p++)
+		printf("  %-7s ours %5.2f%%   ref %5.2f%% of operations\n",
+		       pools[p].name, 100 * s->failed[p][OURS],
+		       100 * s->failed[p][REF]);
+}
+
+static void usage(const char *prog)
+{
+	fprintf(stderr,
+		"usage: %s [-r REPEATS] [-i ITERATIONS] [-q] [-p]\n"
+		"  -r  runs per figure, 1..%d (default 7)\n"
+		"  -i  churn iterations per run (default 1048576)\n"
+		"  -q  quick: skip the 64 GiB pool\n"
+		"  -p  plain 4 KiB pages, no transparent huge pages\n",
+		prog, MAX_REPEATS);
+}
+
+int main(int argc, char **argv)
+{
+	unsigned long iterations = 1UL << 20;
+	unsigned int repeats = 7, nr_pools = NR_POOLS, p;
+	struct samples *s;
+	int opt;
+
+	while ((opt = getopt(argc, argv, "r:i:qph")) != -1) {
+		switch (opt) {
+		case 'r':
+			repeats = strtoul(optarg, NULL, 0);
+			break;
+		case 'i':
+			iterations = strtoul(optarg, NULL, 0);
+			break;
+		case 'q':
+			nr_pools = NR_POOLS - 1;
+			break;
+		case 'p':
+			use_thp = false;
+			break;
+		default:
+			usage(argv[0]);
+			return opt == 'h' ? 0 : 1;
+		}
+	}
+	if (!repeats || repeats > MAX_REPEATS || !iterations) {
+		usage(argv[0]);
+		return 1;
+	}
+
+	s = calloc(1, sizeof(*s));
+	if (!s)
+		return 1;
+	printf("buddy bench: max_order %u, 4 KiB frames, %lu churn iterations, %u runs, %s pages\n",
+	       BENCH_MAX_ORDER, iterations, repeats,
+	       use_thp ? "huge (THP)" : "4 KiB");
+	printf("ours = buddy_core.c, ref = Linux-style free lists (tools/bench/ref_buddy.c),\n"
+	       "harness = the same loops with a no-op allocator (victim choice, arrays)\n\n");
+	fflush(stdout);
+	for (p = 0; p < nr_pools; p++)
+		if (run_pool(p, repeats, iterations, s))
+			return 1;
+	print_table(s, nr_pools, repeats);
+	free(s);
+	return 0;
+}

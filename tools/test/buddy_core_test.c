@@ -1,0 +1,1116 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * buddy_core_test.c - unit tests of buddy_core.c, one behaviour per test
+ *
+ * Trees are written as their walk: one "S|F|A frame:order/depth" per node,
+ * S for split, F for free, A for allocated, in pre-order.  A 16-frame pool
+ * after alloc(0), for instance, is
+ *
+ *   S0:4/0 S0:3/1 S0:2/2 S0:1/3 A0:0/4 F1:0/4 F2:1/3 F4:2/2 F8:3/1
+ */
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <fcntl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "buddy_harness.h"
+#include "buddy_test.h"
+
+#define POOL_INIT(_pool, _frames, _max_order)				\
+	ASSERT_EQ(pool_init(&(_pool), (_frames), (_max_order)), 0)
+
+/*
+ * The free block counts of orders 0..max_order are @want[0..nr-1], then 0.
+ * Prints both lists when they differ.
+ */
+static bool free_blocks_are(const struct buddy_core *core,
+			    const unsigned long *want, unsigned int nr)
+{
+	unsigned int order, max_order = buddy_core_max_order(core);
+	bool same = true;
+
+	for (order = 0; order <= max_order; order++)
+		same &= buddy_core_free_blocks(core, order) ==
+			(order < nr ? want[order] : 0);
+	if (same)
+		return true;
+	fprintf(stderr, "free blocks by order: got");
+	for (order = 0; order <= max_order; order++)
+		fprintf(stderr, " %lu", buddy_core_free_blocks(core, order));
+	fprintf(stderr, ", want");
+	for (order = 0; order <= max_order; order++)
+		fprintf(stderr, " %lu", order < nr ? want[order] : 0);
+	fputc('\n', stderr);
+	return false;
+}
+
+#define ASSERT_FREE_BLOCKS(_core, ...)					\
+	do {								\
+		static const unsigned long __want[] = { __VA_ARGS__ };	\
+		ASSERT_TRUE(free_blocks_are((_core), __want,		\
+					    ARRAY_SIZE(__want)));	\
+	} while (0)
+
+static const char state_letters[] = {
+	[BUDDY_CORE_SPLIT] = 'S',
+	[BUDDY_CORE_FREE] = 'F',
+	[BUDDY_CORE_ALLOCATED] = 'A',
+};
+
+static void node_append(char *buf, size_t size,
+			const struct buddy_core_node *node)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s%c%lu:%u/%u", len ? " " : "",
+		 state_letters[node->state], node->frame, node->order,
+		 node->depth);
+}
+
+/* The whole walk as a string; the buffer is reused by the next call. */
+static const char *walk_string(const struct buddy_core *core)
+{
+	static char buf[8192];
+	struct buddy_core_node node;
+	bool more;
+
+	buf[0] = '\0';
+	for (more = buddy_core_walk_first(core, &node); more;
+	     more = buddy_core_walk_next(core, &node))
+		node_append(buf, sizeof(buf), &node);
+	return buf;
+}
+
+#define ASSERT_WALK(_core, _want)					\
+	do {								\
+		const char *__got = walk_string(_core);			\
+		if (strcmp(__got, (_want))) {				\
+			fprintf(stderr, "walk: got  \"%s\"\n"		\
+					"      want \"%s\"\n",		\
+				__got, (_want));			\
+			ASSERT_TRUE(!strcmp(__got, (_want)));		\
+		}							\
+	} while (0)
+
+/*
+ * buddy_core_free(@frame) fails with @err and leaves the core and its
+ * metadata exactly as they were, byte for byte.
+ */
+static bool free_fails(struct pool *pool, unsigned long frame, int err)
+{
+	struct buddy_core before = pool->core;
+	void *meta = malloc(pool->meta_size);
+	bool same;
+	int ret;
+
+	if (!meta)
+		return false;
+	memcpy(meta, pool->meta, pool->meta_size);
+	ret = buddy_core_free(&pool->core, frame);
+	same = !memcmp(meta, pool->meta, pool->meta_size) &&
+	       !memcmp(&before, &pool->core, sizeof(before));
+	free(meta);
+	if (ret == err && same)
+		return true;
+	fprintf(stderr, "free(frame %lu) = %d, want %d%s\n", frame, ret, err,
+		same ? "" : "; it changed the core");
+	return false;
+}
+
+#define ASSERT_FREE_FAILS(_pool, _frame, _err)				\
+	ASSERT_TRUE(free_fails(&(_pool), (_frame), (_err)))
+
+/* === Setting up a pool === */
+
+static bool test_init_rejects_bad_arguments(void)
+{
+	struct buddy_core core;
+	unsigned long meta[256];
+
+	ASSERT_EQ(buddy_core_meta_size(0, 0), 0);
+	ASSERT_EQ(buddy_core_meta_size(BUDDY_CORE_MAX_FRAMES + 1, 10), 0);
+	ASSERT_EQ(buddy_core_meta_size(16, BUDDY_CORE_MAX_ORDER + 1), 0);
+	ASSERT_EQ(buddy_core_meta_size(16, UINT_MAX), 0);
+	ASSERT_NE(buddy_core_meta_size(BUDDY_CORE_MAX_FRAMES,
+				       BUDDY_CORE_MAX_ORDER), 0);
+	ASSERT_TRUE(buddy_core_meta_size(16, 4) <= sizeof(meta));
+
+	ASSERT_EQ(buddy_core_init(&core, meta, 0, 0), -EINVAL);
+	ASSERT_EQ(buddy_core_init(&core, meta, BUDDY_CORE_MAX_FRAMES + 1, 4),
+		  -EINVAL);
+	ASSERT_EQ(buddy_core_init(&core, meta, ULONG_MAX, 4), -EINVAL);
+	ASSERT_EQ(buddy_core_init(&core, meta, 16,
+				  BUDDY_CORE_MAX_ORDER + 1), -EINVAL);
+	ASSERT_EQ(buddy_core_init(NULL, meta, 16, 4), -EINVAL);
+	ASSERT_EQ(buddy_core_init(&core, NULL, 16, 4), -EINVAL);
+	ASSERT_EQ(buddy_core_init(&core, meta, 16, 4), 0);
+	ASSERT_EQ(buddy_core_check(&core), 0);
+	return true;
+}
+
+/* before: nothing; after: one free root of 16 frames */
+static bool test_init_power_of_two(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_nr_frames(&pool.core), 16);
+	ASSERT_EQ(buddy_core_max_order(&pool.core), 4);
+	ASSERT_EQ(buddy_core_free_frames(&pool.core), 16);
+	ASSERT_EQ(buddy_core_allocated_frames(&pool.core), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 1);
+	ASSERT_WALK(&pool.core, "F0:4/0");
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* 100 frames are the roots 64@0, 32@64 and 4@96 */
+static bool test_init_not_power_of_two(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 100, 10);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 1, 0, 0, 1, 1);
+	ASSERT_WALK(&pool.core, "F0:6/0 F64:5/0 F96:2/0");
+	ASSERT_EQ(buddy_core_free_frames(&pool.core), 100);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* max_order caps the roots: 100 frames at max_order 3 are 12 x 8 + 4 */
+static bool test_init_max_order_caps_roots(void)
+{
+	struct pool pool;
+	unsigned long frame;
+
+	POOL_INIT(pool, 100, 3);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 1, 12);
+	/* Two order-3 roots side by side never merge: there is no order 4. */
+	for (frame = 0; frame < 96; frame += 8)
+		ASSERT_EQ(buddy_core_alloc(&pool.core, 3), frame);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_free(&pool.core, 8), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 1, 2);
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->merges, 0);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* Metadata grows linearly, about 3 bits per frame (the core says so). */
+static bool test_meta_size_growth(void)
+{
+	size_t previous = 0;
+	unsigned int shift;
+
+	for (shift = 0; 1UL << shift <= BUDDY_CORE_MAX_FRAMES; shift++) {
+		unsigned long nr_frames = 1UL << shift;
+		size_t size = buddy_core_meta_size(nr_frames, 10);
+		double bits = 8.0 * size / nr_frames;
+
+		ASSERT_NE(size, 0);
+		ASSERT_TRUE(size >= previous);
+		/* Past the fixed per-order part, 2 to 4 bits per frame. */
+		if (shift >= 16) {
+			ASSERT_TRUE(bits >= 2.0 && bits <= 4.0);
+			ASSERT_TRUE(size <= 2 * previous + 256);
+		}
+		if (test_verbose && shift % 4 == 0)
+			printf("  meta_size(2^%u frames) = %zu bytes, %.3f bits/frame\n",
+			       shift, size, bits);
+		previous = size;
+	}
+	/* Odd counts cost no more than the next power of two. */
+	ASSERT_TRUE(buddy_core_meta_size(100, 10) <=
+		    buddy_core_meta_size(128, 10));
+	ASSERT_TRUE(buddy_core_meta_size(1000001, 10) <=
+		    buddy_core_meta_size(1UL << 20, 10));
+	return true;
+}
+
+/* === Audit === */
+
+enum flip_result {
+	FLIP_CAUGHT = 10,	/* -EUCLEAN with a fault description */
+	FLIP_MISSED,		/* check() said 0 */
+	FLIP_WRONG,		/* another return, or no description */
+};
+
+/* In a child: flip one bit of the metadata and audit. */
+static void __attribute__((noreturn))
+flip_and_audit(struct pool *pool, unsigned long bit)
+{
+	struct buddy_core_fault fault = { };
+	int devnull, ret;
+
+	/* A flip can make the core read wild pointers: keep it quiet. */
+	devnull = open("/dev/null", O_WRONLY);
+	if (devnull >= 0)
+		dup2(devnull, STDERR_FILENO);
+	((unsigned char *)pool->meta)[bit / 8] ^= 1 << (bit % 8);
+	ret = buddy_core_audit(&pool->core, &fault);
+	if (!ret)
+		_exit(buddy_core_check(&pool->core) ? FLIP_WRONG : FLIP_MISSED);
+	if (ret == -EUCLEAN && fault.what && fault.what[0] &&
+	    buddy_core_check(&pool->core) == -EUCLEAN)
+		_exit(FLIP_CAUGHT);
+	_exit(FLIP_WRONG);
+}
+
+/*
+ * Flip random bits of the metadata, one per child process, and count how
+ * often the audit notices.  Nothing is assumed about the layout: some bits
+ * are padding (a miss is right), some are pointers (the audit may crash),
+ * most are state.  The test asks that many flips are caught and none makes
+ * the audit return anything but 0 or -EUCLEAN.
+ */
+static bool test_check_catches_corruption(void)
+{
+	unsigned int i, caught = 0, missed = 0, crashed = 0;
+	const unsigned int nr_flips = 128;
+	struct pool pool;
+	struct rng rng;
+
+	POOL_INIT(pool, 1000, 10);
+	rng_seed(&rng, test_seed);
+	/* Some state worth corrupting: a random mix of blocks. */
+	for (i = 0; i < 300; i++) {
+		long frame = buddy_core_alloc(&pool.core, rng_below(&rng, 5));
+
+		if (frame >= 0 && rng_below(&rng, 3) == 0)
+			ASSERT_EQ(buddy_core_free(&pool.core, frame), 0);
+	}
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+
+	fflush(NULL);
+	for (i = 0; i < nr_flips; i++) {
+		unsigned long bit = rng_below(&rng, pool.meta_size * 8);
+		int status;
+		pid_t pid;
+
+		pid = fork();
+		ASSERT_TRUE(pid >= 0);
+		if (!pid)
+			flip_and_audit(&pool, bit);
+		ASSERT_EQ(waitpid(pid, &status, 0), pid);
+		if (WIFEXITED(status) && WEXITSTATUS(status) == FLIP_CAUGHT) {
+			caught++;
+		} else if (WIFEXITED(status) &&
+			   WEXITSTATUS(status) == FLIP_MISSED) {
+			missed++;
+		} else if (WIFEXITED(status) &&
+			   WEXITSTATUS(status) == FLIP_WRONG) {
+			fprintf(stderr, "bit %lu: audit returned an error other than -EUCLEAN\n",
+				bit);
+			ASSERT_TRUE(false);
+		} else {
+			crashed++;
+		}
+	}
+	if (test_verbose)
+		printf("  %u random bit flips in %zu bytes of metadata: %u caught, %u missed, %u crashed the audit\n",
+		       nr_flips, pool.meta_size, caught, missed, crashed);
+	/* The parent's copy was never touched. */
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	ASSERT_TRUE(caught >= nr_flips / 4);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* === Split and merge === */
+
+/* before: F0:4; after alloc(0): 4 splits, the upper halves free */
+static bool test_alloc_splits(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 1, 1, 1, 1, 0);
+	ASSERT_WALK(&pool.core,
+		    "S0:4/0 S0:3/1 S0:2/2 S0:1/3 A0:0/4 F1:0/4 F2:1/3 F4:2/2 F8:3/1");
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->splits, 4);
+	ASSERT_EQ(buddy_core_free_frames(&pool.core), 15);
+	ASSERT_EQ(buddy_core_allocated_frames(&pool.core), 1);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* before: the tree of test_alloc_splits; after free(0): F0:4 again */
+static bool test_free_merges(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 1);
+	ASSERT_WALK(&pool.core, "F0:4/0");
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->merges, 4);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* A merge stops at the first buddy that is not free. */
+static bool test_merge_stops_at_allocated_buddy(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 1);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 2);
+	/* before: A0 A1 A2 F3; free(1): buddy 0 is allocated, no merge */
+	ASSERT_EQ(buddy_core_free(&pool.core, 1), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 2, 0, 1, 1);
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->merges, 0);
+	/* free(2): merges with 3 into 2:1, whose buddy 0:1 is split */
+	ASSERT_EQ(buddy_core_free(&pool.core, 2), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 1, 1, 1, 1);
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->merges, 1);
+	ASSERT_WALK(&pool.core,
+		    "S0:4/0 S0:3/1 S0:2/2 S0:1/3 A0:0/4 F1:0/4 F2:1/3 F4:2/2 F8:3/1");
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/*
+ * Two free blocks of the same order side by side that are not buddies do
+ * not merge: 2:1 and 4:1 touch, but the buddy of 2:1 is 0:1 and that of 4:1
+ * is 6:1.
+ */
+static bool test_adjacent_not_buddies(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 2);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 6);
+	ASSERT_EQ(buddy_core_free(&pool.core, 2), 0);
+	ASSERT_EQ(buddy_core_free(&pool.core, 4), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 2, 0, 1);
+	ASSERT_WALK(&pool.core,
+		    "S0:4/0 S0:3/1 S0:2/2 A0:1/3 F2:1/3 S4:2/2 F4:1/3 A6:1/3 F8:3/1");
+	/* Four free frames in a row, yet an order-2 block comes from 8. */
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 2), 8);
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->merges, 0);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* === Which block alloc picks === */
+
+static bool test_alloc_lowest_address_first(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 1);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 2);	/* splits 2:1 */
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 4);	/* splits 4:2 */
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 6);
+	/* Free order-0 blocks at 1 and 3: the lower one goes first. */
+	ASSERT_EQ(buddy_core_free(&pool.core, 1), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 2, 0, 0, 1);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 1);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 3);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* The smallest sufficient order wins over a lower address. */
+static bool test_alloc_smallest_order_first(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 2), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 4);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	/* free: 0:2, 5:0, 6:1, 8:3 */
+	ASSERT_FREE_BLOCKS(&pool.core, 1, 1, 1, 1);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 5);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 6);	/* splits 6:1 */
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 0);	/* splits 0:2 */
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* In a 100-frame pool, an order-2 request takes the 4@96 root whole. */
+static bool test_alloc_takes_tail_root(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 100, 10);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 2), 96);
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->splits, 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 3), 64);
+	ASSERT_WALK(&pool.core,
+		    "F0:6/0 S64:5/0 S64:4/1 A64:3/2 F72:3/2 F80:4/1 A96:2/0");
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* Fill to -ENOMEM, then free everything: the pool is as new. */
+static bool test_exhaustion_and_recovery(void)
+{
+	struct pool pool;
+	unsigned long frame;
+	unsigned int order;
+
+	POOL_INIT(pool, 100, 10);
+	/* Smallest order first: the 4@96 root, then 32@64, then 64@0. */
+	for (frame = 96; frame < 100; frame++)
+		ASSERT_EQ(buddy_core_alloc(&pool.core, 0), frame);
+	for (frame = 64; frame < 96; frame++)
+		ASSERT_EQ(buddy_core_alloc(&pool.core, 0), frame);
+	for (frame = 0; frame < 64; frame++)
+		ASSERT_EQ(buddy_core_alloc(&pool.core, 0), frame);
+	for (order = 0; order <= 10; order++)
+		ASSERT_EQ(buddy_core_alloc(&pool.core, order), -ENOMEM);
+	ASSERT_EQ(buddy_core_free_frames(&pool.core), 0);
+	ASSERT_EQ(buddy_core_allocated_frames(&pool.core), 100);
+	ASSERT_FREE_BLOCKS(&pool.core, 0);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+
+	/* Free in an order that makes every merge happen late. */
+	for (frame = 1; frame < 100; frame += 2)
+		ASSERT_EQ(buddy_core_free(&pool.core, frame), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 50);
+	for (frame = 0; frame < 100; frame += 2)
+		ASSERT_EQ(buddy_core_free(&pool.core, frame), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 1, 0, 0, 1, 1);
+	ASSERT_WALK(&pool.core, "F0:6/0 F64:5/0 F96:2/0");
+	ASSERT_EQ(buddy_core_free_frames(&pool.core), 100);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	/* And allocation starts over at frame 0. */
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 6), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* === Bad frees: each fails with its own errno and changes nothing === */
+
+static bool test_bad_free_out_of_range(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 100, 10);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 96);
+	ASSERT_FREE_FAILS(pool, 100, -ERANGE);
+	ASSERT_FREE_FAILS(pool, 101, -ERANGE);
+	ASSERT_FREE_FAILS(pool, 128, -ERANGE);
+	ASSERT_FREE_FAILS(pool, LONG_MAX, -ERANGE);
+	ASSERT_FREE_FAILS(pool, ULONG_MAX, -ERANGE);
+	ASSERT_EQ(buddy_core_alloc_order(&pool.core, 100), -ERANGE);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* Freeing a block twice: the second free finds it (merged) free. */
+static bool test_bad_free_double(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 2), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 2), 4);
+	ASSERT_EQ(buddy_core_free(&pool.core, 4), 0);
+	/* 4:2 is a free block of its own */
+	ASSERT_FREE_FAILS(pool, 4, -EALREADY);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	/* 0 now lies in the merged free 0:4 */
+	ASSERT_FREE_FAILS(pool, 0, -EALREADY);
+	ASSERT_FREE_FAILS(pool, 4, -EALREADY);
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->frees, 2);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* Any frame of a free block, first or not, is a double free. */
+static bool test_bad_free_inside_free_block(void)
+{
+	struct pool pool;
+	unsigned long frame;
+
+	POOL_INIT(pool, 16, 4);
+	for (frame = 0; frame < 16; frame++)
+		ASSERT_FREE_FAILS(pool, frame, -EALREADY);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	/* free: 1:0, 2:1, 4:2, 8:3 */
+	for (frame = 1; frame < 16; frame++) {
+		ASSERT_FREE_FAILS(pool, frame, -EALREADY);
+		ASSERT_EQ(buddy_core_alloc_order(&pool.core, frame),
+			  -EALREADY);
+	}
+	pool_destroy(&pool);
+	return true;
+}
+
+/* A frame inside an allocated block that is not its first: -EINVAL. */
+static bool test_bad_free_interior(void)
+{
+	struct pool pool;
+	unsigned int order;
+	unsigned long frame;
+
+	POOL_INIT(pool, 128, 7);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	for (order = 1; order <= 5; order++) {
+		long first = buddy_core_alloc(&pool.core, order);
+		unsigned long size = 1UL << order;
+
+		ASSERT_TRUE(first > 0);
+		ASSERT_EQ(first % size, 0);
+		ASSERT_EQ(buddy_core_alloc_order(&pool.core, first), order);
+		for (frame = first + 1; frame < first + size; frame++) {
+			ASSERT_FREE_FAILS(pool, frame, -EINVAL);
+			ASSERT_EQ(buddy_core_alloc_order(&pool.core, frame),
+				  -EINVAL);
+		}
+	}
+	/* The first frame of each is still a good free. */
+	ASSERT_EQ(buddy_core_free(&pool.core, 32), 0);		/* order 5 */
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/*
+ * A stale frame: once a block is freed and its space handed out again in
+ * smaller pieces, its old first frame frees whatever block starts there now
+ * (the core cannot know), and its old interior frames are judged afresh.
+ */
+static bool test_bad_free_stale_frames(void)
+{
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 2), 0);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 1);
+	ASSERT_FREE_FAILS(pool, 2, -EALREADY);		/* in free 2:1 */
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 2);
+	ASSERT_FREE_FAILS(pool, 3, -EINVAL);		/* inside 2:1 */
+	ASSERT_EQ(buddy_core_alloc_order(&pool.core, 0), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* === Edge shapes === */
+
+/* max_order 0: every frame is a root; nothing splits, nothing merges. */
+static bool test_max_order_zero(void)
+{
+	struct pool pool;
+	unsigned long frame;
+
+	POOL_INIT(pool, 5, 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 5);
+	ASSERT_WALK(&pool.core, "F0:0/0 F1:0/0 F2:0/0 F3:0/0 F4:0/0");
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), -EINVAL);
+	for (frame = 0; frame < 5; frame++)
+		ASSERT_EQ(buddy_core_alloc(&pool.core, 0), frame);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), -ENOMEM);
+	for (frame = 0; frame < 5; frame++)
+		ASSERT_EQ(buddy_core_free(&pool.core, frame), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 5);
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->splits, 0);
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->merges, 0);
+	ASSERT_EQ(buddy_core_free_blocks(&pool.core, 1), 0);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+static bool test_one_frame_pool(void)
+{
+	struct pool pool;
+	struct buddy_core_node node;
+
+	POOL_INIT(pool, 1, 0);
+	ASSERT_WALK(&pool.core, "F0:0/0");
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), -ENOMEM);
+	ASSERT_WALK(&pool.core, "A0:0/0");
+	ASSERT_FREE_FAILS(pool, 1, -ERANGE);
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 1, &node), -ERANGE);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	ASSERT_FREE_FAILS(pool, 0, -EALREADY);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+
+	/* max_order far above the pool */
+	POOL_INIT(pool, 1, BUDDY_CORE_MAX_ORDER);
+	ASSERT_WALK(&pool.core, "F0:0/0");
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), -ENOMEM);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* Orders the pool cannot hold stay empty: -ENOMEM, not -EINVAL. */
+static bool test_max_order_above_pool(void)
+{
+	struct pool pool;
+	unsigned int order;
+
+	POOL_INIT(pool, 16, BUDDY_CORE_MAX_ORDER);
+	ASSERT_WALK(&pool.core, "F0:4/0");
+	for (order = 5; order <= BUDDY_CORE_MAX_ORDER; order++) {
+		ASSERT_EQ(buddy_core_alloc(&pool.core, order), -ENOMEM);
+		ASSERT_EQ(buddy_core_free_blocks(&pool.core, order), 0);
+	}
+	ASSERT_EQ(buddy_core_alloc(&pool.core, BUDDY_CORE_MAX_ORDER + 1),
+		  -EINVAL);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, UINT_MAX), -EINVAL);
+	ASSERT_EQ(buddy_core_free_blocks(&pool.core, BUDDY_CORE_MAX_ORDER + 1),
+		  0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 4), 0);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->merges, 0);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+
+	/* 100 frames, max_order 10: orders 7..10 never have a block */
+	POOL_INIT(pool, 100, 10);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 7), -ENOMEM);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 10), -ENOMEM);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 11), -EINVAL);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 6), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* 2^28 frames (1 TiB of 4 KiB pages): ~3 bits per frame, 96 MiB. */
+static bool test_huge_pool(void)
+{
+	const unsigned long nr_frames = 1UL << 28;
+	struct pool pool;
+
+	POOL_INIT(pool, nr_frames, BUDDY_CORE_MAX_ORDER);
+	ASSERT_TRUE(pool.meta_size * 8.0 / nr_frames < 3.1);
+	ASSERT_WALK(&pool.core, "F0:28/0");
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 27), 1UL << 27);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 20), 1UL << 20);
+	ASSERT_EQ(buddy_core_free_blocks(&pool.core, 26), 1);
+	ASSERT_EQ(buddy_core_free_frames(&pool.core),
+		  nr_frames - (1UL << 27) - (1UL << 20) - 1);
+	ASSERT_FREE_FAILS(pool, nr_frames - 1, -EINVAL);
+	ASSERT_FREE_FAILS(pool, nr_frames, -ERANGE);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	ASSERT_EQ(buddy_core_free(&pool.core, 1UL << 27), 0);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_free(&pool.core, 1UL << 20), 0);
+	ASSERT_WALK(&pool.core, "F0:28/0");
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* === The textbook examples === */
+
+/*
+ * OSTEP ch. 17: a 64 KiB space (16 frames of 4 KiB), a 7 KiB request gets an
+ * 8 KiB block (order 1) after splitting 64 -> 32 -> 16 -> 8.  Each buddy
+ * pair's addresses differ in one bit, the bit of its order.
+ */
+static bool test_ostep_example(void)
+{
+	struct pool pool;
+	struct buddy_core_node node;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 0);
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->splits, 3);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 1, 1, 1, 0);
+	ASSERT_WALK(&pool.core,
+		    "S0:4/0 S0:3/1 S0:2/2 A0:1/3 F2:1/3 F4:2/2 F8:3/1");
+	/* The buddies of 0 at orders 1, 2, 3: frames 2, 4, 8. */
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 0 ^ 2, &node), 0);
+	ASSERT_TRUE(node.frame == 2 && node.order == 1);
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 0 ^ 4, &node), 0);
+	ASSERT_TRUE(node.frame == 4 && node.order == 2);
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 0 ^ 8, &node), 0);
+	ASSERT_TRUE(node.frame == 8 && node.order == 3);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->merges, 3);
+	ASSERT_WALK(&pool.core, "F0:4/0");
+	pool_destroy(&pool);
+	return true;
+}
+
+/*
+ * Stallings: 1 MiB (256 frames of 4 KiB), A=100K, B=240K, C=64K, D=256K,
+ * release B, release A, E=75K, release C, release E, release D.  Requests
+ * round up to 128K (order 5), 256K (6), 64K (4), 256K (6), 128K (5).
+ * Counts below are free blocks of orders 0..8.
+ */
+static bool test_stallings_example(void)
+{
+	struct pool pool;
+	long a, b, c, d, e;
+
+	POOL_INIT(pool, 256, 8);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+
+	/* A: 1M -> 512K -> 256K -> 128K; free 128K@128K 256K@256K 512K@512K */
+	a = buddy_core_alloc(&pool.core, 5);
+	ASSERT_EQ(a, 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 0, 1, 1, 1, 0);
+
+	/* B takes the free 256K at 256K */
+	b = buddy_core_alloc(&pool.core, 6);
+	ASSERT_EQ(b, 64);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 0, 1, 0, 1, 0);
+
+	/* C splits the 128K at 128K */
+	c = buddy_core_alloc(&pool.core, 4);
+	ASSERT_EQ(c, 32);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 1, 0, 0, 1, 0);
+
+	/* D splits the 512K at 512K */
+	d = buddy_core_alloc(&pool.core, 6);
+	ASSERT_EQ(d, 128);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 1, 0, 1, 0, 0);
+	ASSERT_WALK(&pool.core,
+		    "S0:8/0 S0:7/1 S0:6/2 A0:5/3 S32:5/3 A32:4/4 F48:4/4 A64:6/2 S128:7/1 A128:6/2 F192:6/2");
+
+	/* release B: its buddy (A and C) is split, no merge */
+	ASSERT_EQ(buddy_core_free(&pool.core, b), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 1, 0, 2, 0, 0);
+
+	/* release A: its buddy holds C, no merge */
+	ASSERT_EQ(buddy_core_free(&pool.core, a), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 1, 1, 2, 0, 0);
+
+	/* E = 75K: the free 128K at 0 */
+	e = buddy_core_alloc(&pool.core, 5);
+	ASSERT_EQ(e, 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 1, 0, 2, 0, 0);
+
+	/* release C: merges with 64K@192K into 128K@128K, stops at E */
+	ASSERT_EQ(buddy_core_free(&pool.core, c), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 0, 1, 2, 0, 0);
+
+	/* release E: 128K + 128K + 256K -> 512K at 0; D holds the rest */
+	ASSERT_EQ(buddy_core_free(&pool.core, e), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 0, 0, 1, 1, 0);
+
+	/* release D: everything merges back into one 1M block */
+	ASSERT_EQ(buddy_core_free(&pool.core, d), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 0, 0, 0, 0, 0, 0, 0, 0, 1);
+	ASSERT_WALK(&pool.core, "F0:8/0");
+	ASSERT_EQ(buddy_core_get_stats(&pool.core)->splits,
+		  buddy_core_get_stats(&pool.core)->merges);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* === Looking at the tree === */
+
+/* The tree of test_alloc_takes_tail_root, node by node and frame by frame */
+static bool setup_known_tree(struct pool *pool)
+{
+	ASSERT_EQ(pool_init(pool, 100, 10), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool->core, 2), 96);
+	ASSERT_EQ(buddy_core_alloc(&pool->core, 3), 64);
+	ASSERT_WALK(&pool->core,
+		    "F0:6/0 S64:5/0 S64:4/1 A64:3/2 F72:3/2 F80:4/1 A96:2/0");
+	return true;
+}
+
+static bool node_is(const struct buddy_core_node *node, char state,
+		    unsigned long frame, unsigned int order, unsigned int depth)
+{
+	if (state_letters[node->state] == state && node->frame == frame &&
+	    node->order == order && node->depth == depth)
+		return true;
+	fprintf(stderr, "node %c%lu:%u/%u, want %c%lu:%u/%u\n",
+		state_letters[node->state], node->frame, node->order,
+		node->depth, state, frame, order, depth);
+	return false;
+}
+
+static bool test_lookup(void)
+{
+	struct pool pool;
+	struct buddy_core_node node;
+
+	ASSERT_TRUE(setup_known_tree(&pool));
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 0, &node), 0);
+	ASSERT_TRUE(node_is(&node, 'F', 0, 6, 0));
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 63, &node), 0);
+	ASSERT_TRUE(node_is(&node, 'F', 0, 6, 0));
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 64, &node), 0);
+	ASSERT_TRUE(node_is(&node, 'A', 64, 3, 2));
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 71, &node), 0);
+	ASSERT_TRUE(node_is(&node, 'A', 64, 3, 2));
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 72, &node), 0);
+	ASSERT_TRUE(node_is(&node, 'F', 72, 3, 2));
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 95, &node), 0);
+	ASSERT_TRUE(node_is(&node, 'F', 80, 4, 1));
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 99, &node), 0);
+	ASSERT_TRUE(node_is(&node, 'A', 96, 2, 0));
+	ASSERT_EQ(buddy_core_lookup(&pool.core, 100, &node), -ERANGE);
+	ASSERT_EQ(buddy_core_lookup(&pool.core, ULONG_MAX, &node), -ERANGE);
+	pool_destroy(&pool);
+	return true;
+}
+
+static bool test_alloc_order_query(void)
+{
+	struct pool pool;
+
+	ASSERT_TRUE(setup_known_tree(&pool));
+	ASSERT_EQ(buddy_core_alloc_order(&pool.core, 64), 3);
+	ASSERT_EQ(buddy_core_alloc_order(&pool.core, 96), 2);
+	ASSERT_EQ(buddy_core_alloc_order(&pool.core, 65), -EINVAL);
+	ASSERT_EQ(buddy_core_alloc_order(&pool.core, 99), -EINVAL);
+	ASSERT_EQ(buddy_core_alloc_order(&pool.core, 0), -EALREADY);
+	ASSERT_EQ(buddy_core_alloc_order(&pool.core, 72), -EALREADY);
+	ASSERT_EQ(buddy_core_alloc_order(&pool.core, 100), -ERANGE);
+	/* It only looks: the block is still there to free. */
+	ASSERT_EQ(buddy_core_free(&pool.core, 64), 0);
+	ASSERT_EQ(buddy_core_alloc_order(&pool.core, 64), -EALREADY);
+	pool_destroy(&pool);
+	return true;
+}
+
+static bool test_walk_seek(void)
+{
+	struct pool pool;
+	struct buddy_core_node node;
+
+	ASSERT_TRUE(setup_known_tree(&pool));
+	/* Positions go by frame, then from high order to low. */
+	ASSERT_TRUE(buddy_core_walk_seek(&pool.core, 0, 10, &node));
+	ASSERT_TRUE(node_is(&node, 'F', 0, 6, 0));
+	ASSERT_TRUE(buddy_core_walk_seek(&pool.core, 0, 6, &node));
+	ASSERT_TRUE(node_is(&node, 'F', 0, 6, 0));
+	ASSERT_TRUE(buddy_core_walk_seek(&pool.core, 0, 5, &node));
+	ASSERT_TRUE(node_is(&node, 'S', 64, 5, 0));
+	ASSERT_TRUE(buddy_core_walk_seek(&pool.core, 1, 10, &node));
+	ASSERT_TRUE(node_is(&node, 'S', 64, 5, 0));
+	ASSERT_TRUE(buddy_core_walk_seek(&pool.core, 64, 4, &node));
+	ASSERT_TRUE(node_is(&node, 'S', 64, 4, 1));
+	ASSERT_TRUE(buddy_core_walk_seek(&pool.core, 64, 3, &node));
+	ASSERT_TRUE(node_is(&node, 'A', 64, 3, 2));
+	ASSERT_TRUE(buddy_core_walk_seek(&pool.core, 64, 0, &node));
+	ASSERT_TRUE(node_is(&node, 'F', 72, 3, 2));
+	ASSERT_TRUE(buddy_core_walk_seek(&pool.core, 65, 40, &node));
+	ASSERT_TRUE(node_is(&node, 'F', 72, 3, 2));
+	ASSERT_TRUE(buddy_core_walk_seek(&pool.core, 73, 0, &node));
+	ASSERT_TRUE(node_is(&node, 'F', 80, 4, 1));
+	ASSERT_TRUE(buddy_core_walk_seek(&pool.core, 96, 2, &node));
+	ASSERT_TRUE(node_is(&node, 'A', 96, 2, 0));
+	ASSERT_FALSE(buddy_core_walk_seek(&pool.core, 96, 1, &node));
+	ASSERT_FALSE(buddy_core_walk_seek(&pool.core, 97, 10, &node));
+	ASSERT_FALSE(buddy_core_walk_seek(&pool.core, 100, 0, &node));
+	ASSERT_FALSE(buddy_core_walk_seek(&pool.core, ULONG_MAX, 0, &node));
+	pool_destroy(&pool);
+	return true;
+}
+
+/*
+ * A listing shown a few nodes at a time, resuming each time with walk_seek()
+ * at the position of the next node, as a seq_file does.  The tree changes
+ * between two pages; the rest of the listing is the new tree's.
+ */
+static bool test_walk_seek_resume(void)
+{
+	char listing[1024] = "";
+	struct buddy_core_node node = { };
+	unsigned long frame = 0;
+	unsigned int order = BUDDY_CORE_MAX_ORDER, shown;
+	struct pool pool;
+	bool more = true;
+
+	ASSERT_TRUE(setup_known_tree(&pool));
+	while (more) {
+		more = buddy_core_walk_seek(&pool.core, frame, order, &node);
+		for (shown = 0; more && shown < 2; shown++) {
+			node_append(listing, sizeof(listing), &node);
+			more = buddy_core_walk_next(&pool.core, &node);
+		}
+		frame = node.frame;
+		order = node.order;
+		/* After the first page, 72:3 is taken and 80:4 split. */
+		if (shown && frame == 64 && order == 4) {
+			ASSERT_EQ(buddy_core_alloc(&pool.core, 3), 72);
+			ASSERT_EQ(buddy_core_alloc(&pool.core, 3), 80);
+		}
+	}
+	if (strcmp(listing,
+		   "F0:6/0 S64:5/0 S64:4/1 A64:3/2 A72:3/2 S80:4/1 A80:3/2 F88:3/2 A96:2/0")) {
+		fprintf(stderr, "listing: %s\n", listing);
+		ASSERT_TRUE(false);
+	}
+	pool_destroy(&pool);
+	return true;
+}
+
+/* Stats count successful operations only. */
+static bool test_stats_counters(void)
+{
+	const struct buddy_core_stats *stats;
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	stats = buddy_core_get_stats(&pool.core);
+	ASSERT_EQ(stats->allocs + stats->frees + stats->splits + stats->merges,
+		  0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);	/* 4 splits */
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 1);	/* none */
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 4), -ENOMEM);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 5), -EINVAL);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);	/* buddy is busy */
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), -EALREADY);
+	ASSERT_EQ(buddy_core_free(&pool.core, 16), -ERANGE);
+	ASSERT_EQ(buddy_core_free(&pool.core, 1), 0);	/* 4 merges */
+	ASSERT_EQ(stats->allocs, 2);
+	ASSERT_EQ(stats->frees, 2);
+	ASSERT_EQ(stats->splits, 4);
+	ASSERT_EQ(stats->merges, 4);
+	/* init resets them */
+	ASSERT_EQ(buddy_core_init(&pool.core, pool.meta, 16, 4), 0);
+	stats = buddy_core_get_stats(&pool.core);
+	ASSERT_EQ(stats->allocs + stats->frees + stats->splits + stats->merges,
+		  0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/* === Fragmentation indices (mm/vmstat.c), computed by hand === */
+
+static bool test_frag_index_all_free_or_none(void)
+{
+	struct pool pool;
+	unsigned int order;
+
+	POOL_INIT(pool, 16, 4);
+	for (order = 0; order <= 4; order++) {
+		ASSERT_EQ(buddy_core_unusable_index(&pool.core, order), 0);
+		ASSERT_EQ(buddy_core_extfrag_index(&pool.core, order), -1000);
+	}
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 4), 0);
+	/* nothing free: all unusable, and a failure is lack of memory */
+	for (order = 0; order <= 4; order++) {
+		ASSERT_EQ(buddy_core_unusable_index(&pool.core, order), 1000);
+		ASSERT_EQ(buddy_core_extfrag_index(&pool.core, order), 0);
+	}
+	/* Orders past max_order are refused (and -EINVAL is not -1000). */
+	ASSERT_EQ(buddy_core_unusable_index(&pool.core, 5), -EINVAL);
+	ASSERT_EQ(buddy_core_extfrag_index(&pool.core, 5), -EINVAL);
+	pool_destroy(&pool);
+	return true;
+}
+
+/*
+ * Every other frame of 16 free: 8 free order-0 blocks.
+ * unusable(1..4) = (8 - 0) * 1000 / 8 = 1000
+ * extfrag(o) = 1000 - (1000 + 8000 / 2^o) / 8: 375, 625, 750, 813
+ */
+static bool test_frag_index_checkerboard(void)
+{
+	static const int extfrag[] = { -1000, 375, 625, 750, 813 };
+	struct pool pool;
+	unsigned long frame;
+	unsigned int order;
+
+	POOL_INIT(pool, 16, 4);
+	for (frame = 0; frame < 16; frame++)
+		ASSERT_EQ(buddy_core_alloc(&pool.core, 0), frame);
+	for (frame = 0; frame < 16; frame += 2)
+		ASSERT_EQ(buddy_core_free(&pool.core, frame), 0);
+	ASSERT_FREE_BLOCKS(&pool.core, 8);
+	ASSERT_EQ(buddy_core_unusable_index(&pool.core, 0), 0);
+	for (order = 1; order <= 4; order++)
+		ASSERT_EQ(buddy_core_unusable_index(&pool.core, order), 1000);
+	for (order = 0; order <= 4; order++)
+		ASSERT_EQ(buddy_core_extfrag_index(&pool.core, order),
+			  extfrag[order]);
+	pool_destroy(&pool);
+	return true;
+}
+
+/*
+ * After alloc(0) in 16 frames: free 1:0, 2:1, 4:2, 8:3; 15 frames, 4 blocks.
+ * unusable(o) = (15 - suitable(o) * 2^o) * 1000 / 15 with suitable(1) = 7,
+ * suitable(2) = 3, suitable(3) = 1: 66, 200, 466; 1000 at order 4.
+ * extfrag(4) = 1000 - (1000 + 15000 / 16) / 4 = 1000 - 1937 / 4 = 516.
+ */
+static bool test_frag_index_after_split(void)
+{
+	static const int unusable[] = { 0, 66, 200, 466, 1000 };
+	struct pool pool;
+	unsigned int order;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	for (order = 0; order <= 4; order++)
+		ASSERT_EQ(buddy_core_unusable_index(&pool.core, order),
+			  unusable[order]);
+	for (order = 0; order <= 3; order++)
+		ASSERT_EQ(buddy_core_extfrag_index(&pool.core, order), -1000);
+	ASSERT_EQ(buddy_core_extfrag_index(&pool.core, 4), 516);
+	pool_destroy(&pool);
+	return true;
+}
+
+const struct buddy_test buddy_unit_tests[] = {
+	BUDDY_TEST(init_rejects_bad_arguments),
+	BUDDY_TEST(init_power_of_two),
+	BUDDY_TEST(init_not_power_of_two),
+	BUDDY_TEST(init_max_order_caps_roots),
+	BUDDY_TEST(meta_size_growth),
+	BUDDY_TEST(check_catches_corruption),
+	BUDDY_TEST(alloc_splits),
+	BUDDY_TEST(free_merges),
+	BUDDY_TEST(merge_stops_at_allocated_buddy),
+	BUDDY_TEST(adjacent_not_buddies),
+	BUDDY_TEST(alloc_lowest_address_first),
+	BUDDY_TEST(alloc_smallest_order_first),
+	BUDDY_TEST(alloc_takes_tail_root),
+	BUDDY_TEST(exhaustion_and_recovery),
+	BUDDY_TEST(bad_free_out_of_range),
+	BUDDY_TEST(bad_free_double),
+	BUDDY_TEST(bad_free_inside_free_block),
+	BUDDY_TEST(bad_free_interior),
+	BUDDY_TEST(bad_free_stale_frames),
+	BUDDY_TEST(max_order_zero),
+	BUDDY_TEST(one_frame_pool),
+	BUDDY_TEST(max_order_above_pool),
+	BUDDY_TEST(huge_pool),
+	BUDDY_TEST(ostep_example),
+	BUDDY_TEST(stallings_example),
+	BUDDY_TEST(lookup),
+	BUDDY_TEST(alloc_order_query),
+	BUDDY_TEST(walk_seek),
+	BUDDY_TEST(walk_seek_resume),
+	BUDDY_TEST(stats_counters),
+	BUDDY_TEST(frag_index_all_free_or_none),
+	BUDDY_TEST(frag_index_checkerboard),
+	BUDDY_TEST(frag_index_after_split),
+};
+const unsigned int nr_buddy_unit_tests = ARRAY_SIZE(buddy_unit_tests);

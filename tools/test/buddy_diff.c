@@ -1,0 +1,375 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * buddy_diff.c - run the core and the model side by side and compare
+ *
+ * Every mutation is followed by a comparison of everything cheap: the return
+ * value, the per-order free counts, the frame totals and the counters.  The
+ * tree itself (walk, seek, check) is compared when the caller asks, since it
+ * costs O(nr_frames).  A free that must fail is also checked to leave the
+ * core bit for bit as it was: the metadata is compared as bytes.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "buddy_diff.h"
+
+static const char *const state_names[] = {
+	[BUDDY_CORE_SPLIT] = "split",
+	[BUDDY_CORE_FREE] = "free",
+	[BUDDY_CORE_ALLOCATED] = "allocated",
+};
+
+static const char *state_name(enum buddy_core_state state)
+{
+	if ((unsigned int)state < ARRAY_SIZE(state_names))
+		return state_names[state];
+	return "?";
+}
+
+static bool __attribute__((format(printf, 2, 3)))
+diff_fail(const struct buddy_diff *diff, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (diff->quiet)
+		return false;
+	fprintf(stderr, "diff: %s%s%lu frames, max_order %u, op %lu: ",
+		diff->label ? diff->label : "", diff->label ? ": " : "",
+		diff->model.nr_frames, diff->model.max_order, diff->ops);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return false;
+}
+
+static bool nodes_equal(const struct buddy_core_node *a,
+			const struct buddy_core_node *b)
+{
+	return a->frame == b->frame && a->order == b->order &&
+	       a->depth == b->depth && a->state == b->state;
+}
+
+static bool node_mismatch(const struct buddy_diff *diff, const char *what,
+			  const struct buddy_core_node *core,
+			  const struct buddy_core_node *model)
+{
+	return diff_fail(diff,
+			 "%s: core {frame %lu order %u depth %u %s}, model {frame %lu order %u depth %u %s}",
+			 what, core->frame, core->order, core->depth,
+			 state_name(core->state), model->frame, model->order,
+			 model->depth, state_name(model->state));
+}
+
+/*
+ * Sets up a pool of the given shape in both.  Returns false if they disagree
+ * on whether the shape is valid; otherwise *@ret is the common result of
+ * init and, if it is 0, @diff is ready for use.
+ */
+bool diff_init(struct buddy_diff *diff, unsigned long nr_frames,
+	       unsigned int max_order, int *ret)
+{
+	int core_ret, model_ret;
+
+	memset(diff, 0, sizeof(*diff));
+	model_ret = model_init(&diff->model, nr_frames, max_order);
+	core_ret = pool_init(&diff->pool, nr_frames, max_order);
+	if (core_ret == -EINVAL) {
+		/* meta_size() said no; init must say the same. */
+		unsigned long meta[64];
+
+		core_ret = buddy_core_init(&diff->pool.core, meta, nr_frames,
+					   max_order);
+	}
+	*ret = model_ret;
+	if (core_ret != model_ret) {
+		diff->model.nr_frames = nr_frames;
+		diff->model.max_order = max_order;
+		diff_fail(diff, "init: core %d, model %d", core_ret, model_ret);
+		diff_destroy(diff);
+		return false;
+	}
+	if (core_ret)
+		return true;
+
+	diff->live = calloc(nr_frames, sizeof(*diff->live));
+	diff->live_slot = calloc(nr_frames, sizeof(*diff->live_slot));
+	diff->model_nodes = calloc(model_walk_max(&diff->model),
+				   sizeof(*diff->model_nodes));
+	diff->core_nodes = calloc(model_walk_max(&diff->model),
+				  sizeof(*diff->core_nodes));
+	diff->meta_copy = malloc(diff->pool.meta_size);
+	if (!diff->live || !diff->live_slot || !diff->model_nodes ||
+	    !diff->core_nodes || !diff->meta_copy) {
+		diff_destroy(diff);
+		*ret = -ENOMEM;
+		return true;
+	}
+	diff->model_nodes_stale = true;
+	return diff_compare_counts(diff);
+}
+
+void diff_destroy(struct buddy_diff *diff)
+{
+	pool_destroy(&diff->pool);
+	model_destroy(&diff->model);
+	free(diff->live);
+	free(diff->live_slot);
+	free(diff->model_nodes);
+	free(diff->core_nodes);
+	free(diff->meta_copy);
+	memset(diff, 0, sizeof(*diff));
+}
+
+bool diff_compare_counts(struct buddy_diff *diff)
+{
+	const struct buddy_core *core = &diff->pool.core;
+	const struct buddy_model *model = &diff->model;
+	const struct buddy_core_stats *stats = buddy_core_get_stats(core);
+	unsigned int order;
+
+	if (buddy_core_nr_frames(core) != model->nr_frames ||
+	    buddy_core_max_order(core) != model->max_order)
+		return diff_fail(diff, "shape: core %lu frames, max_order %u",
+				 buddy_core_nr_frames(core),
+				 buddy_core_max_order(core));
+	if (buddy_core_free_frames(core) != model->nr_free)
+		return diff_fail(diff, "free frames: core %lu, model %lu",
+				 buddy_core_free_frames(core), model->nr_free);
+	if (buddy_core_allocated_frames(core) !=
+	    model->nr_frames - model->nr_free)
+		return diff_fail(diff, "allocated frames: core %lu, model %lu",
+				 buddy_core_allocated_frames(core),
+				 model->nr_frames - model->nr_free);
+	for (order = 0; order <= model->max_order; order++) {
+		if (buddy_core_free_blocks(core, order) !=
+		    model->free_blocks[order])
+			return diff_fail(diff,
+					 "free blocks of order %u: core %lu, model %lu",
+					 order, buddy_core_free_blocks(core, order),
+					 model->free_blocks[order]);
+	}
+	if (buddy_core_free_blocks(core, model->max_order + 1))
+		return diff_fail(diff, "free blocks above max_order");
+	if (memcmp(stats, &model->stats, sizeof(*stats)))
+		return diff_fail(diff,
+				 "stats: core %lu/%lu/%lu/%lu, model %lu/%lu/%lu/%lu (allocs/frees/splits/merges)",
+				 stats->allocs, stats->frees, stats->splits,
+				 stats->merges, model->stats.allocs,
+				 model->stats.frees, model->stats.splits,
+				 model->stats.merges);
+	return true;
+}
+
+static void live_add(struct buddy_diff *diff, unsigned long frame)
+{
+	diff->live_slot[frame] = diff->nr_live;
+	diff->live[diff->nr_live++] = frame;
+}
+
+static void live_remove(struct buddy_diff *diff, unsigned long frame)
+{
+	unsigned long slot = diff->live_slot[frame];
+	unsigned long last = diff->live[--diff->nr_live];
+
+	diff->live[slot] = last;
+	diff->live_slot[last] = slot;
+}
+
+bool diff_alloc(struct buddy_diff *diff, unsigned int order)
+{
+	long core_ret, model_ret;
+
+	diff->ops++;
+	model_ret = model_alloc(&diff->model, order);
+	core_ret = buddy_core_alloc(&diff->pool.core, order);
+	if (core_ret != model_ret)
+		return diff_fail(diff, "alloc(order %u): core %ld, model %ld",
+				 order, core_ret, model_ret);
+	if (core_ret >= 0) {
+		live_add(diff, core_ret);
+		diff->model_nodes_stale = true;
+	}
+	return diff_compare_counts(diff);
+}
+
+bool diff_free(struct buddy_diff *diff, unsigned long frame)
+{
+	struct buddy_core *core = &diff->pool.core;
+	bool must_fail = model_alloc_order(&diff->model, frame) < 0;
+	int core_ret, model_ret;
+
+	diff->ops++;
+	if (must_fail) {
+		memcpy(diff->meta_copy, diff->pool.meta, diff->pool.meta_size);
+		diff->core_copy = *core;
+	}
+	model_ret = model_free(&diff->model, frame);
+	core_ret = buddy_core_free(core, frame);
+	if (core_ret != model_ret)
+		return diff_fail(diff, "free(frame %lu): core %d, model %d",
+				 frame, core_ret, model_ret);
+	if (must_fail) {
+		if (memcmp(diff->meta_copy, diff->pool.meta,
+			   diff->pool.meta_size) ||
+		    memcmp(&diff->core_copy, core, sizeof(*core)))
+			return diff_fail(diff,
+					 "free(frame %lu) failed with %d but changed the core",
+					 frame, core_ret);
+	} else {
+		live_remove(diff, frame);
+		diff->model_nodes_stale = true;
+	}
+	return diff_compare_counts(diff);
+}
+
+bool diff_free_live(struct buddy_diff *diff, unsigned long index)
+{
+	if (!diff->nr_live)
+		return true;
+	return diff_free(diff, diff->live[index % diff->nr_live]);
+}
+
+/*
+ * Frees a frame inside the allocated block live[@index] that is not its
+ * first: an interior free, which must fail with -EINVAL.
+ */
+bool diff_free_interior(struct buddy_diff *diff, unsigned long index,
+			unsigned long offset)
+{
+	unsigned long frame, size;
+
+	if (!diff->nr_live)
+		return true;
+	frame = diff->live[index % diff->nr_live];
+	size = 1UL << diff->model.order[frame];
+	if (size == 1)
+		return true;
+	frame += 1 + offset % (size - 1);
+	if (model_alloc_order(&diff->model, frame) != -EINVAL)
+		return diff_fail(diff, "model: frame %lu is not interior",
+				 frame);
+	return diff_free(diff, frame);
+}
+
+/* The read-only queries, at one frame and one order. */
+bool diff_query(struct buddy_diff *diff, unsigned long frame,
+		unsigned int order)
+{
+	const struct buddy_core *core = &diff->pool.core;
+	const struct buddy_model *model = &diff->model;
+	struct buddy_core_node core_node = { }, model_node = { };
+	int core_ret, model_ret;
+
+	core_ret = buddy_core_alloc_order(core, frame);
+	model_ret = model_alloc_order(model, frame);
+	if (core_ret != model_ret)
+		return diff_fail(diff, "alloc_order(frame %lu): core %d, model %d",
+				 frame, core_ret, model_ret);
+
+	core_ret = buddy_core_lookup(core, frame, &core_node);
+	model_ret = model_lookup(model, frame, &model_node);
+	if (core_ret != model_ret)
+		return diff_fail(diff, "lookup(frame %lu): core %d, model %d",
+				 frame, core_ret, model_ret);
+	if (!core_ret && !nodes_equal(&core_node, &model_node))
+		return node_mismatch(diff, "lookup", &core_node, &model_node);
+
+	if (buddy_core_free_blocks(core, order) !=
+	    (order <= model->max_order ? model->free_blocks[order] : 0))
+		return diff_fail(diff, "free_blocks(order %u)", order);
+
+	core_ret = buddy_core_unusable_index(core, order);
+	model_ret = model_unusable_index(model, order);
+	if (core_ret != model_ret)
+		return diff_fail(diff, "unusable_index(order %u): core %d, model %d",
+				 order, core_ret, model_ret);
+	core_ret = buddy_core_extfrag_index(core, order);
+	model_ret = model_extfrag_index(model, order);
+	if (core_ret != model_ret)
+		return diff_fail(diff, "extfrag_index(order %u): core %d, model %d",
+				 order, core_ret, model_ret);
+	return true;
+}
+
+static void refresh_model_nodes(struct buddy_diff *diff)
+{
+	if (!diff->model_nodes_stale)
+		return;
+	diff->nr_model_nodes = model_walk(&diff->model, diff->model_nodes);
+	diff->model_nodes_stale = false;
+}
+
+bool diff_seek(struct buddy_diff *diff, unsigned long frame,
+	       unsigned int order)
+{
+	struct buddy_core_node node = { };
+	unsigned long i;
+	bool found;
+
+	refresh_model_nodes(diff);
+	found = buddy_core_walk_seek(&diff->pool.core, frame, order, &node);
+	i = model_seek(diff->model_nodes, diff->nr_model_nodes, frame, order);
+	if (found != (i < diff->nr_model_nodes))
+		return diff_fail(diff, "seek(frame %lu, order %u): core %s, model %s",
+				 frame, order, found ? "found" : "end",
+				 found ? "end" : "found");
+	if (found && !nodes_equal(&node, &diff->model_nodes[i]))
+		return node_mismatch(diff, "seek", &node, &diff->model_nodes[i]);
+	return true;
+}
+
+/*
+ * The whole tree: check(), the walk node by node, and a seek to each node
+ * (which must land on that very node, or a listing could not resume).
+ */
+bool diff_compare_walk(struct buddy_diff *diff)
+{
+	const struct buddy_core *core = &diff->pool.core;
+	unsigned long max = model_walk_max(&diff->model), nr = 0, i;
+	struct buddy_core_fault fault;
+	struct buddy_core_node node = { };
+	bool more;
+	int ret;
+
+	ret = buddy_core_audit(core, &fault);
+	if (ret)
+		return diff_fail(diff, "audit: %d: %s (order %u, frame %lu)",
+				 ret, fault.what, fault.order, fault.frame);
+	ret = buddy_core_check(core);
+	if (ret)
+		return diff_fail(diff, "check: %d after a clean audit", ret);
+
+	refresh_model_nodes(diff);
+	for (more = buddy_core_walk_first(core, &node); more;
+	     more = buddy_core_walk_next(core, &node)) {
+		if (nr == max)
+			return diff_fail(diff, "walk: more than %lu nodes", max);
+		diff->core_nodes[nr++] = node;
+	}
+	for (i = 0; i < nr && i < diff->nr_model_nodes; i++) {
+		if (!nodes_equal(&diff->core_nodes[i], &diff->model_nodes[i]))
+			return node_mismatch(diff, "walk", &diff->core_nodes[i],
+					     &diff->model_nodes[i]);
+	}
+	if (nr != diff->nr_model_nodes)
+		return diff_fail(diff, "walk: core %lu nodes, model %lu",
+				 nr, diff->nr_model_nodes);
+
+	/* Every node of a small tree; about 1024 spread over a large one. */
+	for (i = 0; i < nr; i += 1 + nr / 1024) {
+		const struct buddy_core_node *want = &diff->core_nodes[i];
+
+		if (!buddy_core_walk_seek(core, want->frame, want->order,
+					  &node))
+			return diff_fail(diff, "seek(frame %lu, order %u) to a node: end",
+					 want->frame, want->order);
+		if (!nodes_equal(&node, want))
+			return node_mismatch(diff, "seek to a node", &node,
+					     want);
+	}
+	return true;
+}

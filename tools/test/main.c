@@ -1,0 +1,112 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * main.c - runs the user-space tests of buddy_core.c
+ *
+ * Usage: buddy_test [-v] [-s SEED] [TEST...]
+ * With no TEST, runs them all.  Ends with "N tests run, N passed, N failed."
+ * and exits non-zero if any failed, as tools/testing/vma does.
+ */
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "buddy_harness.h"
+#include "buddy_test.h"
+
+bool test_verbose;
+uint64_t test_seed = 0x6275646479ULL;	/* "buddy" */
+
+static const struct {
+	const struct buddy_test *tests;
+	const unsigned int *nr_tests;
+} suites[] = {
+	{ buddy_unit_tests, &nr_buddy_unit_tests },
+	{ buddy_diff_tests, &nr_buddy_diff_tests },
+};
+
+#define NR_SUITES ARRAY_SIZE(suites)
+
+static bool selected(const char *name, int argc, char **argv)
+{
+	int i;
+
+	if (!argc)
+		return true;
+	for (i = 0; i < argc; i++)
+		if (!strcmp(argv[i], name))
+			return true;
+	return false;
+}
+
+static double seconds_since(const struct timespec *start)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (now.tv_sec - start->tv_sec) +
+	       (now.tv_nsec - start->tv_nsec) / 1e9;
+}
+
+static void usage(const char *prog)
+{
+	unsigned int s, i;
+
+	fprintf(stderr, "usage: %s [-v] [-s SEED] [TEST...]\ntests:", prog);
+	for (s = 0; s < NR_SUITES; s++)
+		for (i = 0; i < *suites[s].nr_tests; i++)
+			fprintf(stderr, " %s", suites[s].tests[i].name);
+	fputc('\n', stderr);
+}
+
+int main(int argc, char **argv)
+{
+	int num_tests = 0, num_fail = 0, opt;
+	unsigned int s, i;
+
+	while ((opt = getopt(argc, argv, "vs:h")) != -1) {
+		switch (opt) {
+		case 'v':
+			test_verbose = true;
+			break;
+		case 's':
+			test_seed = strtoull(optarg, NULL, 0);
+			break;
+		default:
+			usage(argv[0]);
+			return opt == 'h' ? EXIT_SUCCESS : EXIT_FAILURE;
+		}
+	}
+	argc -= optind;
+	argv += optind;
+
+	for (s = 0; s < NR_SUITES; s++) {
+		for (i = 0; i < *suites[s].nr_tests; i++) {
+			const struct buddy_test *test = &suites[s].tests[i];
+			struct timespec start;
+			bool ok;
+
+			if (!selected(test->name, argc, argv))
+				continue;
+			clock_gettime(CLOCK_MONOTONIC, &start);
+			num_tests++;
+			ok = test->run();
+			if (!ok) {
+				num_fail++;
+				fprintf(stderr, "Test %s FAILED\n", test->name);
+			}
+			if (test_verbose)
+				printf("%-4s %-36s %8.3f s\n", ok ? "ok" : "FAIL",
+				       test->name, seconds_since(&start));
+		}
+	}
+	if (!num_tests) {
+		usage("buddy_test");
+		return EXIT_FAILURE;
+	}
+
+	printf("%d tests run, %d passed, %d failed.\n",
+	       num_tests, num_tests - num_fail, num_fail);
+
+	return num_fail == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}
