@@ -91,7 +91,7 @@ static inline bool is_root(const struct buddy_core_order *o,
 }
 
 /* Marks a block free, keeping the summaries and the order mask. */
-static void free_set(struct buddy_core *core, struct buddy_core_order *o,
+static inline void free_set(struct buddy_core *core, struct buddy_core_order *o,
 		     unsigned int order, unsigned long block)
 {
 	unsigned long nr = block;
@@ -110,8 +110,9 @@ static void free_set(struct buddy_core *core, struct buddy_core_order *o,
 		core->free_orders |= 1ULL << order;
 }
 
-static void free_clear(struct buddy_core *core, struct buddy_core_order *o,
-		       unsigned int order, unsigned long block)
+static inline void free_clear(struct buddy_core *core,
+			      struct buddy_core_order *o, unsigned int order,
+			      unsigned long block)
 {
 	unsigned long nr = block;
 	unsigned int l;
@@ -129,7 +130,7 @@ static void free_clear(struct buddy_core *core, struct buddy_core_order *o,
 }
 
 /* The lowest free block of an order that has one: one __ffs() per level. */
-static unsigned long free_first(const struct buddy_core_order *o)
+static inline unsigned long free_first(const struct buddy_core_order *o)
 {
 	unsigned long nr = 0;
 	unsigned int l;
@@ -141,11 +142,13 @@ static unsigned long free_first(const struct buddy_core_order *o)
 
 /*
  * Lays out the metadata: the order descriptors, then per order its free
- * levels and split bitmap.  With @meta NULL it only measures.  One function
- * for both, so meta_size() and init() cannot disagree.
+ * levels and split bitmap.  With @meta NULL it only measures; with @one
+ * non-NULL it writes only order @k_one's descriptor, there, for the audit to
+ * compare.  One function for all three, so they cannot disagree.
  */
 static size_t layout(void *meta, unsigned long nr_frames,
-		     unsigned int max_order)
+		     unsigned int max_order, unsigned int k_one,
+		     struct buddy_core_order *one)
 {
 	struct buddy_core_order *orders = meta;
 	unsigned long *words = meta ? (void *)(orders + max_order + 2) : NULL;
@@ -167,7 +170,9 @@ static size_t layout(void *meta, unsigned long nr_frames,
 			o.split = words ? words + nr_words : NULL;
 			nr_words += BITS_TO_LONGS(o.nr_blocks);
 		}
-		if (orders)
+		if (one && k == k_one)
+			*one = o;
+		else if (orders && !one)
 			orders[k] = o;
 	}
 	return (max_order + 2) * sizeof(*orders) + nr_words * sizeof(long);
@@ -193,7 +198,17 @@ size_t buddy_core_meta_size(unsigned long nr_frames, unsigned int max_order)
 {
 	if (!init_args_valid(nr_frames, max_order))
 		return 0;
-	return layout(NULL, nr_frames, max_order);
+	return layout(NULL, nr_frames, max_order, 0, NULL);
+}
+
+/* The largest order a block of the pool can have. */
+static unsigned int top_order(unsigned long nr_frames, unsigned int max_order)
+{
+	unsigned int order = 0;
+
+	while (order < max_order && blocks_of_order(nr_frames, order + 1))
+		order++;
+	return order;
 }
 
 /* Rebuilds the summary levels and count of an order from its level 0. */
@@ -242,27 +257,25 @@ int buddy_core_init(struct buddy_core *core, void *meta,
 	if (!core || !meta || !init_args_valid(nr_frames, max_order))
 		return -EINVAL;
 
-	memset(meta, 0, layout(NULL, nr_frames, max_order));
-	layout(meta, nr_frames, max_order);
+	memset(meta, 0, layout(NULL, nr_frames, max_order, 0, NULL));
+	layout(meta, nr_frames, max_order, 0, NULL);
 	memset(core, 0, sizeof(*core));
 	core->nr_frames = nr_frames;
 	core->nr_free = nr_frames;
 	core->max_order = max_order;
+	core->top_order = top_order(nr_frames, max_order);
 	core->orders = meta;
 
-	/* Whole max_order blocks first, a word at a time... */
-	top = &core->orders[max_order];
+	/* Whole blocks of the top order first, a word at a time... */
+	top = &core->orders[core->top_order];
 	full = top->nr_blocks;
-	if (full) {
-		memset(top->free[0], 0xff, full / BITS_PER_LONG * sizeof(long));
-		if (full % BITS_PER_LONG)
-			top->free[0][full / BITS_PER_LONG] =
-				BIT(full % BITS_PER_LONG) - 1;
-		rebuild_order(core, top, max_order);
-	}
+	memset(top->free[0], 0xff, full / BITS_PER_LONG * sizeof(long));
+	if (full % BITS_PER_LONG)
+		top->free[0][full / BITS_PER_LONG] = BIT(full % BITS_PER_LONG) - 1;
+	rebuild_order(core, top, core->top_order);
 	/* ...then one root per set bit of the remainder, largest first. */
-	frame = full << max_order;
-	for (k = max_order; k-- > 0; ) {
+	frame = core->top_end = full << core->top_order;
+	for (k = core->top_order; k-- > 0; ) {
 		if (nr_frames & BIT(k)) {
 			free_set(core, &core->orders[k], k, frame >> k);
 			frame += BIT(k);
@@ -271,21 +284,77 @@ int buddy_core_init(struct buddy_core *core, void *meta,
 	return 0;
 }
 
+/* The root holding @frame (< nr_frames): whole top-order blocks, then tail. */
+static void root_of(const struct buddy_core *core, unsigned long frame,
+		    unsigned long *first, unsigned int *order)
+{
+	unsigned int k = core->top_order;
+	unsigned long start = core->top_end;
+
+	if (frame < start) {
+		*first = frame & ~(BIT(k) - 1);
+		*order = k;
+		return;
+	}
+	/* The tail's roots follow the binary digits of nr_frames. */
+	while (k-- > 0) {
+		if (!(core->nr_frames & BIT(k)))
+			continue;
+		if (frame < start + BIT(k))
+			break;
+		start += BIT(k);
+	}
+	*first = start;
+	*order = k;
+}
+
+/* The order of the root holding @frame (< nr_frames); O(1) but in the tail. */
+static inline unsigned int root_order(const struct buddy_core *core,
+				      unsigned long frame)
+{
+	unsigned long first;
+	unsigned int order;
+
+	if (likely(frame < core->top_end))
+		return core->top_order;
+	root_of(core, frame, &first, &order);
+	return order;
+}
+
 /*
- * The order of the real block holding @frame: walk up until the parent is
- * split or there is no parent.  (order + 1) bit tests.
+ * The order of the real block holding @frame, whose root has order @root:
+ * walk up until the parent is split.  (order + 1) bit tests.
  */
-static unsigned int leaf_order(const struct buddy_core *core,
-			       unsigned long frame)
+static inline unsigned int leaf_order(const struct buddy_core *core,
+				      unsigned long frame, unsigned int root)
 {
 	const struct buddy_core_order *o = core->orders;
-	unsigned long block = frame;
+	unsigned int order = 0;
 
-	while (!is_root(o, block) && !bit_test(o[1].split, block >> 1)) {
-		block >>= 1;
-		o++;
-	}
-	return o - core->orders;
+	while (order < root && !bit_test(o[order + 1].split,
+					 frame >> (order + 1)))
+		order++;
+	return order;
+}
+
+/*
+ * What buddy_core_free() makes of @frame: the order of the allocated block
+ * starting there, or the error.  *@root is the order of the frame's root.
+ */
+static inline int classify(const struct buddy_core *core, unsigned long frame,
+			   unsigned int *root)
+{
+	unsigned int order;
+
+	if (unlikely(frame >= core->nr_frames))
+		return -ERANGE;
+	*root = root_order(core, frame);
+	order = leaf_order(core, frame, *root);
+	if (unlikely(bit_test(core->orders[order].free[0], frame >> order)))
+		return -EALREADY;
+	if (unlikely(frame & (BIT(order) - 1)))
+		return -EINVAL;
+	return order;
 }
 
 static enum buddy_core_state block_state(const struct buddy_core *core,
@@ -359,16 +428,9 @@ long buddy_core_alloc(struct buddy_core *core, unsigned int order)
  */
 int buddy_core_alloc_order(const struct buddy_core *core, unsigned long frame)
 {
-	unsigned int order;
+	unsigned int root;
 
-	if (unlikely(frame >= core->nr_frames))
-		return -ERANGE;
-	order = leaf_order(core, frame);
-	if (unlikely(bit_test(core->orders[order].free[0], frame >> order)))
-		return -EALREADY;
-	if (unlikely(frame & (BIT(order) - 1)))
-		return -EINVAL;
-	return order;
+	return classify(core, frame, &root);
 }
 
 /**
@@ -389,9 +451,10 @@ int buddy_core_free(struct buddy_core *core, unsigned long frame)
 {
 	struct buddy_core_order *o;
 	unsigned long block;
+	unsigned int root;
 	int order;
 
-	order = buddy_core_alloc_order(core, frame);
+	order = classify(core, frame, &root);
 	if (unlikely(order < 0))
 		return order;
 
@@ -399,7 +462,7 @@ int buddy_core_free(struct buddy_core *core, unsigned long frame)
 	core->stats.frees++;
 	o = &core->orders[order];
 	block = frame >> order;
-	while (!is_root(o, block) && bit_test(o->free[0], block ^ 1)) {
+	while ((unsigned int)order < root && bit_test(o->free[0], block ^ 1)) {
 		free_clear(core, o, order, block ^ 1);
 		block >>= 1;
 		o++;
@@ -486,30 +549,6 @@ buddy_core_get_stats(const struct buddy_core *core)
 
 /* === The tree, node by node === */
 
-/* The root holding @frame (< nr_frames): full max_order blocks, then tail. */
-static void root_of(const struct buddy_core *core, unsigned long frame,
-		    unsigned long *first, unsigned int *order)
-{
-	unsigned int k = core->max_order;
-	unsigned long start = core->orders[k].nr_blocks << k;
-
-	if (frame < start) {
-		*first = frame & ~(BIT(k) - 1);
-		*order = k;
-		return;
-	}
-	/* The tail's roots follow the binary digits of nr_frames. */
-	while (k-- > 0) {
-		if (!(core->nr_frames & BIT(k)))
-			continue;
-		if (frame < start + BIT(k))
-			break;
-		start += BIT(k);
-	}
-	*first = start;
-	*order = k;
-}
-
 static void node_fill(const struct buddy_core *core,
 		      struct buddy_core_node *node, unsigned long frame,
 		      unsigned int order, unsigned int depth)
@@ -537,8 +576,8 @@ int buddy_core_lookup(const struct buddy_core *core, unsigned long frame,
 
 	if (frame >= core->nr_frames)
 		return -ERANGE;
-	order = leaf_order(core, frame);
 	root_of(core, frame, &root, &root_order);
+	order = leaf_order(core, frame, root_order);
 	node_fill(core, node, frame & ~(BIT(order) - 1), order,
 		  root_order - order);
 	return 0;
@@ -655,7 +694,7 @@ static void contig_info(const struct buddy_core *core, unsigned int order,
 	unsigned int k;
 
 	memset(info, 0, sizeof(*info));
-	for (k = 0; k <= core->max_order; k++) {
+	for (k = 0; k <= core->top_order; k++) {
 		unsigned long long blocks = core->orders[k].nr_free;
 
 		info->free_blocks_total += blocks;
@@ -725,7 +764,7 @@ static int fault_at(struct buddy_core_fault *fault, const char *what,
 	if (fault) {
 		fault->what = what;
 		fault->order = order;
-		fault->frame = block << order;
+		fault->frame = order < BITS_PER_LONG ? block << order : 0;
 	}
 	return -EUCLEAN;
 }
@@ -819,13 +858,47 @@ static int audit_order(const struct buddy_core *core, unsigned int order,
 	return 0;
 }
 
+/*
+ * The descriptors hold pointers into the metadata: check them against the
+ * layout before following any, so a corrupted one is reported, not used.
+ */
+static int audit_layout(const struct buddy_core *core,
+			struct buddy_core_fault *fault)
+{
+	struct buddy_core_order want;
+	const struct buddy_core_order *o;
+	unsigned int k, l;
+
+	if (!init_args_valid(core->nr_frames, core->max_order) ||
+	    core->top_order != top_order(core->nr_frames, core->max_order) ||
+	    core->top_end != core->orders[core->top_order].nr_blocks <<
+			     core->top_order)
+		return fault_at(fault, "pool geometry is wrong", 0, 0);
+	for (k = 0; k <= core->max_order + 1; k++) {
+		o = &core->orders[k];
+		layout(core->orders, core->nr_frames, core->max_order, k,
+		       &want);
+		if (o->nr_blocks != want.nr_blocks ||
+		    o->nr_levels != want.nr_levels || o->split != want.split ||
+		    (!o->nr_blocks && o->nr_free))
+			return fault_at(fault, "order descriptor is corrupt",
+					k, 0);
+		for (l = 0; l < BUDDY_CORE_LEVELS; l++)
+			if (o->free[l] != want.free[l])
+				return fault_at(fault,
+						"order descriptor is corrupt",
+						k, 0);
+	}
+	return 0;
+}
+
 /**
  * buddy_core_audit() - Check every invariant, saying what is broken.
  * @core: The allocator.
  * @fault: Filled with the first broken invariant found; may be NULL.
  *
- * Checks that every free or split block hangs from a split parent or is a
- * root (so blocks never overlap and no frame is both free and allocated),
+ * Checks the metadata's own layout first, then that every free or split
+ * block hangs from a split parent or is a root (so blocks never overlap and no frame is both free and allocated),
  * that no free block has a free buddy, that no block is both free and split,
  * that the summaries, per-order counts, order mask and free-frame total
  * agree with the bitmaps, and that no bit lies past the pool.  Allocated
@@ -842,15 +915,18 @@ int buddy_core_audit(const struct buddy_core *core,
 	unsigned int k;
 	int ret;
 
-	if (core->max_order > BUDDY_CORE_MAX_ORDER ||
-	    core->free_orders >> core->max_order >> 1)
+	ret = audit_layout(core, fault);
+	if (ret)
+		return ret;
+	if (core->free_orders >> core->max_order >> 1)
 		return fault_at(fault, "free order mask is wrong",
 				core->max_order, 0);
 	for (k = 0; k <= core->max_order; k++) {
 		ret = audit_order(core, k, fault);
 		if (ret)
 			return ret;
-		nr_free += core->orders[k].nr_free << k;
+		if (k <= core->top_order)
+			nr_free += core->orders[k].nr_free << k;
 	}
 	if (nr_free != core->nr_free || nr_free > core->nr_frames)
 		return fault_at(fault, "free frame total is wrong", 0, 0);

@@ -4,7 +4,7 @@
  *
  * The core keeps metadata only: it never touches the frames it manages.  The
  * caller provides the metadata memory (buddy_core_meta_size() bytes, aligned
- * for an unsigned long) and serialises every call; read-only queries may run
+ * for an unsigned long long) and serialises every call; read-only queries may run
  * concurrently with each other.  The same file builds in the kernel and, via
  * tools/include, in user space.
  *
@@ -45,6 +45,8 @@ struct buddy_core {
 	unsigned long nr_free;		/* free frames */
 	unsigned long long free_orders;	/* bit k: order k has a free block */
 	unsigned int max_order;
+	unsigned int top_order;		/* largest order a block can have */
+	unsigned long top_end;		/* frames in whole top-order blocks */
 	struct buddy_core_order *orders; /* max_order + 2 entries, in meta */
 	struct buddy_core_stats stats;
 };
