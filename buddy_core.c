@@ -91,8 +91,9 @@ static inline bool is_root(const struct buddy_core_order *o,
 }
 
 /* Marks a block free, keeping the summaries and the order mask. */
-static inline void free_set(struct buddy_core *core, struct buddy_core_order *o,
-		     unsigned int order, unsigned long block)
+static inline void free_set(struct buddy_core *core,
+			    struct buddy_core_order *o, unsigned int order,
+			    unsigned long block)
 {
 	unsigned long nr = block;
 	unsigned int l;
@@ -274,7 +275,8 @@ int buddy_core_init(struct buddy_core *core, void *meta,
 		top->free[0][full / BITS_PER_LONG] = BIT(full % BITS_PER_LONG) - 1;
 	rebuild_order(core, top, core->top_order);
 	/* ...then one root per set bit of the remainder, largest first. */
-	frame = core->top_end = full << core->top_order;
+	core->top_end = full << core->top_order;
+	frame = core->top_end;
 	for (k = core->top_order; k-- > 0; ) {
 		if (nr_frames & BIT(k)) {
 			free_set(core, &core->orders[k], k, frame >> k);
@@ -898,12 +900,13 @@ static int audit_layout(const struct buddy_core *core,
  * @fault: Filled with the first broken invariant found; may be NULL.
  *
  * Checks the metadata's own layout first, then that every free or split
- * block hangs from a split parent or is a root (so blocks never overlap and no frame is both free and allocated),
- * that no free block has a free buddy, that no block is both free and split,
- * that the summaries, per-order counts, order mask and free-frame total
- * agree with the bitmaps, and that no bit lies past the pool.  Allocated
- * blocks are the remaining leaves, so they need no check of their own.
- * O(metadata words + set bits).
+ * block hangs from a split parent or is a root (so blocks never overlap and
+ * no frame is both free and allocated), that no free block has a free
+ * buddy, that no block is both free and split, that the summaries,
+ * per-order counts, order mask and free-frame total agree with the bitmaps,
+ * and that no bit lies past the pool.  Allocated blocks are the remaining
+ * leaves, so they need no check of their own.  O(metadata words + set
+ * bits).
  *
  * Context: Any context; may run concurrently with other read-only queries.
  * Return: 0 if consistent, -EUCLEAN otherwise.

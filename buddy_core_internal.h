@@ -14,7 +14,6 @@
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/math64.h>
-#include <linux/minmax.h>
 #include <linux/sprintf.h>
 #include <linux/string.h>
 #include <linux/types.h>
