@@ -263,6 +263,8 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 
 	if (ret) {
 		/* The errno says what class; the log says exactly why. */
+		if (len && buf[len - 1] == '\n')
+			len--;
 		pr_info_ratelimited("control: refused \"%*pE\": %s (%d)\n",
 				    (int)min_t(size_t, len, 64), buf, why, ret);
 		return ret;
