@@ -7,7 +7,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 FUZZ_SECONDS ?= 60
 
 .PHONY: all modules clean help lib test fuzz bench buddyctl deps \
-	debug-kernel e2e kunit check demo checkpatch
+	debug-kernel e2e kunit check demo vm-shell kmod shellcheck
 
 all: modules
 
@@ -34,6 +34,43 @@ bench:
 ## buddyctl: the user-space CLI, linked statically (build/user/buddyctl)
 buddyctl:
 	$(MAKE) -C tools buddyctl
+
+## demo: boot a VM, load buddy.ko, a narrated tour, then a shell in the guest
+demo:
+	BUDDY_PARAMS="pages=16" \
+	BUDDY_INTERACTIVE=$$([ -t 0 ] && echo 1 || echo 0) \
+		scripts/vm-run.sh scripts/demo-guest.sh
+
+## check: every test, as CI runs it; ends with "N passed, N failed"
+check:
+	scripts/check.sh
+
+## e2e: the end-to-end suite in Debian's 6.12 kernel and the debug kernel
+e2e:
+	scripts/e2e.sh
+
+## kunit: buddy_test.ko in the debug kernel, KTAP checked by kunit.py parse
+kunit:
+	scripts/kunit.sh
+
+## debug-kernel: build the KASAN/lockdep/KUnit kernel (cached)
+debug-kernel:
+	scripts/kernel-debug.sh env >/dev/null
+
+## vm-shell: a root shell in a guest with buddy.ko loaded (BUDDY_KERNEL, BUDDY_PARAMS)
+vm-shell:
+	BUDDY_INTERACTIVE=1 scripts/vm-run.sh -
+
+## kmod: W=1 build of the modules against both QEMU kernels (build/kmod/)
+kmod:
+	W=1 scripts/build-module.sh debian >/dev/null
+	W=1 scripts/build-module.sh debug >/dev/null
+
+## shellcheck: lint the shell scripts
+shellcheck:
+	scripts/deps.sh lint
+	shellcheck -x -P scripts/e2e scripts/*.sh scripts/e2e/*.sh .ci/run \
+		tools/buddyctl/tests/*.sh
 
 ## deps: install the Debian packages the build and tests need
 deps:

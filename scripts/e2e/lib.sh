@@ -1,10 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # Helpers for the guest-side tests (busybox sh).  Every result is a marked
 # line, "BUDDY-TEST: PASS|FAIL name", so kernel noise on the console cannot
 # be mistaken for one.
 
 D=/sys/kernel/debug/buddy
-KO=${BUDDY_KO:-/buddy.ko}
+KO=${BUDDY_KO:-/lib/buddy/buddy.ko}
 FAILED=0
 PASSED=0
 
@@ -30,6 +31,18 @@ ok() {
 
 load() { insmod "$KO" "$@"; }
 unload() { rmmod buddy; }
+
+# refused NAME PARAM...: insmod with these parameters must fail.
+refused() {
+	name=$1
+	shift
+	if load "$@" 2>/dev/null; then
+		fail "$name accepted"
+		unload
+	else
+		pass "$name refused"
+	fi
+}
 
 # logged TEXT: the kernel log has a line containing TEXT.
 logged() { dmesg | grep -qF -- "$1"; }

@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check.sh - everything `make check` runs, in order, on a fresh machine or a
+# warm one.  Each step is a suite of its own with its own output; a failed
+# step does not stop the next ones.  The last line is "N passed, N failed"
+# (steps), and the exit status is 1 if any step failed.
+#
+# Env:	CHECK_FUZZ_SECONDS	libFuzzer run time (default 30)
+#	CHECK_ONLY		a regex: run only the steps whose name matches
+
+set -uo pipefail
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+cd "$BUDDY_ROOT" || exit 1
+logs=$BUDDY_BUILD/check
+rm -rf "$logs"
+mkdir -p "$logs"
+
+passed=0
+failed=0
+summary=()
+
+# step NAME CMD...: run CMD, its output to the terminal and to a log.
+step()
+{
+	local name=$1 start status log
+	shift
+	if [[ -n ${CHECK_ONLY:-} ]] && ! [[ $name =~ $CHECK_ONLY ]]; then
+		return 0
+	fi
+	log=$logs/$(printf '%02d' $((passed + failed + 1)))-${name//[^a-zA-Z0-9]/_}.log
+	printf '\n===== %s =====\n' "$name"
+	start=$(now)
+	"$@" </dev/null 2>&1 | tee "$log"
+	status=${PIPESTATUS[0]}
+	if [[ $status -eq 0 ]]; then
+		passed=$((passed + 1))
+		summary+=("PASS  $name ($(($(now) - start)) s)")
+	else
+		failed=$((failed + 1))
+		summary+=("FAIL  $name ($(($(now) - start)) s, status $status, log ${log#"$BUDDY_ROOT"/})")
+	fi
+}
+
+# A kbuild run must print no warning at all under W=1.
+build_w1()
+{
+	local out status
+	out=$(W=1 scripts/build-module.sh "$1" 2>&1)
+	status=$?
+	printf '%s\n' "$out"
+	[[ $status -eq 0 ]] || return "$status"
+	if grep -E 'warning:|error:' <<<"$out"; then
+		echo "W=1 build against $1 printed the warnings above"
+		return 1
+	fi
+}
+
+# checkpatch --strict on every C file and header of the project.
+checkpatch()
+{
+	local src files
+	src=$(kernel_source) || return 1
+	mapfile -t files < <(git ls-files '*.c' '*.h')
+	"$src/scripts/checkpatch.pl" --strict --no-tree --quiet \
+		--ignore FILE_PATH_CHANGES,SPDX_LICENSE_TAG -f "${files[@]}"
+}
+
+step "deps" scripts/deps.sh
+step "unit + differential tests (ASan, UBSan)" make -C tools test
+step "fuzz ${CHECK_FUZZ_SECONDS:-30} s" \
+	make -C tools fuzz FUZZ_SECONDS="${CHECK_FUZZ_SECONDS:-30}"
+step "buddyctl host tests" tools/buddyctl/tests/run.sh
+step "checkpatch --strict" checkpatch
+step "W=1 build, Debian 6.12 headers" build_w1 debian
+step "W=1 build, debug kernel" build_w1 debug
+step "e2e, Debian 6.12 kernel" scripts/e2e.sh debian
+step "buddyctl in the guest" scripts/vm-run.sh tools/buddyctl/tests/vm.sh
+step "KUnit, debug kernel" scripts/kunit.sh
+step "e2e, debug kernel (KASAN, lockdep, kmemleak)" scripts/e2e.sh debug
+
+printf '\n===== summary =====\n'
+printf '%s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]

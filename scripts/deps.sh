@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# deps.sh [GROUP...] - install the Debian packages a group of tasks needs.
+#
+# Groups:
+#	build	compile the module and the user-space tools
+#	fuzz	libFuzzer and the sanitizer runtimes (clang)
+#	vm	boot a kernel in QEMU with a busybox initramfs
+#	kernel	build a kernel from Debian's linux-source-6.12, and build
+#		modules against Debian's packaged 6.12 headers
+#	lint	checkpatch.pl (from the kernel source) and shellcheck
+# No GROUP means all of them.
+#
+# Idempotent and silent when everything is installed; otherwise runs
+# "apt-get update" once and installs what is missing, non-interactively,
+# without recommends.  Safe with no stdin (CI).
+#
+# Never installs linux-image-* or linux-headers-*: the headers package
+# depends on the image, which would put a kernel into /boot.  The Debian
+# kernel we boot in QEMU is unpacked into the cache by kernel-debian.sh.
+
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+declare -A groups=(
+	[build]="gcc make libc6-dev"
+	[fuzz]="clang libclang-rt-14-dev"
+	[vm]="qemu-system-x86 busybox-static cpio gzip"
+	[kernel]="linux-source-$BUDDY_KSERIES gcc-12 make libc6-dev flex bison bc
+		  libelf-dev libssl-dev python3 dwarves kmod xz-utils cpio"
+	[lint]="perl shellcheck linux-source-$BUDDY_KSERIES"
+)
+
+if [[ $# -eq 0 ]]; then
+	set -- build fuzz vm kernel lint
+fi
+
+want=()
+for g in "$@"; do
+	[[ -n ${groups[$g]:-} ]] ||
+		die "unknown group '$g' (known: ${!groups[*]})"
+	# Word splitting of the package list is the point here.
+	# shellcheck disable=SC2206
+	want+=(${groups[$g]})
+done
+
+# One dpkg-query for the lot: this runs at the start of every vm-run.
+installed=" $(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "${want[@]}" 2>/dev/null |
+	awk '$1 == "ii" { printf "%s ", $2 }' || true)"
+missing=()
+for p in $(printf '%s\n' "${want[@]}" | sort -u); do
+	[[ $installed == *" $p "* ]] || missing+=("$p")
+done
+[[ ${#missing[@]} -eq 0 ]] && exit 0
+
+info "installing: ${missing[*]}"
+# Package lists may be absent on a fresh machine or stale on an old one:
+# refresh them, but only now that we know we need to download something.
+as_root apt-get update -qq </dev/null
+as_root env DEBIAN_FRONTEND=noninteractive \
+	apt-get install -y -qq --no-install-recommends \
+	-o Dpkg::Use-Pty=0 "${missing[@]}" </dev/null >/dev/null
+info "installed: ${missing[*]}"

@@ -1,0 +1,165 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# lib.sh - helpers shared by the scripts in this directory.  Source it, don't
+# run it:
+#
+#	. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+#
+# It sets:
+#	BUDDY_ROOT	the repository's top-level directory
+#	BUDDY_CACHE	where kernels and sources are kept between runs:
+#			${BUDDY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/buddy}
+#	BUDDY_BUILD	$BUDDY_ROOT/build (git-ignored outputs)
+#	JOBS		parallel make jobs, $(nproc) unless already set
+#
+# Logging goes to stderr so that scripts whose stdout is a result (the
+# kernel-*.sh "env" output) can still talk.
+
+# Guard against double inclusion: scripts source each other's helpers.
+[[ -n ${__BUDDY_LIB_SH:-} ]] && return 0
+__BUDDY_LIB_SH=1
+
+BUDDY_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+BUDDY_CACHE=${BUDDY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/buddy}
+BUDDY_BUILD=$BUDDY_ROOT/build
+JOBS=${JOBS:-$(nproc)}
+export BUDDY_ROOT BUDDY_CACHE BUDDY_BUILD
+
+# The kernel series everything here is pinned to: Debian 12's backported 6.12.
+BUDDY_KSERIES=6.12
+
+__buddy_prog=$(basename "$0" .sh)
+
+info()
+{
+	printf '%s: %s\n' "$__buddy_prog" "$*" >&2
+}
+
+warn()
+{
+	printf '%s: warning: %s\n' "$__buddy_prog" "$*" >&2
+}
+
+die()
+{
+	printf '%s: error: %s\n' "$__buddy_prog" "$*" >&2
+	exit 1
+}
+
+# Seconds since the epoch, for "took N s" messages.
+now()
+{
+	date +%s
+}
+
+# as_root CMD...: apt and dpkg need root; use sudo when we are not.
+as_root()
+{
+	if [[ $(id -u) -eq 0 ]]; then
+		"$@"
+	elif command -v sudo >/dev/null; then
+		sudo -n "$@"
+	else
+		die "need root (or sudo) to run: $*"
+	fi
+}
+
+# pkg_version PKG: the installed version of a Debian package, or nothing.
+pkg_version()
+{
+	dpkg-query -W -f='${db:Status-Abbrev} ${Version}\n' "$1" 2>/dev/null |
+		awk '$1 == "ii" { print $2 }'
+}
+
+# with_lock NAME CMD...: run CMD holding $BUDDY_CACHE/NAME.lock, so that
+# two runs sharing a cache (make -j, two terminals) don't both unpack or
+# build the same tree.  flock(1) is in util-linux, which is essential.
+with_lock()
+{
+	local name=$1
+	shift
+	mkdir -p "$BUDDY_CACHE"
+	(
+		flock 9
+		"$@"
+	) 9>"$BUDDY_CACHE/$name.lock"
+}
+
+# sha256_of FILE...: one short hash over the contents of all FILEs.
+sha256_of()
+{
+	cat "$@" | sha256sum | cut -c1-16
+}
+
+# kernel_source: print the path of Debian's linux-source-6.12 unpacked in
+# the cache, unpacking it first if needed.  Keyed by the package version,
+# so a Debian update gets a fresh tree and never a half-patched one.
+kernel_source()
+{
+	local ver dir tarball
+
+	ver=$(pkg_version "linux-source-$BUDDY_KSERIES")
+	[[ -n $ver ]] ||
+		die "linux-source-$BUDDY_KSERIES is not installed (scripts/deps.sh kernel)"
+	dir=$BUDDY_CACHE/src/$ver/linux-source-$BUDDY_KSERIES
+	tarball=/usr/src/linux-source-$BUDDY_KSERIES.tar.xz
+
+	if [[ ! -f $dir/.buddy-unpacked ]]; then
+		with_lock src __kernel_source_unpack "$dir" "$tarball"
+	fi
+	printf '%s\n' "$dir"
+}
+
+__kernel_source_unpack()
+{
+	local dir=$1 tarball=$2 tmp
+
+	# Another run may have finished while we waited for the lock.
+	[[ -f $dir/.buddy-unpacked ]] && return 0
+	[[ -f $tarball ]] || die "$tarball missing: reinstall linux-source-$BUDDY_KSERIES"
+
+	info "unpacking $tarball into $(dirname "$dir") (once per source version)"
+	rm -rf "$dir"
+	mkdir -p "$(dirname "$dir")"
+	# Unpack beside the final place and rename: an interrupted unpack
+	# must not look like a complete tree.
+	tmp=$(mktemp -d "$(dirname "$dir")/.unpack.XXXXXX")
+	tar -C "$tmp" -xf "$tarball"
+	mv "$tmp/linux-source-$BUDDY_KSERIES" "$dir"
+	rmdir "$tmp"
+	touch "$dir/.buddy-unpacked"
+}
+
+# shell_quote ARG...: print ARGs quoted for a POSIX shell (busybox sh reads
+# what we write), one per line.
+shell_quote()
+{
+	local a
+	for a in "$@"; do
+		printf "'%s'\n" "${a//\'/\'\\\'\'}"
+	done
+}
+
+# emit_kernel WHAT FLAVOUR VMLINUZ KDIR RELEASE SRC: the output of the
+# kernel-*.sh scripts.  WHAT is "env" (shell assignments for eval), or one
+# of vmlinuz, kdir, release, src to print just that path.
+emit_kernel()
+{
+	local what=$1 flavour=$2 vmlinuz=$3 kdir=$4 release=$5 src=$6
+
+	case $what in
+	env)
+		printf 'BUDDY_KFLAVOUR=%s\n' "$(shell_quote "$flavour")"
+		printf 'BUDDY_VMLINUZ=%s\n' "$(shell_quote "$vmlinuz")"
+		printf 'BUDDY_KDIR=%s\n' "$(shell_quote "$kdir")"
+		printf 'BUDDY_KRELEASE=%s\n' "$(shell_quote "$release")"
+		printf 'BUDDY_KSRC=%s\n' "$(shell_quote "$src")"
+		;;
+	vmlinuz)	printf '%s\n' "$vmlinuz" ;;
+	kdir)		printf '%s\n' "$kdir" ;;
+	release)	printf '%s\n' "$release" ;;
+	src)		printf '%s\n' "$src" ;;
+	*)		die "unknown output '$what' (env|vmlinuz|kdir|release|src)" ;;
+	esac
+}
