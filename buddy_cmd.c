@@ -270,7 +270,8 @@ unsigned int buddy_bytes_to_order(unsigned long long bytes,
 	unsigned long long pages = ((bytes - 1) >> page_shift) + 1;
 	unsigned int order = 0;
 
-	while ((1ULL << order) < pages)
+	/* Stop at 63: 2^64 pages is not a number, and no order is that big. */
+	while (order < 63 && (1ULL << order) < pages)
 		order++;
-	return order;
+	return order + ((1ULL << order) < pages);
 }
