@@ -85,12 +85,12 @@ static uint64_t now_ns(void)
 
 /* === The three allocators, chosen at compile time === */
 
-static __always_inline long bench_alloc(struct bench *b, enum kind kind,
+static __always_inline long bench_alloc(struct bench *b, enum kind which,
 					unsigned int order)
 {
 	long frame;
 
-	switch (kind) {
+	switch (which) {
 	case OURS:
 		return buddy_core_alloc(&b->ours, order);
 	case REF:
@@ -107,10 +107,10 @@ static __always_inline long bench_alloc(struct bench *b, enum kind kind,
 	}
 }
 
-static __always_inline void bench_free(struct bench *b, enum kind kind,
+static __always_inline void bench_free(struct bench *b, enum kind which,
 				       unsigned long frame, unsigned int order)
 {
-	switch (kind) {
+	switch (which) {
 	case OURS:
 		buddy_core_free(&b->ours, frame);
 		break;
@@ -253,9 +253,12 @@ INSTANTIATE(churn0)
 INSTANTIATE(mixed)
 INSTANTIATE(fill_drain)
 
+/* A workload's timed part, for one kind of allocator: nanoseconds. */
+typedef uint64_t (*workload_fn)(struct bench *b);
+
 static const struct workload {
 	const char *name;
-	uint64_t (*run[NR_KINDS])(struct bench *b);
+	workload_fn run[NR_KINDS];
 } workloads[] = {
 	{ "order-0 churn, 50% full",
 	  { churn0_ours, churn0_ref, churn0_harness } },
@@ -358,8 +361,12 @@ static void memory_use(unsigned long *rss_kb, unsigned long *huge_kb)
 	if (!smaps)
 		return;
 	while (fgets(line, sizeof(line), smaps)) {
-		sscanf(line, "Rss: %lu kB", rss_kb);
-		sscanf(line, "AnonHugePages: %lu kB", huge_kb);
+		unsigned long kb;
+
+		if (sscanf(line, "Rss: %lu kB", &kb) == 1)
+			*rss_kb = kb;
+		else if (sscanf(line, "AnonHugePages: %lu kB", &kb) == 1)
+			*huge_kb = kb;
 	}
 	fclose(smaps);
 }
@@ -518,7 +525,7 @@ static void print_table(const struct samples *s, unsigned int nr_pools,
 		       100 * s->failed[p][REF]);
 }
 
-static void usage(const char *prog)
+static void print_usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [-r REPEATS] [-i ITERATIONS] [-q] [-p]\n"
@@ -551,12 +558,12 @@ int main(int argc, char **argv)
 			use_thp = false;
 			break;
 		default:
-			usage(argv[0]);
+			print_usage(argv[0]);
 			return opt == 'h' ? 0 : 1;
 		}
 	}
 	if (!repeats || repeats > MAX_REPEATS || !iterations) {
-		usage(argv[0]);
+		print_usage(argv[0]);
 		return 1;
 	}
 

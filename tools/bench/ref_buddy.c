@@ -18,7 +18,8 @@
 
 static void list_init(struct ref_list *list)
 {
-	list->next = list->prev = list;
+	list->next = list;
+	list->prev = list;
 }
 
 static void list_insert(struct ref_list *entry, struct ref_list *prev,

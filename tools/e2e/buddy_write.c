@@ -12,6 +12,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
+
 static const struct {
 	int nr;
 	const char *name;
@@ -77,7 +79,7 @@ int main(int argc, char **argv)
 		printf("SHORT %zd\n", ret);
 		return 1;
 	}
-	for (i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+	for (i = 0; i < ARRAY_SIZE(names); i++) {
 		if (names[i].nr == errno) {
 			puts(names[i].name);
 			return 1;

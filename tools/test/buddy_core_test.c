@@ -87,11 +87,12 @@ static const char *walk_string(const struct buddy_core *core)
 #define ASSERT_WALK(_core, _want)					\
 	do {								\
 		const char *__got = walk_string(_core);			\
-		if (strcmp(__got, (_want))) {				\
+		const char *__want = (_want);				\
+		if (strcmp(__got, __want)) {				\
 			fprintf(stderr, "walk: got  \"%s\"\n"		\
 					"      want \"%s\"\n",		\
-				__got, (_want));			\
-			ASSERT_TRUE(!strcmp(__got, (_want)));		\
+				__got, __want);				\
+			ASSERT_TRUE(!strcmp(__got, __want));		\
 		}							\
 	} while (0)
 
@@ -1113,4 +1114,5 @@ const struct buddy_test buddy_unit_tests[] = {
 	BUDDY_TEST(frag_index_checkerboard),
 	BUDDY_TEST(frag_index_after_split),
 };
+
 const unsigned int nr_buddy_unit_tests = ARRAY_SIZE(buddy_unit_tests);

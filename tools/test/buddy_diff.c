@@ -308,12 +308,13 @@ bool diff_seek(struct buddy_diff *diff, unsigned long frame,
 {
 	struct buddy_core_node node = { };
 	unsigned long i;
-	bool found;
+	bool found, model_found;
 
 	refresh_model_nodes(diff);
 	found = buddy_core_walk_seek(&diff->pool.core, frame, order, &node);
 	i = model_seek(diff->model_nodes, diff->nr_model_nodes, frame, order);
-	if (found != (i < diff->nr_model_nodes))
+	model_found = i < diff->nr_model_nodes;
+	if (found != model_found)
 		return diff_fail(diff, "seek(frame %lu, order %u): core %s, model %s",
 				 frame, order, found ? "found" : "end",
 				 found ? "end" : "found");

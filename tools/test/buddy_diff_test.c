@@ -244,4 +244,5 @@ const struct buddy_test buddy_diff_tests[] = {
 	BUDDY_TEST(diff_edge_pools),
 	BUDDY_TEST(diff_fill_and_drain_all_small_pools),
 };
+
 const unsigned int nr_buddy_diff_tests = ARRAY_SIZE(buddy_diff_tests);

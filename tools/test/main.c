@@ -48,7 +48,7 @@ static double seconds_since(const struct timespec *start)
 	       (now.tv_nsec - start->tv_nsec) / 1e9;
 }
 
-static void usage(const char *prog)
+static void print_usage(const char *prog)
 {
 	unsigned int s, i;
 
@@ -73,7 +73,7 @@ int main(int argc, char **argv)
 			test_seed = strtoull(optarg, NULL, 0);
 			break;
 		default:
-			usage(argv[0]);
+			print_usage(argv[0]);
 			return opt == 'h' ? EXIT_SUCCESS : EXIT_FAILURE;
 		}
 	}
@@ -101,7 +101,7 @@ int main(int argc, char **argv)
 		}
 	}
 	if (!num_tests) {
-		usage("buddy_test");
+		print_usage("buddy_test");
 		return EXIT_FAILURE;
 	}
 

@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=sh
 # vm.sh - buddyctl against the real buddy.ko, in the QEMU guest (busybox sh):
 #
 #	scripts/vm-run.sh tools/buddyctl/tests/vm.sh [build/user/buddyctl]
