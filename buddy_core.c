@@ -323,20 +323,35 @@ static inline unsigned int root_order(const struct buddy_core *core,
 	return order;
 }
 
+/* Whether the ancestor of order @order >= 1 of @frame is split. */
+static inline bool ancestor_split(const struct buddy_core *core,
+				  unsigned long frame, unsigned int order)
+{
+	return bit_test(core->orders[order].split, frame >> order);
+}
+
 /*
- * The order of the real block holding @frame, whose root has order @root:
- * walk up until the parent is split.  (order + 1) bit tests.
+ * The order of the real block holding @frame, whose root has order @root.
+ * Along the frame's ancestors the split bits are clear up to that order
+ * (inside the block) and set above it (up to the root), so one test finds
+ * an order-0 block and a binary search any other: about log2(root) tests.
  */
 static inline unsigned int leaf_order(const struct buddy_core *core,
 				      unsigned long frame, unsigned int root)
 {
-	const struct buddy_core_order *o = core->orders;
-	unsigned int order = 0;
+	unsigned int low = 2, high = root + 1, mid;
 
-	while (order < root && !bit_test(o[order + 1].split,
-					 frame >> (order + 1)))
-		order++;
-	return order;
+	if (!root || ancestor_split(core, frame, 1))
+		return 0;
+	/* The lowest split ancestor is of order in [low, high]. */
+	while (low < high) {
+		mid = (low + high) / 2;
+		if (ancestor_split(core, frame, mid))
+			high = mid;
+		else
+			low = mid + 1;
+	}
+	return low - 1;
 }
 
 /*
