@@ -13,6 +13,11 @@ all: modules
 
 ## modules: build buddy.ko against KDIR (default: the running kernel)
 modules:
+	@test -d $(KDIR) || { \
+		echo "no kernel build tree at KDIR=$(KDIR)"; \
+		echo "install the running kernel's headers (Debian: linux-headers-$$(uname -r))"; \
+		echo "or pass KDIR=/path/to/build; to try buddy.ko in a VM: make demo"; \
+		exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
 
 ## lib: build build/user/libbuddycore.a (the core, for user space)
