@@ -400,60 +400,67 @@ static const struct file_operations tree_fops = {
 
 /* === The mm/vmstat.c views === */
 
-static void zone_prefix(struct seq_file *m, const struct buddy_pool *pool)
-{
-	seq_printf(m, "Node %d, zone %8s ", pool->nid, "buddy");
-}
-
-static int buddyinfo_show(struct seq_file *m, void *v)
+/*
+ * One line as mm/vmstat.c prints it for a zone: "Node %d, zone %8s ", then
+ * a value per order 0..max_order, each followed by a space.
+ */
+static int vmstat_line(struct seq_file *m,
+		       void (*show)(struct seq_file *m,
+				    const struct buddy_core *core,
+				    unsigned int order))
 {
 	const struct buddy_pool *pool = &buddy_pool;
 	unsigned int order;
 
 	mutex_lock(&buddy_pool.lock);
-	zone_prefix(m, pool);
+	seq_printf(m, "Node %d, zone %8s ", pool->nid, "buddy");
 	for (order = 0; order <= buddy_core_max_order(&pool->core); order++)
-		seq_printf(m, "%6lu ",
-			   buddy_core_free_blocks(&pool->core, order));
+		show(m, &pool->core, order);
 	seq_putc(m, '\n');
 	mutex_unlock(&buddy_pool.lock);
 	return 0;
+}
+
+/* frag_show_print() */
+static void free_blocks_show(struct seq_file *m, const struct buddy_core *core,
+			     unsigned int order)
+{
+	seq_printf(m, "%6lu ", buddy_core_free_blocks(core, order));
+}
+
+/* unusable_show_print() */
+static void unusable_show(struct seq_file *m, const struct buddy_core *core,
+			  unsigned int order)
+{
+	int index = buddy_core_unusable_index(core, order);
+
+	seq_printf(m, "%d.%03d ", index / 1000, index % 1000);
+}
+
+/* extfrag_show_print() */
+static void extfrag_show(struct seq_file *m, const struct buddy_core *core,
+			 unsigned int order)
+{
+	int index = buddy_core_extfrag_index(core, order);
+
+	seq_printf(m, "%2d.%03d ", index / 1000, index % 1000);
+}
+
+static int buddyinfo_show(struct seq_file *m, void *v)
+{
+	return vmstat_line(m, free_blocks_show);
 }
 DEFINE_SHOW_ATTRIBUTE(buddyinfo);
 
 static int unusable_index_show(struct seq_file *m, void *v)
 {
-	const struct buddy_pool *pool = &buddy_pool;
-	unsigned int order;
-	int index;
-
-	mutex_lock(&buddy_pool.lock);
-	zone_prefix(m, pool);
-	for (order = 0; order <= buddy_core_max_order(&pool->core); order++) {
-		index = buddy_core_unusable_index(&pool->core, order);
-		seq_printf(m, "%d.%03d ", index / 1000, index % 1000);
-	}
-	seq_putc(m, '\n');
-	mutex_unlock(&buddy_pool.lock);
-	return 0;
+	return vmstat_line(m, unusable_show);
 }
 DEFINE_SHOW_ATTRIBUTE(unusable_index);
 
 static int extfrag_index_show(struct seq_file *m, void *v)
 {
-	const struct buddy_pool *pool = &buddy_pool;
-	unsigned int order;
-	int index;
-
-	mutex_lock(&buddy_pool.lock);
-	zone_prefix(m, pool);
-	for (order = 0; order <= buddy_core_max_order(&pool->core); order++) {
-		index = buddy_core_extfrag_index(&pool->core, order);
-		seq_printf(m, "%2d.%03d ", index / 1000, index % 1000);
-	}
-	seq_putc(m, '\n');
-	mutex_unlock(&buddy_pool.lock);
-	return 0;
+	return vmstat_line(m, extfrag_show);
 }
 DEFINE_SHOW_ATTRIBUTE(extfrag_index);
 

@@ -89,7 +89,8 @@ step "shellcheck" make -s shellcheck
 step "W=1 build, Debian 6.12 headers" build_w1 debian
 step "W=1 build, debug kernel" build_w1 debug
 step "e2e, Debian 6.12 kernel" scripts/e2e.sh debian
-step "buddyctl in the guest" scripts/vm-run.sh tools/buddyctl/tests/vm.sh
+step "buddyctl in the guest" scripts/vm-run.sh tools/buddyctl/tests/vm.sh \
+	scripts/e2e/lib.sh
 step "KUnit, debug kernel" scripts/kunit.sh
 step "e2e, debug kernel (KASAN, lockdep, kmemleak)" scripts/e2e.sh debug
 

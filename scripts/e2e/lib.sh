@@ -9,8 +9,9 @@ KO=${BUDDY_KO:-/lib/buddy/buddy.ko}
 FAILED=0
 PASSED=0
 
-pass() { echo "BUDDY-TEST: PASS $*"; PASSED=$((PASSED + 1)); }
-fail() { echo "BUDDY-TEST: FAIL $*"; FAILED=$((FAILED + 1)); }
+# TEST_PREFIX, if set, starts every test name ("buddyctl: ").
+pass() { echo "BUDDY-TEST: PASS ${TEST_PREFIX:-}$*"; PASSED=$((PASSED + 1)); }
+fail() { echo "BUDDY-TEST: FAIL ${TEST_PREFIX:-}$*"; FAILED=$((FAILED + 1)); }
 
 # expect NAME GOT WANT: exact comparison, with both sides shown on failure.
 expect() {
@@ -53,10 +54,11 @@ ctl() { buddy_write "$D/control" "$1"; }
 # The first pfn of the pool: the tree's first line starts with it.
 base() { sed -n '1s/-.*//p' "$D/tree"; }
 
-# Rewrites every 0x pfn as "+offset" from the pool's first pfn, and pids as
-# "pid=P", so expected output does not depend on where the pool landed.
+# Rewrites every 0x pfn as "+offset" from the pool's first pfn ($BASE if
+# set, else read from the tree), pids as "pid=P" and ages as "age_ms=A", so
+# expected output does not depend on where the pool landed or when.
 norm() {
-	awk -v base="$(($(base)))" '
+	awk -v base="${BASE:-$(($(base)))}" '
 	function hex(s,    i, v) {
 		v = 0
 		s = tolower(substr(s, 3))
@@ -74,6 +76,7 @@ norm() {
 		}
 		out = out line
 		gsub(/pid=[0-9]+/, "pid=P", out)
+		gsub(/age_ms=[0-9]+/, "age_ms=A", out)
 		print out
 	}'
 }
@@ -94,7 +97,8 @@ bi() {
 	printf '\n'
 }
 
+# finish [NAME]: the totals line; the exit status says if all passed.
 finish() {
-	echo "e2e: $PASSED passed, $FAILED failed"
+	echo "${1:-e2e}: $PASSED passed, $FAILED failed"
 	[ "$FAILED" -eq 0 ]
 }

@@ -337,4 +337,4 @@ test_views
 test_large_pool
 test_ownership
 test_dev
-finish
+finish e2e

@@ -2,55 +2,19 @@
 # shellcheck shell=sh
 # vm.sh - buddyctl against the real buddy.ko, in the QEMU guest (busybox sh):
 #
-#	scripts/vm-run.sh tools/buddyctl/tests/vm.sh [build/user/buddyctl]
+#	scripts/vm-run.sh tools/buddyctl/tests/vm.sh scripts/e2e/lib.sh \
+#		[build/user/buddyctl]
 #
 # Uses buddyctl from PATH (the initramfs has it when "make buddyctl"
 # builds), else ./buddyctl (a FILE given to vm-run.sh).  Reloads buddy.ko
 # with pages=16 max_order=4 whatever vm-run loaded.  Prints
 # "BUDDY-TEST: PASS|FAIL name" lines; exit status 1 if any failed.
 
-D=/sys/kernel/debug/buddy
-FAILED=0
-PASSED=0
+# pass, fail, expect, norm, load, unload: shared with the e2e suite.
+# shellcheck source=scripts/e2e/lib.sh
+. ./lib.sh
+TEST_PREFIX="buddyctl: "
 if command -v buddyctl > /dev/null; then B=buddyctl; else B=./buddyctl; fi
-
-pass() { echo "BUDDY-TEST: PASS buddyctl: $*"; PASSED=$((PASSED + 1)); }
-fail() { echo "BUDDY-TEST: FAIL buddyctl: $*"; FAILED=$((FAILED + 1)); }
-
-expect() {
-	if [ "$2" = "$3" ]; then
-		pass "$1"
-	else
-		fail "$1"
-		printf '  got:\n%s\n  want:\n%s\n' "$2" "$3" | sed 's/^/    /'
-	fi
-}
-
-# Pfns as "+offset" from the pool's first pfn, pids as "pid=P", ages as
-# "age_ms=A", so expectations do not depend on where the pool landed.
-norm() {
-	awk -v base="$BASE" '
-	function hex(s,    i, v) {
-		v = 0
-		s = tolower(substr(s, 3))
-		for (i = 1; i <= length(s); i++)
-			v = v * 16 + index("0123456789abcdef", substr(s, i, 1)) - 1
-		return v
-	}
-	{
-		line = $0
-		out = ""
-		while (match(line, /0x[0-9a-f]+/)) {
-			out = out substr(line, 1, RSTART - 1) "+" \
-			      (hex(substr(line, RSTART, RLENGTH)) - base)
-			line = substr(line, RSTART + RLENGTH)
-		}
-		out = out line
-		gsub(/pid=[0-9]+/, "pid=P", out)
-		gsub(/age_ms=[0-9]+/, "age_ms=A", out)
-		print out
-	}'
-}
 
 # run ARGS...: buddyctl's stdout and stderr, normalized, then "rc=N".
 run() {
@@ -68,9 +32,9 @@ table() {
 	tr -s ' ' | awk 'NF == 10 && $1 != "PFN" { $5 = "P"; $6 = "A" } 1'
 }
 
-rmmod buddy 2> /dev/null
-insmod /lib/buddy/buddy.ko pages=16 max_order=4 || { fail "insmod"; exit 1; }
-BASE=$(($(sed -n '1s/-.*//p' $D/tree)))
+unload 2> /dev/null
+load pages=16 max_order=4 || { fail "insmod"; exit 1; }
+BASE=$(($(base)))
 
 # === One-shot, through debugfs control ===
 
@@ -218,5 +182,4 @@ expect "no module: shell" "$(echo list | run shell)" \
 	"/dev/buddy: ENOENT: no such device: is the buddy module loaded? (insmod buddy.ko)
 rc=1"
 
-echo "buddyctl: $PASSED passed, $FAILED failed"
-[ $FAILED = 0 ]
+finish buddyctl
