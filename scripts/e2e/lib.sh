@@ -90,6 +90,20 @@ pfn_of() { sed -n "s/^pfn=\(0x[0-9a-f]*\) .* tag=$1 .*/\1/p" "$D/allocations"; }
 # The pool and the audit after a step: both must be sane.
 check_ok() { expect "$1: check ok" "$(cat "$D/check")" "ok"; }
 
+# OSTEP's example, 16 pages after "alloc 7K tag=A", as the tree file shows
+# it (normalized): 16 -> 8 -> 4 -> 2 split, the lowest half kept each time.
+ostep_tree() {
+	cat <<'EOT'
++0-+15 order=4 pages=16 split
+├─ +0-+7 order=3 pages=8 split
+│  ├─ +0-+3 order=2 pages=4 split
+│  │  ├─ +0-+1 order=1 pages=2 allocated tag=A pid=P
+│  │  └─ +2-+3 order=1 pages=2 free
+│  └─ +4-+7 order=2 pages=4 free
+└─ +8-+15 order=3 pages=8 free
+EOT
+}
+
 # bi ORDER0 ORDER1 ...: the buddyinfo line with those free block counts.
 bi() {
 	printf 'Node 0, zone %8s ' buddy

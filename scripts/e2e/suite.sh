@@ -55,16 +55,7 @@ test_ostep() {
 	expect "OSTEP: alloc 7K" "$(ctl 'alloc 7K tag=A')" OK
 	expect "OSTEP: result" "$(norm < "$D/control")" \
 		"pfn=+0 order=1 pages=2 tag=A bytes=7168 waste=1024"
-	expect "OSTEP: tree" "$(tree)" "$(cat <<'EOT'
-+0-+15 order=4 pages=16 split
-├─ +0-+7 order=3 pages=8 split
-│  ├─ +0-+3 order=2 pages=4 split
-│  │  ├─ +0-+1 order=1 pages=2 allocated tag=A pid=P
-│  │  └─ +2-+3 order=1 pages=2 free
-│  └─ +4-+7 order=2 pages=4 free
-└─ +8-+15 order=3 pages=8 free
-EOT
-)"
+	expect "OSTEP: tree" "$(tree)" "$(ostep_tree)"
 	expect "OSTEP: buddyinfo" "$(buddyinfo)" "$(bi 0 1 1 1 0)"
 	expect "OSTEP: stats splits" "$(stat_of splits)" 3
 	expect "OSTEP: waste" "$(stat_of waste_bytes)" 1024

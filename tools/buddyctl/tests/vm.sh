@@ -44,17 +44,7 @@ rc=0"
 expect "alloc 7K" "$(run alloc 7K tag=A)" \
 	"pfn=+0 order=1 pages=2 tag=A bytes=7168 waste=1024
 rc=0"
-expect "tree after alloc 7K (OSTEP)" "$(run tree)" "$(cat <<'EOT'
-+0-+15 order=4 pages=16 split
-├─ +0-+7 order=3 pages=8 split
-│  ├─ +0-+3 order=2 pages=4 split
-│  │  ├─ +0-+1 order=1 pages=2 allocated tag=A pid=P
-│  │  └─ +2-+3 order=1 pages=2 free
-│  └─ +4-+7 order=2 pages=4 free
-└─ +8-+15 order=3 pages=8 free
-rc=0
-EOT
-)"
+expect "tree after alloc 7K (OSTEP)" "$(run tree)" "$(ostep_tree; echo rc=0)"
 expect "buddyinfo" "$(run buddyinfo)" \
 	"                order      0      1      2      3      4 
 Node 0, zone    buddy      0      1      1      1      0 
