@@ -16,12 +16,14 @@
  * plus 1 bit for the split bitmaps: 3 bits per frame, plus a 1/64 summary
  * and O(max_order) words of descriptors.  Everything else is derived:
  *
- *  - The block holding frame f is found by walking up from order 0: block
- *    (k, f >> k) is a real block as soon as its parent is split (or it is a
- *    root).  A free block has its free bit set; any other real block that is
- *    not split is allocated.  So an allocated block needs no bits at all, and
- *    its order is found in (its order + 1) bit tests.
- *  - That same walk classifies every bad free without extra state: a frame
+ *  - The block holding frame f is the lowest of f's ancestors whose parent
+ *    is split (or which is a root): block (k, f >> k) is real as soon as
+ *    block (k + 1, f >> (k + 1)) is split.  A free block has its free bit
+ *    set; any other real block that is not split is allocated.  So an
+ *    allocated block needs no bits at all.  Along f's ancestors the split
+ *    bits are clear up to the block's order and set above it, so a binary
+ *    search finds the order in about log2(max_order) bit tests.
+ *  - That same search classifies every bad free without extra state: a frame
  *    inside a free block is a double free, a frame inside an allocated block
  *    that is not its first frame is an interior free.
  *

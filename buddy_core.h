@@ -4,7 +4,7 @@
  *
  * The core keeps metadata only: it never touches the frames it manages.  The
  * caller provides the metadata memory (buddy_core_meta_size() bytes, aligned
- * for an unsigned long long) and serialises every call; read-only queries may run
+ * for an unsigned long) and serialises every call; read-only queries may run
  * concurrently with each other.  The same file builds in the kernel and, via
  * tools/include, in user space.
  *
