@@ -297,10 +297,10 @@ static int __init buddy_init(void)
 		goto err_unreserve;
 	buddy_debugfs_init(pool);
 
-	pr_info("managing %lu pages, pfn %#lx-%#lx, max_order %u, %zu meta bytes\n",
+	pr_info("managing %lu pages, pfn %#lx-%#lx, %zu meta bytes, max_order %u\n",
 		pool->nr_pages, pool->first_pfn,
-		pool->first_pfn + pool->nr_pages - 1,
-		buddy_core_max_order(&pool->core), pool->meta_bytes);
+		pool->first_pfn + pool->nr_pages - 1, pool->meta_bytes,
+		buddy_core_max_order(&pool->core));
 	return 0;
 
 err_unreserve:

@@ -12,7 +12,7 @@ test_load_unload() {
 	load pages=256 || fail "insmod pages=256"
 	line=$(dmesg | grep 'buddy: managing' | tail -1)
 	case "$line" in
-	*"managing 256 pages, pfn 0x"*"-0x"*", max_order 8, "*" meta bytes")
+	*"managing 256 pages, pfn 0x"*"-0x"*", "*" meta bytes, max_order 8")
 		pass "load message: ${line#*] }" ;;
 	*) fail "load message: '$line'" ;;
 	esac
