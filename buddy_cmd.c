@@ -118,6 +118,9 @@ static int parse_amount(const char *s, struct buddy_cmd *cmd, char *why,
 			unit = 1ULL << 30;
 			break;
 		}
+		/* K, KB and KiB all mean 1024, as M, MB, MiB and G, GB, GiB. */
+		if (unit > 1 && (!strcmp(end + 1, "B") || !strcmp(end + 1, "iB")))
+			end += strlen(end + 1);
 		if (!unit || end[1]) {
 			WHY("bad size suffix in '%s' (B, K, M or G)", s);
 			return -EINVAL;

@@ -4,7 +4,8 @@
  *
  *   alloc ORDER [tag=NAME]	a block of 2^ORDER pages (ORDER < 64)
  *   alloc SIZE [tag=NAME]	the smallest block holding SIZE bytes: a number
- *				of 64 or more, or with a B/K/M/G suffix
+ *				of 64 or more, or with a suffix: B, K, M, G
+ *				(KB and KiB are K, and so on)
  *   free PFN			the block starting at PFN (0x hex or decimal)
  *   free tag=NAME		the blocks tagged NAME
  *   reset			free everything
