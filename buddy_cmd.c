@@ -187,7 +187,7 @@ static int parse_tag(const char *s, char *tag, char *why, size_t why_len)
 /**
  * buddy_cmd_parse() - Parse one command.
  * @buf: The command's bytes, not necessarily NUL-terminated.
- * @len: How many; one trailing newline is allowed.
+ * @len: How many; one trailing newline ("\n" or "\r\n") is allowed.
  * @cmd: Filled in on success.
  * @why: Filled with a one-line reason on failure.
  * @why_len: Size of @why.
@@ -206,7 +206,10 @@ int buddy_cmd_parse(const char *buf, size_t len, struct buddy_cmd *cmd,
 	memset(cmd, 0, sizeof(*cmd));
 	if (why_len)
 		why[0] = '\0';
+	/* One line ending is fine, a DOS one too. */
 	if (len && buf[len - 1] == '\n')
+		len--;
+	if (len && buf[len - 1] == '\r')
 		len--;
 	if (len > BUDDY_CMD_MAX_LEN) {
 		WHY("command longer than %d bytes", BUDDY_CMD_MAX_LEN);

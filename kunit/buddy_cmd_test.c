@@ -116,6 +116,7 @@ static const struct good_case good_cases[] = {
 	{ "alloc 63B", ALLOC_BYTES(63) },
 	{ "alloc 4K", ALLOC_BYTES(4096) },
 	{ "alloc 4k", ALLOC_BYTES(4096) },
+	{ "alloc 7K\r\n", ALLOC_BYTES(7 << 10) },
 	{ "alloc 7K", ALLOC_BYTES(7 << 10) },
 	{ "alloc 7KB", ALLOC_BYTES(7 << 10) },
 	{ "alloc 7KiB", ALLOC_BYTES(7 << 10) },
@@ -234,7 +235,7 @@ static const struct bad_case bad_cases[] = {
 	/* One command per write, printable characters only. */
 	{ "alloc 1\nalloc 2" },
 	{ "alloc 1\n\n" },
-	{ "reset\r\n" },
+	{ "reset\r\r\n" },
 	{ "\nreset" },
 	{ "alloc\v1" },
 	{ "alloc 1\0tag=x", 13 },
