@@ -51,6 +51,9 @@ logged() { dmesg | grep -qF -- "$1"; }
 # ctl TEXT: one write to control; prints OK or the errno name.
 ctl() { buddy_write "$D/control" "$1"; }
 
+# fails COMMAND...: the command fails (its messages are not shown).
+fails() { ! "$@" 2>/dev/null; }
+
 # The first pfn of the pool: the tree's first line starts with it.
 base() { sed -n '1s/-.*//p' "$D/tree"; }
 

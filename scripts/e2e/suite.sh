@@ -199,6 +199,18 @@ EOT
 	expect "bad commands: failed_allocs" "$(stat_of failed_allocs)" 1
 	expect "bad commands: no warning in the log" \
 		"$(dmesg | grep -c -e WARNING -e 'BUG:')" 0
+	# Files used the wrong way: refused, nothing changes.
+	for f in tree buddyinfo unusable_index extfrag_index stats \
+		 allocations check; do
+		expect "write to read-only $f" "$(buddy_write "$D/$f" x)" EINVAL
+	done
+	expect "write to /dev/buddy" "$(buddy_write /dev/buddy x)" EINVAL
+	ok "read from /dev/buddy fails" fails cat /dev/buddy
+	head -c 1048576 /dev/zero | tr '\0' a > big
+	ok "a 1 MiB write to control fails" \
+		fails dd if=big of="$D/control" bs=1M
+	rm -f big
+	expect "misuse: tree unchanged" "$(cat "$D/tree")" "$tree_before"
 	# Exhaustion and recovery.
 	ctl reset >/dev/null
 	expect "exhaust: alloc 8" "$(ctl 'alloc 8 tag=all')" OK
