@@ -129,7 +129,7 @@ static int exec_alloc(struct buddy_pool *pool, const struct buddy_cmd *cmd,
 		.tag = cmd->tag,
 	};
 	unsigned int max = buddy_core_max_order(&pool->core);
-	unsigned int order = buddy_pool_order_of(pool, &req);
+	unsigned int order = buddy_request_order(&req);
 	struct buddy_rec rec;
 	int ret;
 
@@ -175,7 +175,6 @@ static int exec_free_tag(struct buddy_pool *pool, const struct buddy_cmd *cmd,
 {
 	unsigned long frame, nr_freed = 0, nr_held = 0;
 	struct buddy_rec *rec;
-	char line[96];
 
 	xa_for_each(&pool->recs, frame, rec) {
 		if (strcmp(rec->tag, cmd->tag))
@@ -186,8 +185,8 @@ static int exec_free_tag(struct buddy_pool *pool, const struct buddy_cmd *cmd,
 		}
 		if (!nr_freed++)
 			result_len = 0;
-		format_block(line, sizeof(line), pool, rec);
-		result_append("freed %s\n", line);
+		result_block("freed ", pool, rec);
+		result_append("\n");
 		buddy_pool_release(pool, rec);
 	}
 	if (nr_freed)
@@ -205,14 +204,9 @@ static int exec_free_tag(struct buddy_pool *pool, const struct buddy_cmd *cmd,
 
 static int exec_reset(struct buddy_pool *pool)
 {
-	unsigned long frame, blocks = 0, nr_pages = 0;
-	struct buddy_rec *rec;
+	unsigned long nr_pages, blocks;
 
-	xa_for_each(&pool->recs, frame, rec) {
-		blocks++;
-		nr_pages += 1UL << rec->order;
-		buddy_pool_release(pool, rec);
-	}
+	blocks = buddy_pool_release_all(pool, &nr_pages);
 	result_len = 0;
 	result_append("reset blocks=%lu pages=%lu\n", blocks, nr_pages);
 	return 0;

@@ -51,15 +51,13 @@ struct buddy_pool buddy_pool = {
 };
 
 /**
- * buddy_pool_order_of() - The order a request needs.
- * @pool: The pool.
+ * buddy_request_order() - The order a request needs.
  * @req: The request.
  *
  * Return: the request's order, or for a size the smallest order whose block
  * holds it (possibly above max_order: buddy_core_alloc() then refuses it).
  */
-unsigned int buddy_pool_order_of(const struct buddy_pool *pool,
-				 const struct buddy_request *req)
+unsigned int buddy_request_order(const struct buddy_request *req)
 {
 	return req->bytes ? buddy_bytes_to_order(req->bytes, PAGE_SHIFT) :
 			    req->order;
@@ -89,7 +87,7 @@ int buddy_pool_alloc(struct buddy_pool *pool, struct buddy_owner *owner,
 	if (!rec)
 		return -ENOMEM;
 
-	rec->order = buddy_pool_order_of(pool, req);
+	rec->order = buddy_request_order(req);
 	frame = buddy_core_alloc(&pool->core, rec->order);
 	if (frame < 0) {
 		if (frame == -ENOMEM)
@@ -218,16 +216,29 @@ void buddy_pool_release_owner(struct buddy_pool *pool,
 		buddy_pool_release(pool, rec);
 }
 
-/* Frees every block: the owners of open files simply find theirs gone. */
-static void release_all(struct buddy_pool *pool)
+/**
+ * buddy_pool_release_all() - Free every block, whoever holds it.
+ * @pool: The pool.
+ * @nr_pages: Set to the number of pages freed.
+ *
+ * The owners of open files simply find their blocks gone.
+ *
+ * Context: Process context, pool->lock held.
+ * Return: the number of blocks freed.
+ */
+unsigned long buddy_pool_release_all(struct buddy_pool *pool,
+				     unsigned long *nr_pages)
 {
+	unsigned long frame, blocks = 0;
 	struct buddy_rec *rec;
-	unsigned long frame;
 
-	mutex_lock(&pool->lock);
-	xa_for_each(&pool->recs, frame, rec)
+	*nr_pages = 0;
+	xa_for_each(&pool->recs, frame, rec) {
+		blocks++;
+		*nr_pages += 1UL << rec->order;
 		buddy_pool_release(pool, rec);
-	mutex_unlock(&pool->lock);
+	}
+	return blocks;
 }
 
 static int __init pool_reserve(struct buddy_pool *pool)
@@ -311,10 +322,13 @@ err_unreserve:
 static void __exit buddy_exit(void)
 {
 	struct buddy_pool *pool = &buddy_pool;
+	unsigned long nr_pages;
 
 	buddy_debugfs_exit();
 	buddy_dev_exit();
-	release_all(pool);
+	mutex_lock(&pool->lock);
+	buddy_pool_release_all(pool, &nr_pages);
+	mutex_unlock(&pool->lock);
 	xa_destroy(&pool->recs);
 	pool_unreserve(pool);
 	pr_info("released %lu pages\n", pool->nr_pages);

@@ -83,8 +83,9 @@ int buddy_pool_free(struct buddy_pool *pool, struct buddy_owner *owner,
 void buddy_pool_release(struct buddy_pool *pool, struct buddy_rec *rec);
 void buddy_pool_release_owner(struct buddy_pool *pool,
 			      struct buddy_owner *owner);
-unsigned int buddy_pool_order_of(const struct buddy_pool *pool,
-				 const struct buddy_request *req);
+unsigned long buddy_pool_release_all(struct buddy_pool *pool,
+				     unsigned long *nr_pages);
+unsigned int buddy_request_order(const struct buddy_request *req);
 
 /* Bytes of the block beyond the size asked for (0 for an order). */
 static inline u64 buddy_rec_waste(const struct buddy_rec *rec)
