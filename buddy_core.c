@@ -389,6 +389,97 @@ static enum buddy_core_state block_state(const struct buddy_core *core,
 	return BUDDY_CORE_ALLOCATED;
 }
 
+/*
+ * Tells the observer, if any, of a step.  @observe is a constant in each
+ * copy of the alloc and free paths, so the copy without an observer
+ * compiles to exactly the code it would be without this call.
+ */
+static __always_inline void report(const struct buddy_core *core,
+				   bool observe,
+				   enum buddy_core_step_kind kind,
+				   unsigned int order, unsigned long frame,
+				   unsigned long buddy, int error,
+				   enum buddy_core_stop_why why)
+{
+	struct buddy_core_step step = {
+		.kind = kind,
+		.order = order,
+		.frame = frame,
+		.buddy = buddy,
+		.error = error,
+		.why = why,
+	};
+
+	if (observe)
+		core->observer->step(core->observer, &step);
+}
+
+/**
+ * buddy_core_set_observer() - Have every step of alloc and free reported.
+ * @core: The allocator.
+ * @obs: The observer, or NULL for none (the default after init).
+ *
+ * The core keeps the pointer: @obs must live until it is replaced.  The
+ * observer is called synchronously from buddy_core_alloc() and
+ * buddy_core_free(), under the caller's serialisation.
+ *
+ * Context: Any context; the caller serialises all calls on @core.
+ */
+void buddy_core_set_observer(struct buddy_core *core,
+			     const struct buddy_core_observer *obs)
+{
+	core->observer = obs;
+}
+
+static __always_inline long do_alloc(struct buddy_core *core,
+				     unsigned int order, bool observe)
+{
+	struct buddy_core_order *o;
+	unsigned long long fits;
+	unsigned long block;
+	unsigned int k;
+
+	report(core, observe, BUDDY_STEP_REQUEST, order, 0, 0, 0, 0);
+	if (unlikely(order > core->max_order)) {
+		report(core, observe, BUDDY_STEP_ALLOC_FAIL, order, 0, 0,
+		       -EINVAL, 0);
+		return -EINVAL;
+	}
+	fits = core->free_orders >> order;
+	if (unlikely(!fits)) {
+		report(core, observe, BUDDY_STEP_ALLOC_FAIL, order, 0, 0,
+		       -ENOMEM, 0);
+		return -ENOMEM;
+	}
+
+	k = order + __ffs64(fits);
+	o = &core->orders[k];
+	block = free_first(o);
+	free_clear(core, o, k, block);
+	report(core, observe, BUDDY_STEP_TAKE, k, block << k, 0, 0, 0);
+	/* Split down, as expand() does: keep the lower half, free the upper. */
+	while (k > order) {
+		bit_set(o->split, block);
+		o--;
+		k--;
+		block <<= 1;
+		free_set(core, o, k, block + 1);
+		core->stats.splits++;
+		report(core, observe, BUDDY_STEP_SPLIT, k + 1, block << k,
+		       (block + 1) << k, 0, 0);
+	}
+	core->nr_free -= BIT(order);
+	core->stats.allocs++;
+	report(core, observe, BUDDY_STEP_ALLOC, order, block << order, 0, 0, 0);
+	return block << order;
+}
+
+static noinline long alloc_observed(struct buddy_core *core,
+				    unsigned int order)
+{
+	return do_alloc(core, order, true);
+}
+
 /**
  * buddy_core_alloc() - Allocate a block of 2^@order frames.
  * @core: The allocator.
@@ -404,33 +495,9 @@ static enum buddy_core_state block_state(const struct buddy_core *core,
  */
 long buddy_core_alloc(struct buddy_core *core, unsigned int order)
 {
-	struct buddy_core_order *o;
-	unsigned long long fits;
-	unsigned long block;
-	unsigned int k;
-
-	if (unlikely(order > core->max_order))
-		return -EINVAL;
-	fits = core->free_orders >> order;
-	if (unlikely(!fits))
-		return -ENOMEM;
-
-	k = order + __ffs64(fits);
-	o = &core->orders[k];
-	block = free_first(o);
-	free_clear(core, o, k, block);
-	/* Split down, as expand() does: keep the lower half, free the upper. */
-	while (k > order) {
-		bit_set(o->split, block);
-		o--;
-		k--;
-		block <<= 1;
-		free_set(core, o, k, block + 1);
-		core->stats.splits++;
-	}
-	core->nr_free -= BIT(order);
-	core->stats.allocs++;
-	return block << order;
+	if (unlikely(core->observer))
+		return alloc_observed(core, order);
+	return do_alloc(core, order, false);
 }
 
 /**
@@ -452,6 +519,74 @@ int buddy_core_alloc_order(const struct buddy_core *core, unsigned long frame)
 	return classify(core, frame, &root);
 }
 
+/* Why a block of @order at @block, which could not merge, stopped. */
+static enum buddy_core_stop_why stop_why(const struct buddy_core *core,
+					 unsigned int order, unsigned int root,
+					 unsigned long block)
+{
+	if (order == root)
+		return order == core->max_order ? BUDDY_STOP_MAX_ORDER :
+						  BUDDY_STOP_ROOT;
+	if (order && bit_test(core->orders[order].split, block ^ 1))
+		return BUDDY_STOP_BUDDY_SPLIT;
+	return BUDDY_STOP_BUDDY_ALLOCATED;
+}
+
+/* A refused free, told with the block that holds the frame. */
+static noinline void report_reject(const struct buddy_core *core,
+				   unsigned long frame, int error)
+{
+	struct buddy_core_node node = { };
+
+	if (error != -ERANGE)
+		buddy_core_lookup(core, frame, &node);
+	report(core, true, BUDDY_STEP_REJECT, node.order, frame, node.frame,
+	       error, 0);
+}
+
+static __always_inline int do_free(struct buddy_core *core,
+				   unsigned long frame, bool observe)
+{
+	struct buddy_core_order *o;
+	unsigned long block;
+	unsigned int root;
+	int order;
+
+	order = classify(core, frame, &root);
+	if (unlikely(order < 0)) {
+		if (observe)
+			report_reject(core, frame, order);
+		return order;
+	}
+
+	report(core, observe, BUDDY_STEP_FREE, order, frame, 0, 0, 0);
+	core->nr_free += BIT(order);
+	core->stats.frees++;
+	o = &core->orders[order];
+	block = frame >> order;
+	while ((unsigned int)order < root && bit_test(o->free[0], block ^ 1)) {
+		free_clear(core, o, order, block ^ 1);
+		report(core, observe, BUDDY_STEP_MERGE, order, block << order,
+		       (block ^ 1) << order, 0, 0);
+		block >>= 1;
+		o++;
+		order++;
+		bit_clear(o->split, block);
+		core->stats.merges++;
+	}
+	free_set(core, o, order, block);
+	if (observe)
+		report(core, true, BUDDY_STEP_STOP, order, block << order,
+		       (block ^ 1) << order, 0,
+		       stop_why(core, order, root, block));
+	return 0;
+}
+
+static noinline int free_observed(struct buddy_core *core, unsigned long frame)
+{
+	return do_free(core, frame, true);
+}
+
 /**
  * buddy_core_free() - Free the allocated block starting at a frame.
  * @core: The allocator.
@@ -468,29 +603,9 @@ int buddy_core_alloc_order(const struct buddy_core *core, unsigned long frame)
  */
 int buddy_core_free(struct buddy_core *core, unsigned long frame)
 {
-	struct buddy_core_order *o;
-	unsigned long block;
-	unsigned int root;
-	int order;
-
-	order = classify(core, frame, &root);
-	if (unlikely(order < 0))
-		return order;
-
-	core->nr_free += BIT(order);
-	core->stats.frees++;
-	o = &core->orders[order];
-	block = frame >> order;
-	while ((unsigned int)order < root && bit_test(o->free[0], block ^ 1)) {
-		free_clear(core, o, order, block ^ 1);
-		block >>= 1;
-		o++;
-		order++;
-		bit_clear(o->split, block);
-		core->stats.merges++;
-	}
-	free_set(core, o, order, block);
-	return 0;
+	if (unlikely(core->observer))
+		return free_observed(core, frame);
+	return do_free(core, frame, false);
 }
 
 /* === Queries === */

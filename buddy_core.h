@@ -27,6 +27,7 @@
 #define BUDDY_CORE_MAX_FRAMES	(1UL << (sizeof(long) > 4 ? 40 : 30))
 
 struct buddy_core_order;
+struct buddy_core_observer;
 
 /* Counters of successful operations (monotonic, reset by init only). */
 struct buddy_core_stats {
@@ -48,6 +49,7 @@ struct buddy_core {
 	unsigned int top_order;		/* largest order a block can have */
 	unsigned long top_end;		/* frames in whole top-order blocks */
 	struct buddy_core_order *orders; /* max_order + 2 entries, in meta */
+	const struct buddy_core_observer *observer;	/* NULL: none */
 	struct buddy_core_stats stats;
 };
 
@@ -76,10 +78,77 @@ struct buddy_core_fault {
 	unsigned long frame;		/* first frame of the block concerned */
 };
 
+/*
+ * The steps of an alloc or a free, as they happen, for an observer the
+ * caller supplies (buddy_core_set_observer()).  An alloc reports REQUEST,
+ * then TAKE (the block it starts from), a SPLIT per halving and ALLOC, or
+ * REQUEST and ALLOC_FAIL.  A free reports FREE (the block found), a MERGE
+ * per buddy pair joined and STOP, or a single REJECT.
+ */
+enum buddy_core_step_kind {
+	/* alloc of @order asked for */
+	BUDDY_STEP_REQUEST,
+	/* @frame of @order: the lowest free block of the smallest order
+	 * that fits the request, taken off the free blocks
+	 */
+	BUDDY_STEP_TAKE,
+	/* @frame of @order becomes @frame and @buddy = @frame +
+	 * 2^(@order - 1), both of order - 1
+	 */
+	BUDDY_STEP_SPLIT,
+	/* @frame of @order handed out */
+	BUDDY_STEP_ALLOC,
+	/* alloc of @order refused: @error (-EINVAL or -ENOMEM) */
+	BUDDY_STEP_ALLOC_FAIL,
+	/* @frame of @order, an allocated block, is being freed */
+	BUDDY_STEP_FREE,
+	/* @frame and @buddy = @frame ^ 2^@order, both free and of @order,
+	 * become min(@frame, @buddy) of order + 1
+	 */
+	BUDDY_STEP_MERGE,
+	/* @frame of @order merges no further, for reason @why; @buddy is
+	 * where its buddy is or would be
+	 */
+	BUDDY_STEP_STOP,
+	/* free of @frame refused: @error; @buddy and @order are the block
+	 * that holds @frame (0 and 0 for -ERANGE)
+	 */
+	BUDDY_STEP_REJECT,
+};
+
+/* Why a freed block stopped merging. */
+enum buddy_core_stop_why {
+	BUDDY_STOP_BUDDY_ALLOCATED,	/* its buddy is allocated */
+	BUDDY_STOP_BUDDY_SPLIT,		/* its buddy is split into smaller blocks */
+	BUDDY_STOP_ROOT,		/* its buddy would lie past the pool */
+	BUDDY_STOP_MAX_ORDER,		/* it has max_order */
+};
+
+struct buddy_core_step {
+	enum buddy_core_step_kind kind;
+	unsigned int order;
+	unsigned long frame;
+	unsigned long buddy;		/* SPLIT, MERGE, STOP, REJECT */
+	int error;			/* ALLOC_FAIL, REJECT: -errno */
+	enum buddy_core_stop_why why;	/* STOP */
+};
+
+/*
+ * Called for each step, synchronously, inside buddy_core_alloc() and
+ * buddy_core_free(); the core is mid-change, so the callback must not call
+ * back into it.  Embed it in your own structure and use container_of().
+ */
+struct buddy_core_observer {
+	void (*step)(const struct buddy_core_observer *obs,
+		     const struct buddy_core_step *step);
+};
+
 size_t buddy_core_meta_size(unsigned long nr_frames, unsigned int max_order);
 int buddy_core_init(struct buddy_core *core, void *meta,
 		    unsigned long nr_frames, unsigned int max_order);
 
+void buddy_core_set_observer(struct buddy_core *core,
+			     const struct buddy_core_observer *obs);
 long buddy_core_alloc(struct buddy_core *core, unsigned int order);
 int buddy_core_free(struct buddy_core *core, unsigned long frame);
 

@@ -542,6 +542,151 @@ static void expect_matches_model(struct kunit *test,
 	KUNIT_ASSERT_MEMEQ(test, c->free_map, m->free, m->nr_frames);
 }
 
+/* === Replaying the reported steps === */
+
+/*
+ * An observer that applies every step the core reports to a second model,
+ * the shadow, using only what the step says.  Each step is first checked
+ * against the shadow (a TAKE takes a free block of that order, a SPLIT's
+ * upper half is frame + 2^(order - 1), a MERGE's buddy is frame ^ 2^order
+ * and free, a STOP's reason is true), so after every call the shadow must
+ * equal the model the call was checked against: the steps are the whole
+ * story of each state change, no more and no less.
+ */
+struct replay {
+	struct buddy_core_observer obs;
+	struct kunit *test;
+	struct buddy_model *shadow;
+	unsigned long frame;		/* the block being moved */
+	unsigned int order;
+	unsigned int asked;		/* REQUEST's order */
+	int error;			/* ALLOC_FAIL's or REJECT's */
+	unsigned int nr_steps;
+};
+
+static void replay_expect_moving(struct replay *r,
+				 const struct buddy_core_step *step)
+{
+	KUNIT_EXPECT_EQ(r->test, step->frame, r->frame);
+	KUNIT_EXPECT_EQ(r->test, step->order, r->order);
+}
+
+static void replay_stop(struct replay *r, const struct buddy_core_step *step)
+{
+	struct buddy_model *s = r->shadow;
+	unsigned long buddy = step->frame ^ (1UL << step->order);
+	bool fits = model_parent_fits(s, step->frame, step->order);
+
+	replay_expect_moving(r, step);
+	switch (step->why) {
+	case BUDDY_STOP_MAX_ORDER:
+		KUNIT_EXPECT_EQ(r->test, step->order, s->max_order);
+		break;
+	case BUDDY_STOP_ROOT:
+		KUNIT_EXPECT_FALSE(r->test, fits);
+		KUNIT_EXPECT_LT(r->test, step->order, s->max_order);
+		break;
+	case BUDDY_STOP_BUDDY_ALLOCATED:
+		KUNIT_EXPECT_TRUE(r->test, fits);
+		KUNIT_EXPECT_EQ(r->test, s->order[buddy], step->order);
+		KUNIT_EXPECT_FALSE(r->test, s->free[buddy]);
+		break;
+	case BUDDY_STOP_BUDDY_SPLIT:
+		KUNIT_EXPECT_TRUE(r->test, fits);
+		KUNIT_EXPECT_LT(r->test, s->order[buddy], step->order);
+		break;
+	}
+	model_add_block(s, step->frame, step->order, true);
+}
+
+static void replay_step(const struct buddy_core_observer *obs,
+			const struct buddy_core_step *step)
+{
+	struct replay *r = container_of(obs, struct replay, obs);
+	struct buddy_model *s = r->shadow;
+	struct kunit *test = r->test;
+	unsigned long half;
+
+	r->nr_steps++;
+	switch (step->kind) {
+	case BUDDY_STEP_REQUEST:
+		r->asked = step->order;
+		break;
+	case BUDDY_STEP_TAKE:
+		KUNIT_EXPECT_EQ(test, s->order[step->frame], step->order);
+		KUNIT_EXPECT_TRUE(test, s->free[step->frame]);
+		KUNIT_EXPECT_GE(test, step->order, r->asked);
+		s->nr_free[step->order]--;
+		model_add_block(s, step->frame, step->order, false);
+		r->frame = step->frame;
+		r->order = step->order;
+		break;
+	case BUDDY_STEP_SPLIT:
+		replay_expect_moving(r, step);
+		half = 1UL << (step->order - 1);
+		KUNIT_EXPECT_EQ(test, step->buddy, step->frame + half);
+		model_add_block(s, step->buddy, step->order - 1, true);
+		s->order[step->frame] = step->order - 1;
+		s->stats.splits++;
+		r->order--;
+		break;
+	case BUDDY_STEP_ALLOC:
+		replay_expect_moving(r, step);
+		KUNIT_EXPECT_EQ(test, step->order, r->asked);
+		s->stats.allocs++;
+		break;
+	case BUDDY_STEP_ALLOC_FAIL:
+	case BUDDY_STEP_REJECT:
+		r->error = step->error;
+		break;
+	case BUDDY_STEP_FREE:
+		KUNIT_EXPECT_EQ(test, s->order[step->frame], step->order);
+		KUNIT_EXPECT_FALSE(test, s->free[step->frame]);
+		s->stats.frees++;
+		r->frame = step->frame;
+		r->order = step->order;
+		break;
+	case BUDDY_STEP_MERGE:
+		replay_expect_moving(r, step);
+		KUNIT_EXPECT_EQ(test, step->buddy,
+				step->frame ^ (1UL << step->order));
+		KUNIT_EXPECT_EQ(test, s->order[step->buddy], step->order);
+		KUNIT_EXPECT_TRUE(test, s->free[step->buddy]);
+		s->nr_free[step->order]--;
+		s->order[max(step->frame, step->buddy)] = MODEL_NO_BLOCK;
+		s->stats.merges++;
+		r->frame = min(step->frame, step->buddy);
+		r->order++;
+		break;
+	case BUDDY_STEP_STOP:
+		replay_stop(r, step);
+		break;
+	}
+}
+
+/* The shadow, built from steps alone, equals the model after a call. */
+static void expect_replayed(struct kunit *test, struct replay *r,
+			    const struct buddy_model *m, long ret,
+			    unsigned int op)
+{
+	const struct buddy_model *s = r->shadow;
+
+	KUNIT_ASSERT_GT_MSG(test, r->nr_steps, 0, "op %u reported nothing",
+			    op);
+	if (ret < 0)
+		KUNIT_ASSERT_EQ_MSG(test, r->error, ret, "op %u", op);
+	KUNIT_ASSERT_MEMEQ_MSG(test, s->free, m->free, m->nr_frames,
+			       "op %u", op);
+	KUNIT_ASSERT_MEMEQ_MSG(test, s->order, m->order, m->nr_frames,
+			       "op %u", op);
+	KUNIT_ASSERT_MEMEQ_MSG(test, s->nr_free, m->nr_free,
+			       sizeof(m->nr_free), "op %u", op);
+	KUNIT_ASSERT_MEMEQ_MSG(test, &s->stats, &m->stats, sizeof(m->stats),
+			       "op %u", op);
+	r->nr_steps = 0;
+	r->error = 0;
+}
+
 static u64 xorshift64(u64 *state)
 {
 	u64 x = *state;
@@ -561,7 +706,8 @@ static u64 xorshift64(u64 *state)
  * in full every 32 calls and at the end.
  */
 static void churn(struct kunit *test, struct buddy_core *core,
-		  struct model_check *c, unsigned int nr_ops, u64 seed)
+		  struct model_check *c, unsigned int nr_ops, u64 seed,
+		  struct replay *replay)
 {
 	struct buddy_model *m = c->model;
 	unsigned long nr_frames = m->nr_frames, nr_live = 0, frame, i;
@@ -584,6 +730,8 @@ static void churn(struct kunit *test, struct buddy_core *core,
 			got = buddy_core_free(core, frame);
 			KUNIT_ASSERT_EQ_MSG(test, got, want, "op %u: free(%lu)",
 					    op, frame);
+			if (replay)
+				expect_replayed(test, replay, m, got, op);
 			for (i = 0; !want && i < nr_live; i++)
 				if (live[i] == frame)
 					live[i] = live[--nr_live];
@@ -595,6 +743,8 @@ static void churn(struct kunit *test, struct buddy_core *core,
 			got = buddy_core_alloc(core, order);
 			KUNIT_ASSERT_EQ_MSG(test, got, want,
 					    "op %u: alloc(%u)", op, order);
+			if (replay)
+				expect_replayed(test, replay, m, got, op);
 			if (got >= 0)
 				live[nr_live++] = got;
 		} else {
@@ -604,6 +754,8 @@ static void churn(struct kunit *test, struct buddy_core *core,
 			KUNIT_ASSERT_EQ(test, model_free(m, frame), 0);
 			KUNIT_ASSERT_EQ_MSG(test, buddy_core_free(core, frame),
 					    0, "op %u: free(%lu)", op, frame);
+			if (replay)
+				expect_replayed(test, replay, m, 0, op);
 		}
 		expect_matches_model(test, core, c, op % 32 == 31);
 	}
@@ -1241,7 +1393,7 @@ static void walk_seek_every_position(struct kunit *test)
 	unsigned int order;
 	bool found;
 
-	churn(test, core, c, 300, 0x5eed);
+	churn(test, core, c, 300, 0x5eed, NULL);
 	nr_nodes = walk_all(core, nodes, 2 * shape->nr_frames);
 
 	/*
@@ -1280,7 +1432,7 @@ static void lookup_every_frame(struct kunit *test)
 	unsigned long nr_nodes, frame, i = 0;
 	int want;
 
-	churn(test, core, c, 300, 0x100c);
+	churn(test, core, c, 300, 0x100c, NULL);
 	nr_nodes = walk_all(core, nodes, 2 * shape->nr_frames);
 
 	/* Each frame's block is the leaf of the walk that covers it. */
@@ -1650,7 +1802,7 @@ static void audit_every_bit_flip(struct kunit *test)
 	unsigned long frame;
 	int bit;
 
-	churn(test, core, c, 200, 0xb17);
+	churn(test, core, c, 200, 0xb17, NULL);
 	for (frame = 0; frame < shape->nr_frames; frame++)
 		buddy_core_free(core, frame);
 	/* Freeing everything leaves the metadata exactly as init did. */
@@ -1717,7 +1869,27 @@ static void random_ops_match_model(struct kunit *test)
 						   shape->max_order);
 
 	expect_matches_model(test, &pool->core, c, true);
-	churn(test, &pool->core, c, 1000, 0x0b0dd1e5);
+	churn(test, &pool->core, c, 1000, 0x0b0dd1e5, NULL);
+}
+
+/*
+ * The same random run with an observer: replaying the reported steps on a
+ * second model reproduces every state change of the first.
+ */
+static void steps_replay_match_model(struct kunit *test)
+{
+	const struct pool_shape *shape = test->param_value;
+	struct pool *pool = pool_from_param(test);
+	struct model_check *c = model_check_create(test, shape->nr_frames,
+						   shape->max_order);
+	struct replay *r = kunit_kzalloc(test, sizeof(*r), GFP_KERNEL);
+
+	KUNIT_ASSERT_NOT_NULL(test, r);
+	r->obs.step = replay_step;
+	r->test = test;
+	r->shadow = model_create(test, shape->nr_frames, shape->max_order);
+	buddy_core_set_observer(&pool->core, &r->obs);
+	churn(test, &pool->core, c, 1000, 0x5eed5eedULL, r);
 }
 
 static void random_ops_match_model_long(struct kunit *test)
@@ -1727,7 +1899,7 @@ static void random_ops_match_model_long(struct kunit *test)
 	struct model_check *c = model_check_create(test, shape->nr_frames,
 						   shape->max_order);
 
-	churn(test, &pool->core, c, 6000, 0xfeedfacecafef00dULL);
+	churn(test, &pool->core, c, 6000, 0xfeedfacecafef00dULL, NULL);
 }
 
 static struct kunit_case buddy_core_test_cases[] = {
@@ -1762,6 +1934,7 @@ static struct kunit_case buddy_core_test_cases[] = {
 	KUNIT_CASE(audit_split_inside_block),
 	KUNIT_CASE(audit_core_fields),
 	KUNIT_CASE_PARAM(random_ops_match_model, pool_shapes_gen_params),
+	KUNIT_CASE_PARAM(steps_replay_match_model, pool_shapes_gen_params),
 	KUNIT_CASE_PARAM_ATTR(random_ops_match_model_long,
 			      pool_shapes_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),

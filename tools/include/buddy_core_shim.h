@@ -21,6 +21,9 @@ typedef unsigned long long u64;
 #define BIT_ULL(nr)		(1ULL << (nr))
 #define BITS_TO_LONGS(nr)	(((nr) + BITS_PER_LONG - 1) / BITS_PER_LONG)
 
+/* __always_inline comes from glibc's <sys/cdefs.h>, as in the kernel. */
+#define noinline		__attribute__((__noinline__))
+
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 

@@ -853,6 +853,133 @@ static bool node_is(const struct buddy_core_node *node, char state,
 	return false;
 }
 
+/* === Steps reported to an observer === */
+
+#define MAX_STEPS	64
+
+struct step_log {
+	struct buddy_core_observer obs;
+	char text[MAX_STEPS * 24];
+	size_t len;
+};
+
+static const char *const step_names[] = {
+	[BUDDY_STEP_REQUEST] = "request",
+	[BUDDY_STEP_TAKE] = "take",
+	[BUDDY_STEP_SPLIT] = "split",
+	[BUDDY_STEP_ALLOC] = "alloc",
+	[BUDDY_STEP_ALLOC_FAIL] = "fail",
+	[BUDDY_STEP_FREE] = "free",
+	[BUDDY_STEP_MERGE] = "merge",
+	[BUDDY_STEP_STOP] = "stop",
+	[BUDDY_STEP_REJECT] = "reject",
+};
+
+static const char *const stop_names[] = {
+	[BUDDY_STOP_BUDDY_ALLOCATED] = "allocated",
+	[BUDDY_STOP_BUDDY_SPLIT] = "split",
+	[BUDDY_STOP_ROOT] = "root",
+	[BUDDY_STOP_MAX_ORDER] = "max",
+};
+
+/* Each step as "name frame:order[>buddy][!error][?why]", space separated. */
+static void log_step(const struct buddy_core_observer *obs,
+		     const struct buddy_core_step *st)
+{
+	struct step_log *log = (struct step_log *)obs;
+	char *p = log->text + log->len;
+	size_t room = sizeof(log->text) - log->len;
+	int n;
+
+	n = snprintf(p, room, "%s%s %lu:%u", log->len ? " " : "",
+		     step_names[st->kind], st->frame, st->order);
+	if (st->kind == BUDDY_STEP_SPLIT || st->kind == BUDDY_STEP_MERGE ||
+	    st->kind == BUDDY_STEP_REJECT)
+		n += snprintf(p + n, room - n, ">%lu", st->buddy);
+	if (st->kind == BUDDY_STEP_ALLOC_FAIL || st->kind == BUDDY_STEP_REJECT)
+		n += snprintf(p + n, room - n, "!%d", -st->error);
+	if (st->kind == BUDDY_STEP_STOP)
+		n += snprintf(p + n, room - n, "?%s", stop_names[st->why]);
+	log->len += n;
+}
+
+static bool steps_are(struct step_log *log, const char *want)
+{
+	bool same = !strcmp(log->text, want);
+
+	if (!same)
+		fprintf(stderr, "steps:\n  got  %s\n  want %s\n", log->text,
+			want);
+	log->len = 0;
+	log->text[0] = '\0';
+	return same;
+}
+
+/* OSTEP's 64 KiB and 7 KiB: three splits, then three merges back. */
+static bool test_steps_ostep(void)
+{
+	static const char alloc_steps[] =
+		"request 0:1 take 0:4 split 0:4>8 split 0:3>4 split 0:2>2 alloc 0:1";
+	static const char free_steps[] =
+		"free 0:1 merge 0:1>2 merge 0:2>4 merge 0:3>8 stop 0:4?max";
+	struct step_log log = { .obs.step = log_step };
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	buddy_core_set_observer(&pool.core, &log.obs);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 0);
+	ASSERT_TRUE(steps_are(&log, alloc_steps));
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	ASSERT_TRUE(steps_are(&log, free_steps));
+	pool_destroy(&pool);
+	return true;
+}
+
+/* Every reason a merge stops, every refusal, and no split when none is due. */
+static bool test_steps_stops_and_refusals(void)
+{
+	struct step_log log = { .obs.step = log_step };
+	struct pool pool;
+
+	/* 12 frames, max_order 3: roots 0(3) and 8(2). */
+	POOL_INIT(pool, 12, 3);
+	buddy_core_set_observer(&pool.core, &log.obs);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 2), 8);
+	ASSERT_TRUE(steps_are(&log, "request 0:2 take 8:2 alloc 8:2"));
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 1);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 2);
+	log.len = 0;
+	ASSERT_EQ(buddy_core_free(&pool.core, 8), 0);
+	ASSERT_TRUE(steps_are(&log, "free 8:2 stop 8:2?root"));
+	ASSERT_EQ(buddy_core_free(&pool.core, 1), 0);
+	ASSERT_TRUE(steps_are(&log, "free 1:0 stop 1:0?allocated"));
+	ASSERT_EQ(buddy_core_free(&pool.core, 2), 0);
+	ASSERT_TRUE(steps_are(&log, "free 2:1 stop 2:1?split"));
+	ASSERT_EQ(buddy_core_free(&pool.core, 1), -EALREADY);
+	ASSERT_TRUE(steps_are(&log, "reject 1:0>1!114"));
+	ASSERT_EQ(buddy_core_free(&pool.core, 5), -EALREADY);
+	ASSERT_TRUE(steps_are(&log, "reject 5:2>4!114"));
+	ASSERT_EQ(buddy_core_free(&pool.core, 12), -ERANGE);
+	ASSERT_TRUE(steps_are(&log, "reject 12:0>0!34"));
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 4), -EINVAL);
+	ASSERT_TRUE(steps_are(&log, "request 0:4 fail 0:4!22"));
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 3), -ENOMEM);
+	ASSERT_TRUE(steps_are(&log, "request 0:3 fail 0:3!12"));
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 2), 4);
+	log.len = 0;
+	log.text[0] = '\0';
+	ASSERT_EQ(buddy_core_free(&pool.core, 5), -EINVAL);
+	ASSERT_TRUE(steps_are(&log, "reject 5:2>4!22"));
+	/* No observer: nothing reported, same results. */
+	buddy_core_set_observer(&pool.core, NULL);
+	ASSERT_EQ(buddy_core_free(&pool.core, 4), 0);
+	ASSERT_EQ(log.len, 0);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
 static bool test_lookup(void)
 {
 	struct pool pool;
@@ -1105,6 +1232,8 @@ const struct buddy_test buddy_unit_tests[] = {
 	BUDDY_TEST(huge_pool),
 	BUDDY_TEST(ostep_example),
 	BUDDY_TEST(stallings_example),
+	BUDDY_TEST(steps_ostep),
+	BUDDY_TEST(steps_stops_and_refusals),
 	BUDDY_TEST(lookup),
 	BUDDY_TEST(alloc_order_query),
 	BUDDY_TEST(walk_seek),
