@@ -215,9 +215,16 @@ int buddy_cmd_parse(const char *buf, size_t len, struct buddy_cmd *cmd,
 		WHY("command longer than %d bytes", BUDDY_CMD_MAX_LEN);
 		return -EINVAL;
 	}
+	/*
+	 * Printable ASCII only: a control byte, DEL or a byte from 0x80 up
+	 * (0x9b is an 8-bit terminal escape) never reaches a reason or a log.
+	 */
 	for (i = 0; i < len; i++) {
-		if ((unsigned char)buf[i] < ' ' && buf[i] != '\t') {
-			WHY("one command per write, printable characters only");
+		unsigned char c = buf[i];
+
+		if ((c < ' ' && c != '\t') || c > '~') {
+			WHY("one command per write, printable ASCII only (byte %#x at %zu)",
+			    c, i);
 			return -EINVAL;
 		}
 	}

@@ -21,6 +21,7 @@ for kernel in "$@"; do
 	[[ $kernel == debug ]] && kmemleak=1
 	BUDDY_KERNEL=$kernel BUDDY_LOAD=0 BUDDY_KMEMLEAK=$kmemleak scripts/vm-run.sh \
 		scripts/e2e/suite.sh scripts/e2e/lib.sh \
-		build/user/buddy_write build/user/buddy_dev_test || status=1
+		build/user/buddy_write build/user/buddy_dev_test \
+		build/user/buddy_harden_test || status=1
 done
 exit "$status"

@@ -137,8 +137,12 @@ static int control_run(int argc, char **argv)
 		goto out;
 	}
 
+	/*
+	 * Write and read on one open file: it keeps its own result, so
+	 * another buddyctl running at the same time cannot swap ours.
+	 */
 	path = debugfs_path("control");
-	fd = open(path, O_WRONLY | O_CLOEXEC);
+	fd = open(path, O_RDWR | O_CLOEXEC);
 	if (fd < 0) {
 		debugfs_report(path, errno);
 		goto out;
@@ -156,13 +160,18 @@ static int control_run(int argc, char **argv)
 		report(line, err, ctx[cmd.op], NULL);
 	else if ((size_t)n != len)
 		report(line, EIO, CTX_ANY, "short write to %s", path);
-	close(fd);
-	if (n != (ssize_t)len)
+	if (n != (ssize_t)len) {
+		close(fd);
 		goto out;
+	}
 
-	/* A new file: the result is read from its start. */
-	if (debugfs_read("control", &text))
+	/* The write put the file back at its start. */
+	err = read_fd_text(fd, &text);
+	close(fd);
+	if (err) {
+		debugfs_report(path, -err);
 		goto out;
+	}
 	result_print(cmd.op, text, NULL);
 	free(text);
 	ret = 0;

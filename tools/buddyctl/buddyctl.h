@@ -103,6 +103,7 @@ void json_kv(struct json *j, const struct kv_line *l);
 bool parse_u64(const char *s, unsigned long long *v);
 bool is_decimal(const char *s);
 char *next_line(char **text);
+int read_fd_text(int fd, char **text);
 int read_text(const char *path, char **text);
 char *str_join(int argc, char **argv);
 

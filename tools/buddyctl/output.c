@@ -537,33 +537,26 @@ char *next_line(char **text)
 }
 
 /**
- * read_text() - Read a whole file.
- * @path: The file, e.g. a debugfs file (which have no size to stat).
+ * read_fd_text() - Read an open file to its end.
+ * @fd: The file, read from where it is.
  * @text: Set to a malloc()ed NUL-terminated copy, on success.
  *
  * Return: 0, or a negative errno.
  */
-int read_text(const char *path, char **text)
+int read_fd_text(int fd, char **text)
 {
 	size_t len = 0, size = 4096;
 	char *buf = malloc(size), *bigger;
 	ssize_t n;
-	int fd, err;
 
 	if (!buf)
 		return -ENOMEM;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0) {
-		err = -errno;
-		free(buf);
-		return err;
-	}
 	for (;;) {
 		if (size - len < 2) {
 			bigger = realloc(buf, size * 2);
 			if (!bigger) {
-				err = -ENOMEM;
-				goto err_free;
+				free(buf);
+				return -ENOMEM;
 			}
 			buf = bigger;
 			size *= 2;
@@ -572,21 +565,34 @@ int read_text(const char *path, char **text)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0) {
-			err = -errno;
-			goto err_free;
+			n = -errno;
+			free(buf);
+			return n;
 		}
 		if (!n)
 			break;
 		len += n;
 	}
-	close(fd);
 	buf[len] = '\0';
 	*text = buf;
 	return 0;
+}
 
-err_free:
+/**
+ * read_text() - Read a whole file.
+ * @path: The file, e.g. a debugfs file (which have no size to stat).
+ * @text: Set to a malloc()ed NUL-terminated copy, on success.
+ *
+ * Return: 0, or a negative errno.
+ */
+int read_text(const char *path, char **text)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
+
+	if (fd < 0)
+		return -errno;
+	err = read_fd_text(fd, text);
 	close(fd);
-	free(buf);
 	return err;
 }
 

@@ -19,28 +19,9 @@
 
 #include <linux/buddy.h>
 
+#include "e2e.h"
+
 static const char *dev_path = "/dev/buddy";
-static int nr_failed;
-
-static void result(int ok, const char *fmt, ...)
-{
-	va_list ap;
-
-	printf("BUDDY-TEST: %s ", ok ? "PASS" : "FAIL");
-	va_start(ap, fmt);
-	vprintf(fmt, ap);
-	va_end(ap);
-	putchar('\n');
-	fflush(stdout);
-	if (!ok)
-		nr_failed++;
-}
-
-/* The ioctl's errno, or 0 on success. */
-static int ioc(int fd, unsigned long cmd, void *arg)
-{
-	return ioctl(fd, cmd, arg) ? errno : 0;
-}
 
 static void expect_errno(const char *name, int got, int want)
 {

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * main.c - runs the user-space tests of buddy_core.c
+ * main.c - runs the user-space tests of buddy_core.c and buddy_pool.c
  *
  * Usage: buddy_test [-v] [-s SEED] [TEST...]
  * With no TEST, runs them all.  Ends with "N tests run, N passed, N failed."
@@ -23,6 +23,7 @@ static const struct {
 } suites[] = {
 	{ buddy_unit_tests, &nr_buddy_unit_tests },
 	{ buddy_diff_tests, &nr_buddy_diff_tests },
+	{ buddy_pool_tests, &nr_buddy_pool_tests },
 };
 
 #define NR_SUITES ARRAY_SIZE(suites)

@@ -4,12 +4,31 @@
  *
  * Rules (Documentation/driver-api/ioctl.rst): fixed-width fields, naturally
  * aligned, explicit padding; fields the kernel writes come last.  Every
- * reserved or padding field must be zero on input (-EINVAL otherwise), so
- * they can gain a meaning later.  Unknown commands fail with -ENOTTY and bad
- * pointers with -EFAULT.
+ * reserved or padding field ("must be zero") is checked on input: non-zero
+ * fails with -EINVAL, so it can gain a meaning later.  Output fields are
+ * ignored on input; they are written only when the ioctl succeeds, and a
+ * failed ioctl leaves the whole struct as it was.  Unknown commands fail
+ * with -ENOTTY and bad pointers with -EFAULT; a refused ioctl changes
+ * nothing, -EFAULT included (the reply is proven writable first).
  *
  * Blocks allocated through an open file belong to that file: freeing another
  * file's block fails with -EPERM, and closing the file frees what it holds.
+ *
+ * Permissions.  Opening needs the device node's mode (0600, root).
+ * BUDDY_IOC_INFO works on any open file.  BUDDY_IOC_ALLOC and BUDDY_IOC_FREE
+ * change the pool: they need a file open for writing (-EBADF otherwise)
+ * and, since their results are physical page frame numbers, an opener with
+ * CAP_SYS_ADMIN (-EPERM otherwise), as /proc/PID/pagemap shows pfns only to
+ * CAP_SYS_ADMIN (checked at open, as pagemap does).  Without it INFO
+ * reports first_pfn as 0.
+ *
+ * read() on the file returns the text of its last successful ALLOC or
+ * FREE, in the format of debugfs control's results.
+ *
+ * ioctl number: registered here as Documentation/userspace-api/ioctl/
+ * ioctl-number.rst lists them (0xBD is free there as of Linux 6.12):
+ *
+ *	0xBD  01-03  linux/buddy.h  buddy teaching allocator (out of tree)
  */
 #ifndef _UAPI_LINUX_BUDDY_H
 #define _UAPI_LINUX_BUDDY_H
@@ -37,7 +56,7 @@ struct buddy_alloc {
 	__u64 phys_addr;		/* its physical address */
 	__u64 pages;			/* 2^out_order */
 	__u32 out_order;
-	__u32 pad;			/* must be zero */
+	__u32 pad;			/* must be zero, stays zero */
 };
 
 struct buddy_free {
@@ -47,7 +66,7 @@ struct buddy_free {
 	/* out */
 	__u64 pages;			/* pages given back */
 	__u32 order;
-	__u32 pad;			/* must be zero */
+	__u32 pad;			/* must be zero, stays zero */
 };
 
 struct buddy_info {

@@ -76,9 +76,28 @@ rc=0'
 expect "free a tag nobody has" "$(run free tag=A)" \
 	"free tag=A: ENOENT: no block has that tag (untagged blocks are freed by pfn)
 rc=1"
+expect "alloc --json" "$(run --json alloc '7K tag=A')" \
+	'{"op":"alloc","pfn":'"$BASE"',"order":1,"pages":2,"tag":"A","bytes":7168,"waste":1024}
+rc=0'
 run alloc 0 > /dev/null
-expect "reset" "$(run reset)" "reset blocks=1 pages=1
+expect "reset" "$(run reset)" "reset blocks=2 pages=3
 rc=0"
+run alloc 0 > /dev/null
+expect "reset --json" "$(run --json reset)" '{"op":"reset","blocks":1,"pages":1}
+rc=0'
+# Each run reads the result of its own write, whatever others write: a
+# second file writing between our write and read cannot swap it.
+exec 4<> "$D/control"
+echo "alloc 0 tag=mine" >&4
+echo "alloc 1 tag=theirs" > "$D/control"
+expect "control: results per open file" "$(norm <&4)" "pfn=+0 order=0 pages=1 tag=mine"
+expect "control: a fresh open reads the last result" "$(norm < "$D/control")" \
+	"pfn=+2 order=1 pages=2 tag=theirs"
+echo "free tag=mine" >&4
+expect "control: read, write, read on one open file" "$(norm <&4)" \
+	"freed pfn=+0 order=0 pages=1 tag=mine"
+exec 4>&-
+run reset > /dev/null
 expect "check" "$(run check)" "ok
 rc=0"
 

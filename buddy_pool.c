@@ -1,0 +1,552 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * A pool of page frames: the core, who holds what, and the commands
+ *
+ * buddy_core.c knows blocks; this file knows allocations.  Every block
+ * handed out gets a record (struct buddy_rec) of its owner, the size or
+ * order asked for, an optional tag, when, and by which process.  Records
+ * live in an xarray keyed by frame, for the listings in pfn order and the
+ * lookup of a free, and on their owner's list, so an owner's blocks go when
+ * its file closes.  The records describe exactly the core's allocated
+ * blocks: buddy_pool_audit() checks it.
+ *
+ * The command language (buddy_cmd.c) is acted out here too, with its
+ * results and explanations (buddy_view.c), so the module and buddyctl's
+ * in-process twin behave alike by construction.
+ *
+ * Nothing here locks: the module holds its mutex across every call, the
+ * twin is single-threaded.  A refused operation changes nothing but the
+ * counters of refusals.
+ */
+
+#include "buddy_pool.h"
+#include "buddy_view.h"
+
+#ifdef __KERNEL__
+#include <linux/bug.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#endif
+
+/**
+ * buddy_pool_init() - Set up a pool with every page free.
+ * @pool: The pool, zeroed.
+ * @first_pfn: The pfn of the pool's first page.
+ * @nr_pages: Pages in the pool.
+ * @max_order: Largest block order.
+ * @page_shift: log2 of the page size, for sizes in bytes.
+ * @nid: NUMA node, for the vmstat lines.
+ *
+ * Context: Process context; may sleep.
+ * Return: 0, -EINVAL for arguments the core refuses, -ENOMEM.
+ */
+int buddy_pool_init(struct buddy_pool *pool, unsigned long first_pfn,
+		    unsigned long nr_pages, unsigned int max_order,
+		    unsigned int page_shift, int nid)
+{
+	int ret = -ENOMEM;
+
+	xa_init(&pool->recs);
+	INIT_LIST_HEAD(&pool->debugfs_owner.blocks);
+	pool->first_pfn = first_pfn;
+	pool->nr_pages = nr_pages;
+	pool->page_shift = page_shift;
+	pool->nid = nid;
+
+	pool->meta_bytes = buddy_core_meta_size(nr_pages, max_order);
+	if (!pool->meta_bytes)
+		return -EINVAL;
+	pool->meta = kvzalloc(pool->meta_bytes, GFP_KERNEL);
+	if (!pool->meta)
+		return -ENOMEM;
+	pool->last = kvmalloc(BUDDY_LAST_MAX, GFP_KERNEL);
+	if (!pool->last)
+		goto err_free_meta;
+	buddy_out_init_buf(&pool->last_out, pool->last, BUDDY_LAST_MAX);
+	ret = buddy_core_init(&pool->core, pool->meta, nr_pages, max_order);
+	if (ret)
+		goto err_free_last;
+	return 0;
+
+err_free_last:
+	kvfree(pool->last);
+err_free_meta:
+	kvfree(pool->meta);
+	return ret;
+}
+
+/**
+ * buddy_pool_destroy() - Free every block and the pool's memory.
+ * @pool: The pool.
+ */
+void buddy_pool_destroy(struct buddy_pool *pool)
+{
+	unsigned long nr_pages;
+
+	buddy_pool_release_all(pool, &nr_pages);
+	xa_destroy(&pool->recs);
+	kvfree(pool->last);
+	kvfree(pool->meta);
+}
+
+/**
+ * buddy_request_order() - The order a request needs.
+ * @pool: The pool.
+ * @req: The request.
+ *
+ * Return: the request's order, or for a size the smallest order whose block
+ * holds it (possibly above max_order: the core then refuses it).
+ */
+unsigned int buddy_request_order(const struct buddy_pool *pool,
+				 const struct buddy_request *req)
+{
+	return req->bytes ? buddy_bytes_to_order(req->bytes, pool->page_shift) :
+			    req->order;
+}
+
+/**
+ * buddy_pool_mark() - Note the counters before an allocation.
+ * @pool: The pool.
+ * @mark: Filled in, for buddy_pool_undo_alloc().
+ */
+void buddy_pool_mark(const struct buddy_pool *pool,
+		     struct buddy_pool_mark *mark)
+{
+	mark->stats = *buddy_core_get_stats(&pool->core);
+}
+
+/* What the core counted since @mark goes to pool->undone. */
+static void count_undone(struct buddy_pool *pool,
+			 const struct buddy_pool_mark *mark)
+{
+	const struct buddy_core_stats *st = buddy_core_get_stats(&pool->core);
+
+	pool->undone.allocs += st->allocs - mark->stats.allocs;
+	pool->undone.frees += st->frees - mark->stats.frees;
+	pool->undone.splits += st->splits - mark->stats.splits;
+	pool->undone.merges += st->merges - mark->stats.merges;
+}
+
+/**
+ * buddy_pool_undo_alloc() - Take back the allocation just made.
+ * @pool: The pool.
+ * @rec: What buddy_pool_alloc() made, with nothing else done since.
+ * @mark: The counters before it (buddy_pool_mark()).
+ *
+ * For an allocation whose caller could not be told of it.  Freeing the
+ * block merges back exactly what the allocation split, so the tree is as
+ * before; what the pair added to the counters is kept in pool->undone and
+ * subtracted wherever they are shown, so nothing shows it happened.
+ */
+void buddy_pool_undo_alloc(struct buddy_pool *pool, struct buddy_rec *rec,
+			   const struct buddy_pool_mark *mark)
+{
+	buddy_pool_release(pool, rec);
+	count_undone(pool, mark);
+}
+
+/**
+ * buddy_pool_alloc() - Allocate a block for an owner and record it.
+ * @pool: The pool.
+ * @owner: Who will hold the block.
+ * @who: The process asking.
+ * @req: What is asked for; the tag must be valid (buddy_tag_valid()).
+ * @out: Set to the new record on success.
+ *
+ * Return: 0; -EINVAL if the order is above max_order; -ENOMEM if no block
+ * is free (failed_allocs counts those) or a record cannot be allocated.
+ * Nothing changes on failure but the failed_allocs counter.
+ */
+int buddy_pool_alloc(struct buddy_pool *pool, struct buddy_owner *owner,
+		     const struct buddy_who *who,
+		     const struct buddy_request *req, struct buddy_rec **out)
+{
+	struct buddy_pool_mark mark;
+	struct buddy_rec *rec;
+	long frame;
+	int ret;
+
+	/* Everything that can fail for want of memory comes first. */
+	rec = kzalloc(sizeof(*rec), GFP_KERNEL);
+	if (!rec)
+		return -ENOMEM;
+	rec->order = buddy_request_order(pool, req);
+	buddy_pool_mark(pool, &mark);
+	frame = buddy_core_alloc(&pool->core, rec->order);
+	if (frame < 0) {
+		if (frame == -ENOMEM)
+			pool->failed_allocs++;
+		kfree(rec);
+		return frame;
+	}
+	rec->frame = frame;
+	ret = xa_err(xa_store(&pool->recs, frame, rec, GFP_KERNEL));
+	if (ret) {
+		/* The core's part goes back as if it never happened. */
+		WARN_ON_ONCE(buddy_core_free(&pool->core, frame));
+		count_undone(pool, &mark);
+		kfree(rec);
+		return ret;
+	}
+
+	rec->owner = owner;
+	rec->bytes = req->bytes;
+	rec->ts_ns = ktime_get_ns();
+	rec->pid = get_pid(who->pid);
+	strscpy(rec->comm, who->comm, sizeof(rec->comm));
+	if (req->tag)
+		strscpy(rec->tag, req->tag, sizeof(rec->tag));
+	list_add_tail(&rec->node, &owner->blocks);
+	pool->nr_recs++;
+	pool->waste_bytes += buddy_rec_waste(pool, rec);
+	*out = rec;
+	return 0;
+}
+
+/**
+ * buddy_pool_release() - Free a recorded block, whoever holds it.
+ * @pool: The pool.
+ * @rec: The block's record; freed.
+ */
+void buddy_pool_release(struct buddy_pool *pool, struct buddy_rec *rec)
+{
+	/* A record always names an allocated block: anything else is a bug. */
+	WARN_ON_ONCE(buddy_core_free(&pool->core, rec->frame));
+	xa_erase(&pool->recs, rec->frame);
+	list_del(&rec->node);
+	pool->nr_recs--;
+	pool->waste_bytes -= buddy_rec_waste(pool, rec);
+	put_pid(rec->pid);
+	kfree(rec);
+}
+
+static enum buddy_reject reject_class(int err)
+{
+	switch (err) {
+	case -ERANGE:
+		return BUDDY_REJECT_RANGE;
+	case -EALREADY:
+		return BUDDY_REJECT_DOUBLE;
+	case -EPERM:
+		return BUDDY_REJECT_PERM;
+	default:
+		return BUDDY_REJECT_INTERIOR;
+	}
+}
+
+static struct buddy_rec *reject(struct buddy_pool *pool, int err, int *ret)
+{
+	pool->rejected[reject_class(err)]++;
+	*ret = err;
+	return NULL;
+}
+
+/**
+ * buddy_pool_find() - The block an owner may free at a page frame.
+ * @pool: The pool.
+ * @owner: Who asks, or NULL for anyone.
+ * @pfn: First page frame of the block.
+ * @err: Set to the error when there is no such block.
+ *
+ * A refusal is counted; a block found is left as it is, for the caller to
+ * release with buddy_pool_release().
+ *
+ * Return: the record; NULL with *@err -ERANGE if @pfn is outside the pool,
+ * -EALREADY if it lies in a free block, -EINVAL if it lies inside an
+ * allocated block but is not its first frame, -EPERM if the block belongs
+ * to another owner.
+ */
+struct buddy_rec *buddy_pool_find(struct buddy_pool *pool,
+				  struct buddy_owner *owner, u64 pfn, int *err)
+{
+	struct buddy_rec *rec;
+	unsigned long frame;
+	int order;
+
+	if (pfn < pool->first_pfn || pfn - pool->first_pfn >= pool->nr_pages)
+		return reject(pool, -ERANGE, err);
+	frame = pfn - pool->first_pfn;
+
+	rec = xa_load(&pool->recs, frame);
+	if (!rec) {
+		/* Not a block's start: let the core say what it is. */
+		order = buddy_core_alloc_order(&pool->core, frame);
+		if (WARN_ON_ONCE(order >= 0))
+			order = -EUCLEAN;
+		return reject(pool, order, err);
+	}
+	if (owner && rec->owner != owner)
+		return reject(pool, -EPERM, err);
+	return rec;
+}
+
+/**
+ * buddy_pool_release_owner() - Free every block an owner holds.
+ * @pool: The pool.
+ * @owner: The owner, e.g. a /dev/buddy file being closed.
+ */
+void buddy_pool_release_owner(struct buddy_pool *pool,
+			      struct buddy_owner *owner)
+{
+	struct buddy_rec *rec, *next;
+
+	list_for_each_entry_safe(rec, next, &owner->blocks, node)
+		buddy_pool_release(pool, rec);
+}
+
+/**
+ * buddy_pool_release_all() - Free every block, whoever holds it.
+ * @pool: The pool.
+ * @nr_pages: Set to the number of pages freed.
+ *
+ * The owners of open files simply find their blocks gone.
+ *
+ * Return: the number of blocks freed.
+ */
+unsigned long buddy_pool_release_all(struct buddy_pool *pool,
+				     unsigned long *nr_pages)
+{
+	unsigned long frame, blocks = 0;
+	struct buddy_rec *rec;
+
+	*nr_pages = 0;
+	xa_for_each(&pool->recs, frame, rec) {
+		blocks++;
+		*nr_pages += 1UL << rec->order;
+		buddy_pool_release(pool, rec);
+	}
+	return blocks;
+}
+
+/* === Commands === */
+
+/*
+ * What a command does to the pool.  Its result goes to the caller's sink
+ * and, since only a successful command has one, to pool->last_out: the
+ * first result line empties the latter (result_begin()).
+ */
+struct exec {
+	struct buddy_pool *pool;
+	struct buddy_owner *owner;
+	const struct buddy_who *who;
+	const struct buddy_cmd *cmd;
+	struct buddy_out *sinks[2];	/* the caller's (or NULL), the last */
+	struct buddy_out result;	/* writes to both */
+	char *why;
+	size_t why_len;
+};
+
+static void result_write(struct buddy_out *out, const char *s, size_t len)
+{
+	struct buddy_out **sinks = out->priv;
+
+	if (sinks[0])
+		buddy_out_write(sinks[0], s, len);
+	buddy_out_write(sinks[1], s, len);
+}
+
+/* The result starts: the pool's last one goes. */
+static struct buddy_out *result_begin(struct exec *x)
+{
+	buddy_out_reset(&x->pool->last_out);
+	return &x->result;
+}
+
+static int exec_alloc(struct exec *x)
+{
+	struct buddy_pool *pool = x->pool;
+	struct buddy_request req = {
+		.order = x->cmd->order,
+		.bytes = x->cmd->bytes,
+		.tag = x->cmd->tag,
+	};
+	unsigned long failed = pool->failed_allocs;
+	struct buddy_rec *rec;
+	int ret;
+
+	ret = buddy_pool_alloc(pool, x->owner, x->who, &req, &rec);
+	if (ret) {
+		buddy_why_alloc(pool, ret, buddy_request_order(pool, &req),
+				pool->failed_allocs != failed, x->why,
+				x->why_len);
+		return ret;
+	}
+	buddy_view_alloc_result(result_begin(x), pool, rec);
+	return 0;
+}
+
+static int exec_free(struct exec *x)
+{
+	struct buddy_pool *pool = x->pool;
+	struct buddy_rec *rec;
+	int ret;
+
+	rec = buddy_pool_find(pool, x->owner, x->cmd->pfn, &ret);
+	if (!rec) {
+		buddy_why_free(pool, x->cmd->pfn, ret, x->why, x->why_len);
+		return ret;
+	}
+	buddy_view_freed(result_begin(x), pool, rec);
+	buddy_pool_release(pool, rec);
+	return 0;
+}
+
+/*
+ * Frees every block of the asking owner tagged cmd->tag: all the "freed"
+ * lines first, then the frees, so a result reads as one list.
+ */
+static int exec_free_tag(struct exec *x)
+{
+	struct buddy_pool *pool = x->pool;
+	unsigned long frame, nr_mine = 0, nr_held = 0;
+	struct buddy_rec *rec;
+
+	xa_for_each(&pool->recs, frame, rec) {
+		if (strcmp(rec->tag, x->cmd->tag))
+			continue;
+		if (rec->owner != x->owner) {
+			nr_held++;
+			continue;
+		}
+		buddy_view_freed(nr_mine++ ? &x->result : result_begin(x),
+				 pool, rec);
+	}
+	if (!nr_mine) {
+		if (nr_held) {
+			pool->rejected[BUDDY_REJECT_PERM]++;
+			scnprintf(x->why, x->why_len,
+				  "every block tagged %s belongs to another owner",
+				  x->cmd->tag);
+			return -EPERM;
+		}
+		scnprintf(x->why, x->why_len, "no block is tagged %s",
+			  x->cmd->tag);
+		return -ENOENT;
+	}
+	xa_for_each(&pool->recs, frame, rec)
+		if (!strcmp(rec->tag, x->cmd->tag) && rec->owner == x->owner)
+			buddy_pool_release(pool, rec);
+	return 0;
+}
+
+static int exec_reset(struct exec *x)
+{
+	struct buddy_pool *pool = x->pool;
+	unsigned long nr_pages, blocks;
+
+	blocks = buddy_pool_release_all(pool, &nr_pages);
+	buddy_printf(result_begin(x), "reset blocks=%lu pages=%lu\n", blocks,
+		     nr_pages);
+	return 0;
+}
+
+/**
+ * buddy_pool_command() - Parse and carry out one command.
+ * @pool: The pool.
+ * @owner: Who the blocks of "alloc" go to, and whose "free" may free.
+ * @who: The process asking.
+ * @buf: The command's bytes (a trailing "\n" or "\r\n" is fine).
+ * @len: How many.
+ * @out: Gets the result, or "error=ENAME why=..." on refusal; may be NULL.
+ *       The caller ends it (buddy_out_finish()).
+ * @why: Filled with why a command was refused, for a log line.
+ * @why_len: Bytes of @why.
+ *
+ * A successful command's result also becomes the pool's last result
+ * (pool->last_out), for readers that did not send the command.  A refused
+ * command changes nothing but the counters of refusals.
+ *
+ * Return: 0, or the negative errno of the refusal.
+ */
+int buddy_pool_command(struct buddy_pool *pool, struct buddy_owner *owner,
+		       const struct buddy_who *who, const char *buf, size_t len,
+		       struct buddy_out *out, char *why, size_t why_len)
+{
+	struct buddy_cmd cmd;
+	struct exec x = {
+		.pool = pool,
+		.owner = owner,
+		.who = who,
+		.cmd = &cmd,
+		.sinks = { out, &pool->last_out },
+		.result = {
+			.write = result_write,
+			.priv = x.sinks,
+		},
+		.why = why,
+		.why_len = why_len,
+	};
+	int ret;
+
+	ret = buddy_cmd_parse(buf, len, &cmd, why, why_len);
+	if (ret) {
+		pool->rejected_commands++;
+	} else {
+		switch (cmd.op) {
+		case BUDDY_CMD_ALLOC:
+			ret = exec_alloc(&x);
+			break;
+		case BUDDY_CMD_FREE:
+			ret = exec_free(&x);
+			break;
+		case BUDDY_CMD_FREE_TAG:
+			ret = exec_free_tag(&x);
+			break;
+		case BUDDY_CMD_RESET:
+			ret = exec_reset(&x);
+			break;
+		}
+	}
+	if (!ret)
+		buddy_out_finish(&pool->last_out);
+	else if (out)
+		buddy_view_error(out, ret, why);
+	return ret;
+}
+
+/* === Audit === */
+
+/**
+ * buddy_pool_audit() - Check the core and the records.
+ * @pool: The pool.
+ * @pfn: Set to where the first broken invariant is.
+ * @order: Set to the order concerned, or -1U when there is none.
+ *
+ * The core audits itself (buddy_core_audit()); the records must then
+ * describe exactly its allocated blocks, and the totals must agree.
+ *
+ * Return: NULL when all is well, else what is broken.
+ */
+const char *buddy_pool_audit(struct buddy_pool *pool, unsigned long *pfn,
+			     unsigned int *order)
+{
+	unsigned long frame, nr = 0, nr_pages = 0;
+	struct buddy_core_fault fault;
+	const struct buddy_rec *rec;
+	u64 waste = 0;
+
+	if (buddy_core_audit(&pool->core, &fault)) {
+		*pfn = pool->first_pfn + fault.frame;
+		*order = fault.order;
+		return fault.what;
+	}
+	*order = -1U;
+	xa_for_each(&pool->recs, frame, rec) {
+		*pfn = pool->first_pfn + frame;
+		if (rec->frame != frame ||
+		    buddy_core_alloc_order(&pool->core, frame) != (int)rec->order)
+			return "a record does not match an allocated block";
+		nr++;
+		nr_pages += 1UL << rec->order;
+		waste += buddy_rec_waste(pool, rec);
+	}
+	*pfn = pool->first_pfn;
+	if (nr != pool->nr_recs)
+		return "the allocation count is wrong";
+	if (nr_pages != buddy_core_allocated_frames(&pool->core))
+		return "allocated pages without a record";
+	if (waste != pool->waste_bytes)
+		return "the waste total is wrong";
+	return NULL;
+}

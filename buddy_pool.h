@@ -1,0 +1,146 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A pool: the allocator core, the records of who holds which block, the
+ * counters, and the command language acted out on them
+ *
+ * buddy_pool.c is shared by buddy.ko and buddyctl's in-process twin, as
+ * buddy_core.c and buddy_cmd.c are, so both refuse, count and report exactly
+ * alike.  It takes no lock and knows nothing of files or processes: the
+ * module serialises every call with its mutex and says who asks; the twin
+ * is single-threaded.  Under __KERNEL__ it uses the kernel's xarray, lists
+ * and slab; in user space tools/include/buddy_pool_shim.h stands in.
+ */
+#ifndef _BUDDY_POOL_H
+#define _BUDDY_POOL_H
+
+#ifdef __KERNEL__
+#include <linux/list.h>
+#include <linux/pid.h>
+#include <linux/types.h>
+#include <linux/xarray.h>
+#else
+#include "buddy_pool_shim.h"
+#endif
+
+#include "buddy_cmd.h"
+#include "buddy_core.h"
+#include "buddy_out.h"
+
+#define BUDDY_COMM_LEN		16	/* as TASK_COMM_LEN */
+#define BUDDY_LAST_MAX		16384	/* bytes of the last result kept */
+
+/* Who holds blocks: the debugfs control file, or one open /dev/buddy. */
+struct buddy_owner {
+	struct list_head blocks;	/* its buddy_rec */
+	u64 id;				/* 0: debugfs; N: "dev#N" */
+};
+
+/* A live allocation and who made it. */
+struct buddy_rec {
+	struct list_head node;		/* on owner->blocks */
+	struct buddy_owner *owner;
+	unsigned long frame;		/* first frame in the core */
+	unsigned int order;
+	u64 bytes;			/* size asked for; 0 if an order was */
+	u64 ts_ns;			/* ktime_get_ns() at allocation */
+	struct pid *pid;		/* thread group of the caller */
+	char comm[BUDDY_COMM_LEN];	/* raw: escape it to print it */
+	char tag[BUDDY_TAG_LEN];	/* "" when untagged */
+};
+
+/* Who asks for an allocation: recorded with it. */
+struct buddy_who {
+	struct pid *pid;		/* the pool takes its own reference */
+	const char *comm;
+};
+
+/* Why a free was refused, for the stats counters. */
+enum buddy_reject {
+	BUDDY_REJECT_RANGE,		/* -ERANGE: pfn outside the pool */
+	BUDDY_REJECT_DOUBLE,		/* -EALREADY: inside a free block */
+	BUDDY_REJECT_INTERIOR,		/* -EINVAL: inside, not the start */
+	BUDDY_REJECT_PERM,		/* -EPERM: another owner's block */
+	BUDDY_NR_REJECT,
+};
+
+/* What an allocation asks for: an order, or a size when bytes != 0. */
+struct buddy_request {
+	unsigned int order;
+	u64 bytes;
+	const char *tag;		/* may be NULL or ""; must be valid */
+};
+
+struct buddy_pool {
+	struct buddy_core core;
+	void *meta;
+	size_t meta_bytes;
+	unsigned long first_pfn;	/* pfn of frame 0 */
+	unsigned long nr_pages;
+	unsigned int page_shift;
+	int nid;
+
+	struct xarray recs;		/* frame -> struct buddy_rec */
+	unsigned long nr_recs;
+	u64 waste_bytes;		/* block bytes beyond sizes asked */
+	unsigned long failed_allocs;
+	unsigned long rejected[BUDDY_NR_REJECT];
+	unsigned long rejected_commands;
+	/* What undone allocations added to the core's counters. */
+	struct buddy_core_stats undone;
+	struct buddy_owner debugfs_owner;
+
+	/* The last successful command's result, for a fresh read of control. */
+	char *last;
+	struct buddy_out last_out;
+};
+
+/* The counters before an allocation that may be undone. */
+struct buddy_pool_mark {
+	struct buddy_core_stats stats;
+};
+
+int buddy_pool_init(struct buddy_pool *pool, unsigned long first_pfn,
+		    unsigned long nr_pages, unsigned int max_order,
+		    unsigned int page_shift, int nid);
+void buddy_pool_destroy(struct buddy_pool *pool);
+
+unsigned int buddy_request_order(const struct buddy_pool *pool,
+				 const struct buddy_request *req);
+int buddy_pool_alloc(struct buddy_pool *pool, struct buddy_owner *owner,
+		     const struct buddy_who *who,
+		     const struct buddy_request *req, struct buddy_rec **out);
+struct buddy_rec *buddy_pool_find(struct buddy_pool *pool,
+				  struct buddy_owner *owner, u64 pfn, int *err);
+void buddy_pool_release(struct buddy_pool *pool, struct buddy_rec *rec);
+void buddy_pool_release_owner(struct buddy_pool *pool,
+			      struct buddy_owner *owner);
+unsigned long buddy_pool_release_all(struct buddy_pool *pool,
+				     unsigned long *nr_pages);
+
+void buddy_pool_mark(const struct buddy_pool *pool,
+		     struct buddy_pool_mark *mark);
+void buddy_pool_undo_alloc(struct buddy_pool *pool, struct buddy_rec *rec,
+			   const struct buddy_pool_mark *mark);
+
+int buddy_pool_command(struct buddy_pool *pool, struct buddy_owner *owner,
+		       const struct buddy_who *who, const char *buf, size_t len,
+		       struct buddy_out *out, char *why, size_t why_len);
+
+const char *buddy_pool_audit(struct buddy_pool *pool,
+			     unsigned long *pfn, unsigned int *order);
+
+/* Bytes of the block beyond the size asked for (0 for an order). */
+static inline u64 buddy_rec_waste(const struct buddy_pool *pool,
+				  const struct buddy_rec *rec)
+{
+	return rec->bytes ?
+	       ((u64)1 << (pool->page_shift + rec->order)) - rec->bytes : 0;
+}
+
+static inline unsigned long buddy_rec_pfn(const struct buddy_pool *pool,
+					  const struct buddy_rec *rec)
+{
+	return pool->first_pfn + rec->frame;
+}
+
+#endif /* _BUDDY_POOL_H */

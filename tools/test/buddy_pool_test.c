@@ -1,0 +1,277 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * buddy_pool_test.c - the pool layer (buddy_pool.c, buddy_view.c) in user
+ * space: command results, refusals and their reasons, results cut short
+ * and marked, escaping, and undone allocations.  The module runs the same
+ * code; the VM tests check it there.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "buddy_harness.h"
+#include "buddy_pool.h"
+#include "buddy_test.h"
+#include "buddy_view.h"
+
+#define BASE		0x2410UL
+#define OUT_MAX		65536
+
+struct fixture {
+	struct buddy_pool pool;
+	struct buddy_who who;
+	struct pid pid;
+	struct buddy_out out;
+	char buf[OUT_MAX];
+	char why[160];
+};
+
+static bool fixture_init(struct fixture *f, unsigned long pages,
+			 unsigned int max_order)
+{
+	memset(&f->pool, 0, sizeof(f->pool));
+	ASSERT_EQ(buddy_pool_init(&f->pool, BASE, pages, max_order, 12, 0), 0);
+	f->pid.nr = 42;
+	f->who.pid = &f->pid;
+	f->who.comm = "tester";
+	buddy_out_init_buf(&f->out, f->buf, sizeof(f->buf));
+	return true;
+}
+
+/* Runs @cmd as debugfs would; the text it printed is left in f->buf. */
+static int run(struct fixture *f, const char *cmd)
+{
+	int ret;
+
+	buddy_out_reset(&f->out);
+	ret = buddy_pool_command(&f->pool, &f->pool.debugfs_owner, &f->who,
+				 cmd, strlen(cmd), &f->out, f->why,
+				 sizeof(f->why));
+	buddy_out_finish(&f->out);
+	f->buf[f->out.len] = '\0';
+	return ret;
+}
+
+static bool text_is(const char *got, const char *want)
+{
+	if (!strcmp(got, want))
+		return true;
+	fprintf(stderr, "text:\n--- got\n%s--- want\n%s---\n", got, want);
+	return false;
+}
+
+static const char *last_result(struct fixture *f)
+{
+	static char text[BUDDY_LAST_MAX + 1];
+
+	memcpy(text, f->pool.last, f->pool.last_out.len);
+	text[f->pool.last_out.len] = '\0';
+	return text;
+}
+
+/* Text of one view, drawn into a buffer. */
+static const char *draw(struct fixture *f,
+			void (*view)(struct buddy_out *, struct buddy_pool *))
+{
+	buddy_out_reset(&f->out);
+	view(&f->out, &f->pool);
+	buddy_out_finish(&f->out);
+	f->buf[f->out.len] = '\0';
+	return f->buf;
+}
+
+static void view_stats(struct buddy_out *out, struct buddy_pool *pool)
+{
+	buddy_view_stats(out, pool);
+}
+
+static void view_tree(struct buddy_out *out, struct buddy_pool *pool)
+{
+	struct buddy_core_node node;
+	bool more;
+
+	for (more = buddy_core_walk_first(&pool->core, &node); more;
+	     more = buddy_core_walk_next(&pool->core, &node))
+		buddy_view_tree_node(out, pool, &node);
+}
+
+/* OSTEP's example: the results and the tree, as the module prints them. */
+static bool test_pool_results(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	ASSERT_EQ(run(f, "alloc 7K tag=A\n"), 0);
+	ASSERT_TRUE(text_is(f->buf,
+			    "pfn=0x2410 order=1 pages=2 tag=A bytes=7168 waste=1024\n"));
+	ASSERT_TRUE(text_is(last_result(f), f->buf));
+	ASSERT_TRUE(text_is(draw(f, view_tree),
+			    "0x2410-0x241f order=4 pages=16 split\n"
+			    "├─ 0x2410-0x2417 order=3 pages=8 split\n"
+			    "│  ├─ 0x2410-0x2413 order=2 pages=4 split\n"
+			    "│  │  ├─ 0x2410-0x2411 order=1 pages=2 allocated tag=A pid=42\n"
+			    "│  │  └─ 0x2412-0x2413 order=1 pages=2 free\n"
+			    "│  └─ 0x2414-0x2417 order=2 pages=4 free\n"
+			    "└─ 0x2418-0x241f order=3 pages=8 free\n"));
+	ASSERT_EQ(run(f, "free 0x2410"), 0);
+	ASSERT_TRUE(text_is(f->buf, "freed pfn=0x2410 order=1 pages=2 tag=A\n"));
+	ASSERT_EQ(run(f, "alloc 0"), 0);
+	ASSERT_EQ(run(f, "reset\r\n"), 0);
+	ASSERT_TRUE(text_is(f->buf, "reset blocks=1 pages=1\n"));
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
+/* A refusal: its reason in the file's result; the last result stays. */
+static bool test_pool_refusals(void)
+{
+	static const char interior[] = {
+		"error=EINVAL why=pfn 0x2411 lies inside allocated block 0x2410-0x2411 (order 1): free its first pfn\n"
+	};
+	static const char twice[] = {
+		"error=EALREADY why=pfn 0x2412 lies in free block 0x2412-0x2413 (order 1): double free\n"
+	};
+	static const char not_ascii[] = {
+		"error=EINVAL why=one command per write, printable ASCII only (byte 0x9b at 8)\n"
+	};
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	ASSERT_EQ(run(f, "alloc 1 tag=A"), 0);
+	ASSERT_EQ(run(f, "free 0x2411"), -EINVAL);
+	ASSERT_TRUE(text_is(f->buf, interior));
+	ASSERT_EQ(run(f, "free 0x2412"), -EALREADY);
+	ASSERT_TRUE(text_is(f->buf, twice));
+	ASSERT_EQ(run(f, "free 0x2420"), -ERANGE);
+	ASSERT_TRUE(text_is(f->buf,
+			    "error=ERANGE why=pfn 0x2420 is outside the pool 0x2410-0x241f\n"));
+	ASSERT_EQ(run(f, "alloc 5"), -EINVAL);
+	ASSERT_TRUE(text_is(f->buf,
+			    "error=EINVAL why=order 5 is above max_order 4\n"));
+	ASSERT_EQ(run(f, "alloc 4"), -ENOMEM);
+	ASSERT_TRUE(text_is(f->buf,
+			    "error=ENOMEM why=no free block of order 4 or above\n"));
+	ASSERT_EQ(run(f, "free tag=B"), -ENOENT);
+	ASSERT_EQ(run(f, "alloc 1 \x9b"), -EINVAL);
+	ASSERT_TRUE(text_is(f->buf, not_ascii));
+	ASSERT_TRUE(text_is(last_result(f),
+			    "pfn=0x2410 order=1 pages=2 tag=A\n"));
+	/* Nothing changed but the counters of refusals. */
+	ASSERT_EQ(f->pool.rejected[BUDDY_REJECT_RANGE], 1);
+	ASSERT_EQ(f->pool.rejected[BUDDY_REJECT_DOUBLE], 1);
+	ASSERT_EQ(f->pool.rejected[BUDDY_REJECT_INTERIOR], 1);
+	ASSERT_EQ(f->pool.rejected_commands, 1);
+	ASSERT_EQ(f->pool.failed_allocs, 1);
+	ASSERT_EQ(f->pool.nr_recs, 1);
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
+/* "free tag=T" over 300 blocks: every line, or a marked cut. */
+static bool test_pool_result_cut_and_marked(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	unsigned long lines = 0, dropped = 0;
+	char small[4096], *p;
+	struct buddy_out out;
+	int i, n;
+
+	ASSERT_TRUE(f && fixture_init(f, 1024, 10));
+	for (i = 0; i < 300; i++)
+		ASSERT_EQ(run(f, "alloc 0 tag=T"), 0);
+	buddy_out_init_buf(&out, small, sizeof(small));
+	ASSERT_EQ(buddy_pool_command(&f->pool, &f->pool.debugfs_owner,
+				     &f->who, "free tag=T", 10, &out, f->why,
+				     sizeof(f->why)), 0);
+	buddy_out_finish(&out);
+	small[out.len] = '\0';
+	for (p = small; (p = strchr(p, '\n')); p++)
+		lines++;
+	p = strstr(small, "truncated lines=");
+	ASSERT_TRUE(p);
+	n = sscanf(p, "truncated lines=%lu bytes=4032\n", &dropped);
+	ASSERT_EQ(n, 1);
+	/* Whole lines kept, then the mark: all 300 accounted for. */
+	ASSERT_EQ(lines - 1 + dropped, 300);
+	ASSERT_TRUE(p[-1] == '\n');
+	ASSERT_TRUE(out.len <= sizeof(small));
+	/* The last result kept them all: 300 lines of 38 or 39 bytes fit. */
+	ASSERT_FALSE(strstr(last_result(f), "truncated"));
+	ASSERT_EQ(f->pool.nr_recs, 0);
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
+/* A process names itself: no name can forge a line or reach a terminal. */
+static bool test_pool_escape(void)
+{
+	static const char line[] = {
+		"pfn=0x2410 order=0 pages=1 pid=42 age_ms=0 request=order:0 waste=0 owner=debugfs comm=\\012pfn=0x1 order=\n"
+	};
+	struct fixture *f = calloc(1, sizeof(*f));
+	char esc[64];
+
+	ASSERT_EQ(buddy_escape(esc, sizeof(esc), "\npfn=1 order=9", 14), 17);
+	ASSERT_TRUE(text_is(esc, "\\012pfn=1 order=9"));
+	buddy_escape(esc, sizeof(esc), "a\\b\x9b\x7f\xff~ ", 8);
+	ASSERT_TRUE(text_is(esc, "a\\\\b\\233\\177\\377~ "));
+	/* Cut at a whole escape, never in the middle of one. */
+	ASSERT_EQ(buddy_escape(esc, 7, "ab\x01\x02", 4), 6);
+	ASSERT_TRUE(text_is(esc, "ab\\001"));
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	f->who.comm = "\npfn=0x1 order=9";
+	ASSERT_EQ(run(f, "alloc 0"), 0);
+	buddy_out_reset(&f->out);
+	buddy_view_allocations(&f->out, &f->pool, 0);
+	buddy_out_finish(&f->out);
+	f->buf[f->out.len] = '\0';
+	/* One line, the name escaped, and no age from a clock read early. */
+	ASSERT_TRUE(text_is(f->buf, line));
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
+/* An allocation taken back leaves no trace: tree, counters, records. */
+static bool test_pool_undo_alloc(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct buddy_request req = { .order = 0 };
+	char *stats, *tree;
+	struct buddy_pool_mark mark;
+	struct buddy_rec *rec;
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	ASSERT_EQ(run(f, "alloc 2 tag=A"), 0);
+	stats = strdup(draw(f, view_stats));
+	tree = strdup(draw(f, view_tree));
+	ASSERT_TRUE(stats && tree);
+	buddy_pool_mark(&f->pool, &mark);
+	ASSERT_EQ(buddy_pool_alloc(&f->pool, &f->pool.debugfs_owner, &f->who,
+				   &req, &rec), 0);
+	ASSERT_FALSE(strcmp(tree, draw(f, view_tree)) == 0);
+	buddy_pool_undo_alloc(&f->pool, rec, &mark);
+	ASSERT_TRUE(text_is(draw(f, view_stats), stats));
+	ASSERT_TRUE(text_is(draw(f, view_tree), tree));
+	ASSERT_EQ(buddy_core_check(&f->pool.core), 0);
+	ASSERT_TRUE(buddy_pool_audit(&f->pool, &(unsigned long){ 0 },
+				     &(unsigned int){ 0 }) == NULL);
+	buddy_pool_destroy(&f->pool);
+	free(stats);
+	free(tree);
+	free(f);
+	return true;
+}
+
+const struct buddy_test buddy_pool_tests[] = {
+	BUDDY_TEST(pool_results),
+	BUDDY_TEST(pool_refusals),
+	BUDDY_TEST(pool_result_cut_and_marked),
+	BUDDY_TEST(pool_escape),
+	BUDDY_TEST(pool_undo_alloc),
+};
+
+const unsigned int nr_buddy_pool_tests = ARRAY_SIZE(buddy_pool_tests);
