@@ -10,6 +10,9 @@
  *   stats           totals and counters, "name value"
  *   allocations     a line per live allocation
  *   check           audit the core and the records: "ok" or what is broken
+ *   events          the last steps of the allocator, oldest first
+ *   bitmaps         the tree as the textbook's free and split bit arrays
+ *   map             the pool as a memory bar, Stallings' figures in text
  *
  * The formats are buddy_view.c's; this file only wires them to seq_file.
  * Every file shows physical page frame numbers, so opening any of them
@@ -33,7 +36,7 @@
 #include "buddy_view.h"
 
 /* Bytes of the result a control file keeps of its last command. */
-#define CONTROL_RESULT_MAX	65536
+#define CONTROL_RESULT_MAX	262144
 
 static struct dentry *buddy_dir;
 
@@ -71,6 +74,7 @@ struct control_file {
 	char *buf;			/* CONTROL_RESULT_MAX, on first use */
 	struct buddy_out out;
 	bool own;			/* buf holds this file's result */
+	bool fresh;			/* written since the last read */
 };
 
 static int control_open(struct inode *inode, struct file *file)
@@ -139,8 +143,11 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 	mutex_unlock(&buddy_lock);
 	buddy_out_finish(&cf->out);
 	cf->own = true;
-	/* The next read shows this result from its start. */
-	*ppos = 0;
+	/*
+	 * The next read shows this result from its start.  A failed write
+	 * does not move the file position, so read() rewinds, not write().
+	 */
+	cf->fresh = true;
 	mutex_unlock(&cf->lock);
 	if (ret) {
 		buddy_log_refusal("control", buf, len, why, ret);
@@ -160,6 +167,10 @@ static ssize_t control_read(struct file *file, char __user *ubuf,
 	ret = control_buf(cf);
 	if (ret)
 		goto out_unlock;
+	if (cf->fresh) {
+		cf->fresh = false;
+		*ppos = 0;
+	}
 	if (!cf->own && !*ppos) {
 		buddy_out_reset(&cf->out);
 		mutex_lock(&buddy_lock);
@@ -329,6 +340,75 @@ static const struct file_operations allocations_fops = {
 	.release = seq_release_private,
 };
 
+/* === Events === */
+
+/*
+ * The steps kept, oldest first, resumed by seq.  A listing ends at the
+ * last step there was when it began, so a reader keeps up with any writer;
+ * steps that roll out of the ring while it reads are skipped (the seqs
+ * show the gap).
+ */
+struct events_iter {
+	u64 next;			/* seq of the step to show next */
+	u64 end;			/* the last one to show */
+};
+
+static void *events_start(struct seq_file *m, loff_t *pos)
+{
+	struct events_iter *it = m->private;
+	u64 first;
+
+	mutex_lock(&buddy_lock);
+	first = buddy_pool_first_seq(&buddy_pool);
+	if (!*pos) {
+		it->next = first;
+		it->end = buddy_pool.seq;
+	}
+	if (it->next < first)
+		it->next = first;
+	return it->next <= it->end ? (void *)buddy_pool_event(&buddy_pool,
+							      it->next) : NULL;
+}
+
+static void *events_next(struct seq_file *m, void *v, loff_t *pos)
+{
+	struct events_iter *it = m->private;
+
+	++*pos;
+	return ++it->next <= it->end ?
+	       (void *)buddy_pool_event(&buddy_pool, it->next) : NULL;
+}
+
+static int events_show(struct seq_file *m, void *v)
+{
+	struct buddy_out out;
+
+	seq_out(&out, m);
+	buddy_view_event(&out, v);
+	return 0;
+}
+
+static const struct seq_operations events_sops = {
+	.start = events_start,
+	.next = events_next,
+	.stop = unlock_stop,
+	.show = events_show,
+};
+
+static int events_open(struct inode *inode, struct file *file)
+{
+	return may_open() ?:
+	       seq_open_private(file, &events_sops, sizeof(struct events_iter));
+}
+
+static const struct file_operations events_fops = {
+	.owner = THIS_MODULE,
+	.open = events_open,
+	.read = seq_read,
+	.llseek = seq_lseek,
+	.release = seq_release_private,
+};
+
 /* === One-shot views === */
 
 /*
@@ -371,6 +451,8 @@ BUDDY_VIEW_ATTRIBUTE(extfrag_index,
 				       BUDDY_VMSTAT_EXTFRAG));
 BUDDY_VIEW_ATTRIBUTE(stats, buddy_view_stats(&out, &buddy_pool));
 BUDDY_VIEW_ATTRIBUTE(check, buddy_view_check(&out, &buddy_pool));
+BUDDY_VIEW_ATTRIBUTE(bitmaps, buddy_view_bitmaps(&out, &buddy_pool));
+BUDDY_VIEW_ATTRIBUTE(map, buddy_view_map(&out, &buddy_pool));
 
 /* === DebugFS Interface === */
 
@@ -389,6 +471,9 @@ void buddy_debugfs_init(void)
 	debugfs_create_file("allocations", 0400, buddy_dir, NULL,
 			    &allocations_fops);
 	debugfs_create_file("check", 0400, buddy_dir, NULL, &check_fops);
+	debugfs_create_file("events", 0400, buddy_dir, NULL, &events_fops);
+	debugfs_create_file("bitmaps", 0400, buddy_dir, NULL, &bitmaps_fops);
+	debugfs_create_file("map", 0400, buddy_dir, NULL, &map_fops);
 }
 
 void buddy_debugfs_exit(void)

@@ -78,8 +78,10 @@ static int buddy_dev_release(struct inode *inode, struct file *file)
 }
 
 /*
- * read(): the text of this file's last ALLOC or FREE, in the format of
- * debugfs control's results; each ALLOC or FREE starts it afresh.
+ * read(): the text of this file's last ALLOC or FREE that reached the
+ * pool, in the format of debugfs control's results: the result or why it
+ * was refused, then its steps.  Each ALLOC or FREE starts it afresh, so a
+ * file sees its own steps only, whatever other files do.
  */
 static ssize_t buddy_dev_read(struct file *file, char __user *ubuf,
 			      size_t count, loff_t *ppos)
@@ -105,6 +107,29 @@ static bool tag_field_valid(const char *tag)
 	if (len == BUDDY_TAG_LEN || (len && !buddy_tag_valid(tag, len)))
 		return false;
 	return !memchr_inv(tag + len, 0, BUDDY_TAG_LEN - len);
+}
+
+/*
+ * The text read() gives after an ALLOC or a FREE that reached the pool:
+ * its result, or why it was refused, then its steps, as control gives
+ * them.  text_begin() empties it, text_end() adds the steps since @seq.
+ */
+static struct buddy_out *text_begin(struct dev_file *df)
+{
+	buddy_out_reset(&df->out);
+	return &df->out;
+}
+
+static void text_end(struct dev_file *df, u64 seq)
+{
+	buddy_view_events_since(&df->out, &buddy_pool, seq);
+	buddy_out_finish(&df->out);
+	df->rpos = 0;
+}
+
+static void text_refused(struct dev_file *df, int err, const char *why)
+{
+	buddy_view_error(text_begin(df), err, why);
 }
 
 /* Changes need a file open for writing, and the right to see pfns. */
@@ -151,10 +176,12 @@ static long ioctl_alloc(struct file *file, struct dev_file *df,
 	char comm[BUDDY_COMM_LEN];
 	struct buddy_pool_mark mark;
 	struct buddy_alloc arg;
+	unsigned long pfn, failed;
 	struct buddy_rec *rec;
 	struct buddy_who who;
-	unsigned long pfn;
+	char why[160];
 	int ret, tries;
+	u64 seq;
 
 	ret = may_change(file, df);
 	if (ret)
@@ -175,6 +202,8 @@ static long ioctl_alloc(struct file *file, struct dev_file *df,
 
 		mutex_lock(&df->lock);
 		mutex_lock(&buddy_lock);
+		seq = pool->seq;
+		failed = pool->failed_allocs;
 		buddy_pool_mark(pool, &mark);
 		ret = buddy_pool_alloc(pool, &df->owner, &who, &req, &rec);
 		if (!ret) {
@@ -187,14 +216,22 @@ static long ioctl_alloc(struct file *file, struct dev_file *df,
 						 ALLOC_REPLY_OFF,
 						 (void *)&arg + ALLOC_REPLY_OFF,
 						 ALLOC_REPLY_LEN)) {
+				/* Never happened: no step of it is kept. */
 				buddy_pool_undo_alloc(pool, rec, &mark);
 				ret = -EFAULT;
 			} else {
-				buddy_out_reset(&df->out);
-				buddy_view_alloc_result(&df->out, pool, rec);
-				buddy_out_finish(&df->out);
-				df->rpos = 0;
+				buddy_pool_commit(pool);
 			}
+		}
+		if (!ret) {
+			buddy_view_alloc_result(text_begin(df), pool, rec);
+			text_end(df, seq);
+		} else if (ret != -EFAULT) {
+			buddy_why_alloc(pool, ret, buddy_request_order(pool, &req),
+					pool->failed_allocs != failed, why,
+					sizeof(why));
+			text_refused(df, ret, why);
+			text_end(df, seq);
 		}
 		mutex_unlock(&buddy_lock);
 		mutex_unlock(&df->lock);
@@ -214,7 +251,9 @@ static long ioctl_free(struct file *file, struct dev_file *df,
 	struct buddy_pool *pool = &buddy_pool;
 	struct buddy_free arg;
 	struct buddy_rec *rec;
+	char why[160];
 	int ret, tries;
+	u64 seq;
 
 	ret = may_change(file, df);
 	if (ret)
@@ -231,6 +270,7 @@ static long ioctl_free(struct file *file, struct dev_file *df,
 
 		mutex_lock(&df->lock);
 		mutex_lock(&buddy_lock);
+		seq = pool->seq;
 		rec = buddy_pool_find(pool, &df->owner, arg.pfn, &ret);
 		if (rec) {
 			/* The reply goes first: a free cannot be taken back. */
@@ -242,13 +282,16 @@ static long ioctl_free(struct file *file, struct dev_file *df,
 						 FREE_REPLY_LEN)) {
 				ret = -EFAULT;
 			} else {
-				buddy_out_reset(&df->out);
-				buddy_view_freed(&df->out, pool, rec);
-				buddy_out_finish(&df->out);
-				df->rpos = 0;
+				/* The "freed" line needs the record. */
+				buddy_view_freed(text_begin(df), pool, rec);
 				buddy_pool_release(pool, rec);
+				text_end(df, seq);
 				ret = 0;
 			}
+		} else {
+			buddy_why_free(pool, arg.pfn, ret, why, sizeof(why));
+			text_refused(df, ret, why);
+			text_end(df, seq);
 		}
 		mutex_unlock(&buddy_lock);
 		mutex_unlock(&df->lock);

@@ -33,6 +33,9 @@
 
 #include "buddy_mod.h"
 
+#define CREATE_TRACE_POINTS
+#include "buddy_trace.h"
+
 static unsigned long pages = 256;
 module_param(pages, ulong, 0444);
 MODULE_PARM_DESC(pages, "Page frames to manage, 1 to 2^MAX_PAGE_ORDER (default 256)");
@@ -81,6 +84,35 @@ void buddy_log_refusal(const char *what, const char *buf, size_t len,
 			 err);
 }
 
+/* Each step the pool keeps goes to its tracepoint too. */
+static void buddy_trace_step(const struct buddy_pool *pool,
+			     const struct buddy_event *ev)
+{
+	switch (ev->kind) {
+	case BUDDY_EV_ALLOC:
+		trace_buddy_alloc(ev->pfn, ev->order, ev->from_order);
+		break;
+	case BUDDY_EV_FREE:
+		trace_buddy_free(ev->pfn, ev->order);
+		break;
+	case BUDDY_EV_SPLIT:
+		trace_buddy_split(ev->pfn, ev->order, ev->other);
+		break;
+	case BUDDY_EV_MERGE:
+		trace_buddy_merge(ev->pfn, ev->other, ev->order);
+		break;
+	case BUDDY_EV_STOP:
+		trace_buddy_stop(ev->pfn, ev->order, ev->why);
+		break;
+	case BUDDY_EV_FAIL:
+		trace_buddy_alloc_fail(ev->order, ev->error);
+		break;
+	case BUDDY_EV_REJECT:
+		trace_buddy_reject(ev->pfn, ev->error);
+		break;
+	}
+}
+
 static int __init pool_reserve(struct buddy_pool *pool)
 {
 	unsigned int order;
@@ -110,6 +142,7 @@ static int __init pool_reserve(struct buddy_pool *pool)
 	page = virt_to_page(pool_vaddr);
 	ret = buddy_pool_init(pool, page_to_pfn(page), pages, order,
 			      PAGE_SHIFT, page_to_nid(page));
+	pool->on_event = buddy_trace_step;
 	if (ret) {
 		pr_err("no memory for the pool's metadata\n");
 		free_pages_exact(pool_vaddr, pages << PAGE_SHIFT);

@@ -32,7 +32,8 @@ struct buddy_out {
 	size_t size;			/* bytes of buf */
 	size_t len;			/* bytes of whole lines kept */
 	size_t line;			/* bytes of the current line so far */
-	unsigned long dropped;		/* lines cut off */
+	unsigned long dropped;		/* lines cut off, plus one */
+	unsigned long missing;		/* lines lost before they came */
 };
 
 void buddy_out_init_buf(struct buddy_out *out, char *buf, size_t size);
@@ -41,6 +42,7 @@ void buddy_out_write(struct buddy_out *out, const char *s, size_t len);
 __printf(2, 3) void buddy_printf(struct buddy_out *out, const char *fmt, ...);
 void buddy_puts(struct buddy_out *out, const char *s);
 void buddy_out_finish(struct buddy_out *out);
+void buddy_out_missing(struct buddy_out *out, unsigned long lines);
 
 size_t buddy_escape(char *dst, size_t size, const char *src, size_t len);
 

@@ -14,9 +14,16 @@
  * results and explanations (buddy_view.c), so the module and buddyctl's
  * in-process twin behave alike by construction.
  *
+ * Every step of the allocator is kept as an event (struct buddy_event):
+ * the core reports its steps to the pool's observer, which stages them
+ * while the core operation runs and keeps them when it is done
+ * (buddy_pool_commit()): numbered, in a ring of the last BUDDY_EVENTS, and
+ * handed to on_event (the module's tracepoints).  An allocation that is
+ * taken back is never kept, so nothing shows it happened.
+ *
  * Nothing here locks: the module holds its mutex across every call, the
  * twin is single-threaded.  A refused operation changes nothing but the
- * counters of refusals.
+ * counters of refusals and the events that tell of it.
  */
 
 #include "buddy_pool.h"
@@ -28,6 +35,149 @@
 #include <linux/string.h>
 #include <linux/timekeeping.h>
 #endif
+
+/* === Steps === */
+
+static struct buddy_event *stage(struct buddy_pool *pool,
+				 enum buddy_event_kind kind, u64 pfn,
+				 unsigned int order)
+{
+	struct buddy_event *ev;
+
+	/* The core makes at most BUDDY_STAGE_MAX steps per operation. */
+	if (WARN_ON_ONCE(pool->nr_stage == BUDDY_STAGE_MAX))
+		return &pool->stage[BUDDY_STAGE_MAX - 1];
+	ev = &pool->stage[pool->nr_stage++];
+	memset(ev, 0, sizeof(*ev));
+	ev->kind = kind;
+	ev->pfn = pfn;
+	ev->order = order;
+	if (pool->op_owner)
+		ev->owner = pool->op_owner->id;
+	if (pool->op_tag)
+		strscpy(ev->tag, pool->op_tag, sizeof(ev->tag));
+	return ev;
+}
+
+/* The core's observer: its steps, told in pfns, with who asked. */
+static void pool_step(const struct buddy_core_observer *obs,
+		      const struct buddy_core_step *step)
+{
+	struct buddy_pool *pool = container_of(obs, struct buddy_pool,
+					       observer);
+	u64 pfn = pool->first_pfn + step->frame;
+	u64 other = pool->first_pfn + step->buddy;
+	struct buddy_event *ev;
+
+	switch (step->kind) {
+	case BUDDY_STEP_REQUEST:
+		/* The order asked is the ALLOC's or the FAIL's. */
+		break;
+	case BUDDY_STEP_TAKE:
+		pool->op_from_order = step->order;
+		break;
+	case BUDDY_STEP_SPLIT:
+		stage(pool, BUDDY_EV_SPLIT, pfn, step->order)->other = other;
+		break;
+	case BUDDY_STEP_ALLOC:
+		ev = stage(pool, BUDDY_EV_ALLOC, pfn, step->order);
+		ev->from_order = pool->op_from_order;
+		break;
+	case BUDDY_STEP_ALLOC_FAIL:
+		stage(pool, BUDDY_EV_FAIL, 0, step->order)->error = step->error;
+		break;
+	case BUDDY_STEP_FREE:
+		stage(pool, BUDDY_EV_FREE, pfn, step->order);
+		break;
+	case BUDDY_STEP_MERGE:
+		stage(pool, BUDDY_EV_MERGE, pfn, step->order)->other = other;
+		break;
+	case BUDDY_STEP_STOP:
+		ev = stage(pool, BUDDY_EV_STOP, pfn, step->order);
+		ev->why = step->why;
+		ev->other = other;
+		ev->has_other = step->why == BUDDY_STOP_BUDDY_ALLOCATED ||
+				step->why == BUDDY_STOP_BUDDY_SPLIT;
+		break;
+	case BUDDY_STEP_REJECT:
+		ev = stage(pool, BUDDY_EV_REJECT, pfn, step->order);
+		ev->error = step->error;
+		ev->other = other;
+		ev->has_other = step->error != -ERANGE;
+		break;
+	}
+}
+
+/**
+ * buddy_pool_commit() - Keep the steps of the operation just done.
+ * @pool: The pool.
+ *
+ * Numbers them, puts them in the ring (the oldest go) and hands each to
+ * on_event.  Every operation that changes the pool ends with this, or, for
+ * an allocation taken back, with buddy_pool_undo_alloc().
+ */
+void buddy_pool_commit(struct buddy_pool *pool)
+{
+	unsigned int i;
+
+	for (i = 0; i < pool->nr_stage; i++) {
+		struct buddy_event *ev = &pool->ring[++pool->seq % BUDDY_EVENTS];
+
+		*ev = pool->stage[i];
+		ev->seq = pool->seq;
+		if (pool->on_event)
+			pool->on_event(pool, ev);
+	}
+	pool->nr_stage = 0;
+	pool->op_owner = NULL;
+	pool->op_tag = NULL;
+}
+
+/* A refusal of the pool's own, kept at once. */
+static void reject_event(struct buddy_pool *pool, u64 pfn, int err,
+			 const struct buddy_owner *owner, const char *tag)
+{
+	struct buddy_core_node node;
+	struct buddy_event *ev;
+
+	pool->op_owner = owner;
+	pool->op_tag = tag;
+	ev = stage(pool, BUDDY_EV_REJECT, pfn, 0);
+	ev->error = err;
+	if (err != -ERANGE &&
+	    !buddy_core_lookup(&pool->core, pfn - pool->first_pfn, &node)) {
+		ev->has_other = true;
+		ev->other = pool->first_pfn + node.frame;
+		ev->order = node.order;
+	}
+	buddy_pool_commit(pool);
+}
+
+/**
+ * buddy_pool_first_seq() - The oldest event still kept.
+ * @pool: The pool.
+ *
+ * Return: its seq; more than pool->seq when none is.
+ */
+u64 buddy_pool_first_seq(const struct buddy_pool *pool)
+{
+	return pool->seq > BUDDY_EVENTS ? pool->seq - BUDDY_EVENTS + 1 : 1;
+}
+
+/**
+ * buddy_pool_event() - An event by its number.
+ * @pool: The pool.
+ * @seq: Its seq.
+ *
+ * Return: the event, or NULL if it is not kept (too old, or to come).
+ */
+const struct buddy_event *buddy_pool_event(const struct buddy_pool *pool,
+					   u64 seq)
+{
+	if (seq < buddy_pool_first_seq(pool) || seq > pool->seq)
+		return NULL;
+	return &pool->ring[seq % BUDDY_EVENTS];
+}
 
 /**
  * buddy_pool_init() - Set up a pool with every page free.
@@ -64,11 +214,18 @@ int buddy_pool_init(struct buddy_pool *pool, unsigned long first_pfn,
 	if (!pool->last)
 		goto err_free_meta;
 	buddy_out_init_buf(&pool->last_out, pool->last, BUDDY_LAST_MAX);
+	pool->ring = kvcalloc(BUDDY_EVENTS, sizeof(*pool->ring), GFP_KERNEL);
+	if (!pool->ring)
+		goto err_free_last;
 	ret = buddy_core_init(&pool->core, pool->meta, nr_pages, max_order);
 	if (ret)
-		goto err_free_last;
+		goto err_free_ring;
+	pool->observer.step = pool_step;
+	buddy_core_set_observer(&pool->core, &pool->observer);
 	return 0;
 
+err_free_ring:
+	kvfree(pool->ring);
 err_free_last:
 	kvfree(pool->last);
 err_free_meta:
@@ -86,6 +243,7 @@ void buddy_pool_destroy(struct buddy_pool *pool)
 
 	buddy_pool_release_all(pool, &nr_pages);
 	xa_destroy(&pool->recs);
+	kvfree(pool->ring);
 	kvfree(pool->last);
 	kvfree(pool->meta);
 }
@@ -116,6 +274,17 @@ void buddy_pool_mark(const struct buddy_pool *pool,
 	mark->stats = *buddy_core_get_stats(&pool->core);
 }
 
+/* Frees a block taken back: no step of it is staged, none is kept. */
+static void unseen_free(struct buddy_pool *pool, unsigned long frame)
+{
+	buddy_core_set_observer(&pool->core, NULL);
+	WARN_ON_ONCE(buddy_core_free(&pool->core, frame));
+	buddy_core_set_observer(&pool->core, &pool->observer);
+	pool->nr_stage = 0;
+	pool->op_owner = NULL;
+	pool->op_tag = NULL;
+}
+
 /* What the core counted since @mark goes to pool->undone. */
 static void count_undone(struct buddy_pool *pool,
 			 const struct buddy_pool_mark *mark)
@@ -142,7 +311,17 @@ static void count_undone(struct buddy_pool *pool,
 void buddy_pool_undo_alloc(struct buddy_pool *pool, struct buddy_rec *rec,
 			   const struct buddy_pool_mark *mark)
 {
-	buddy_pool_release(pool, rec);
+	unsigned long frame = rec->frame;
+
+	/* Its steps were staged, never kept: they go, and so does the rest. */
+	pool->nr_stage = 0;
+	xa_erase(&pool->recs, frame);
+	list_del(&rec->node);
+	pool->nr_recs--;
+	pool->waste_bytes -= buddy_rec_waste(pool, rec);
+	put_pid(rec->pid);
+	kfree(rec);
+	unseen_free(pool, frame);
 	count_undone(pool, mark);
 }
 
@@ -154,9 +333,13 @@ void buddy_pool_undo_alloc(struct buddy_pool *pool, struct buddy_rec *rec,
  * @req: What is asked for; the tag must be valid (buddy_tag_valid()).
  * @out: Set to the new record on success.
  *
+ * The steps of a successful allocation are staged, not kept: the caller
+ * keeps them with buddy_pool_commit() or takes the allocation back with
+ * buddy_pool_undo_alloc(), before anything else is done to the pool.
+ *
  * Return: 0; -EINVAL if the order is above max_order; -ENOMEM if no block
- * is free (failed_allocs counts those) or a record cannot be allocated.
- * Nothing changes on failure but the failed_allocs counter.
+ * is free (failed_allocs counts those, an event tells) or a record cannot
+ * be allocated.  Nothing else changes on failure.
  */
 int buddy_pool_alloc(struct buddy_pool *pool, struct buddy_owner *owner,
 		     const struct buddy_who *who,
@@ -173,10 +356,13 @@ int buddy_pool_alloc(struct buddy_pool *pool, struct buddy_owner *owner,
 		return -ENOMEM;
 	rec->order = buddy_request_order(pool, req);
 	buddy_pool_mark(pool, &mark);
+	pool->op_owner = owner;
+	pool->op_tag = req->tag;
 	frame = buddy_core_alloc(&pool->core, rec->order);
 	if (frame < 0) {
 		if (frame == -ENOMEM)
 			pool->failed_allocs++;
+		buddy_pool_commit(pool);
 		kfree(rec);
 		return frame;
 	}
@@ -184,7 +370,7 @@ int buddy_pool_alloc(struct buddy_pool *pool, struct buddy_owner *owner,
 	ret = xa_err(xa_store(&pool->recs, frame, rec, GFP_KERNEL));
 	if (ret) {
 		/* The core's part goes back as if it never happened. */
-		WARN_ON_ONCE(buddy_core_free(&pool->core, frame));
+		unseen_free(pool, frame);
 		count_undone(pool, &mark);
 		kfree(rec);
 		return ret;
@@ -211,8 +397,11 @@ int buddy_pool_alloc(struct buddy_pool *pool, struct buddy_owner *owner,
  */
 void buddy_pool_release(struct buddy_pool *pool, struct buddy_rec *rec)
 {
+	pool->op_owner = rec->owner;
+	pool->op_tag = rec->tag;
 	/* A record always names an allocated block: anything else is a bug. */
 	WARN_ON_ONCE(buddy_core_free(&pool->core, rec->frame));
+	buddy_pool_commit(pool);
 	xa_erase(&pool->recs, rec->frame);
 	list_del(&rec->node);
 	pool->nr_recs--;
@@ -235,9 +424,11 @@ static enum buddy_reject reject_class(int err)
 	}
 }
 
-static struct buddy_rec *reject(struct buddy_pool *pool, int err, int *ret)
+static struct buddy_rec *reject(struct buddy_pool *pool, u64 pfn, int err,
+				const struct buddy_owner *owner, int *ret)
 {
 	pool->rejected[reject_class(err)]++;
+	reject_event(pool, pfn, err, owner, NULL);
 	*ret = err;
 	return NULL;
 }
@@ -265,7 +456,7 @@ struct buddy_rec *buddy_pool_find(struct buddy_pool *pool,
 	int order;
 
 	if (pfn < pool->first_pfn || pfn - pool->first_pfn >= pool->nr_pages)
-		return reject(pool, -ERANGE, err);
+		return reject(pool, pfn, -ERANGE, owner, err);
 	frame = pfn - pool->first_pfn;
 
 	rec = xa_load(&pool->recs, frame);
@@ -274,10 +465,10 @@ struct buddy_rec *buddy_pool_find(struct buddy_pool *pool,
 		order = buddy_core_alloc_order(&pool->core, frame);
 		if (WARN_ON_ONCE(order >= 0))
 			order = -EUCLEAN;
-		return reject(pool, order, err);
+		return reject(pool, pfn, order, owner, err);
 	}
 	if (owner && rec->owner != owner)
-		return reject(pool, -EPERM, err);
+		return reject(pool, pfn, -EPERM, owner, err);
 	return rec;
 }
 
@@ -366,6 +557,8 @@ static int exec_alloc(struct exec *x)
 	int ret;
 
 	ret = buddy_pool_alloc(pool, x->owner, x->who, &req, &rec);
+	if (!ret)
+		buddy_pool_commit(pool);
 	if (ret) {
 		buddy_why_alloc(pool, ret, buddy_request_order(pool, &req),
 				pool->failed_allocs != failed, x->why,
@@ -399,14 +592,15 @@ static int exec_free(struct exec *x)
 static int exec_free_tag(struct exec *x)
 {
 	struct buddy_pool *pool = x->pool;
-	unsigned long frame, nr_mine = 0, nr_held = 0;
+	unsigned long frame, nr_mine = 0, nr_held = 0, held = 0;
 	struct buddy_rec *rec;
 
 	xa_for_each(&pool->recs, frame, rec) {
 		if (strcmp(rec->tag, x->cmd->tag))
 			continue;
 		if (rec->owner != x->owner) {
-			nr_held++;
+			if (!nr_held++)
+				held = frame;
 			continue;
 		}
 		buddy_view_freed(nr_mine++ ? &x->result : result_begin(x),
@@ -415,6 +609,8 @@ static int exec_free_tag(struct exec *x)
 	if (!nr_mine) {
 		if (nr_held) {
 			pool->rejected[BUDDY_REJECT_PERM]++;
+			reject_event(pool, pool->first_pfn + held, -EPERM,
+				     x->owner, x->cmd->tag);
 			scnprintf(x->why, x->why_len,
 				  "every block tagged %s belongs to another owner",
 				  x->cmd->tag);
@@ -448,8 +644,9 @@ static int exec_reset(struct exec *x)
  * @who: The process asking.
  * @buf: The command's bytes (a trailing "\n" or "\r\n" is fine).
  * @len: How many.
- * @out: Gets the result, or "error=ENAME why=..." on refusal; may be NULL.
- *       The caller ends it (buddy_out_finish()).
+ * @out: Gets the result, or "error=ENAME why=..." on refusal, then the
+ *       steps of the command in the format of debugfs events; may be
+ *       NULL.  The caller ends it (buddy_out_finish()).
  * @why: Filled with why a command was refused, for a log line.
  * @why_len: Bytes of @why.
  *
@@ -477,6 +674,7 @@ int buddy_pool_command(struct buddy_pool *pool, struct buddy_owner *owner,
 		.why = why,
 		.why_len = why_len,
 	};
+	u64 seq = pool->seq;
 	int ret;
 
 	ret = buddy_cmd_parse(buf, len, &cmd, why, why_len);
@@ -502,6 +700,8 @@ int buddy_pool_command(struct buddy_pool *pool, struct buddy_owner *owner,
 		buddy_out_finish(&pool->last_out);
 	else if (out)
 		buddy_view_error(out, ret, why);
+	if (out)
+		buddy_view_events_since(out, pool, seq);
 	return ret;
 }
 

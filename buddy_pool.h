@@ -28,6 +28,9 @@
 
 #define BUDDY_COMM_LEN		16	/* as TASK_COMM_LEN */
 #define BUDDY_LAST_MAX		16384	/* bytes of the last result kept */
+#define BUDDY_EVENTS		1024	/* steps kept for debugfs events */
+/* Steps one alloc or free of the core can make: splits or merges, 2 more. */
+#define BUDDY_STAGE_MAX		(BUDDY_CORE_MAX_ORDER + 2)
 
 /* Who holds blocks: the debugfs control file, or one open /dev/buddy. */
 struct buddy_owner {
@@ -63,6 +66,37 @@ enum buddy_reject {
 	BUDDY_NR_REJECT,
 };
 
+/*
+ * A step of the allocator, as debugfs "events" and the tracepoints show
+ * it.  The core reports its steps (struct buddy_core_step); the pool adds
+ * who asked, and refusals of its own (pfns outside the pool, another
+ * owner's block), and numbers them.
+ */
+enum buddy_event_kind {
+	BUDDY_EV_ALLOC,			/* pfn, order, from_order: handed out */
+	BUDDY_EV_FREE,			/* pfn, order: found allocated, freed */
+	BUDDY_EV_SPLIT,			/* pfn, order -> lower pfn, upper other */
+	BUDDY_EV_MERGE,			/* pfn + buddy other, order -> min() */
+	BUDDY_EV_STOP,			/* pfn, order: merged no further, why */
+	BUDDY_EV_FAIL,			/* order: alloc refused, error */
+	/* pfn: free refused, error; other and order: its block, if any */
+	BUDDY_EV_REJECT,
+};
+
+struct buddy_event {
+	u64 seq;			/* 1, 2, ... over the pool's life */
+	u64 owner;			/* id of the owner asking or freed */
+	u64 pfn;
+	u64 other;			/* see enum buddy_event_kind */
+	int error;			/* FAIL, REJECT: -errno */
+	u8 kind;			/* enum buddy_event_kind */
+	u8 order;
+	u8 from_order;			/* ALLOC: order of the block taken */
+	u8 why;				/* STOP: enum buddy_core_stop_why */
+	bool has_other;			/* STOP, REJECT: other is a block */
+	char tag[BUDDY_TAG_LEN];	/* of the block, "" if none */
+};
+
 /* What an allocation asks for: an order, or a size when bytes != 0. */
 struct buddy_request {
 	unsigned int order;
@@ -92,6 +126,20 @@ struct buddy_pool {
 	/* The last successful command's result, for a fresh read of control. */
 	char *last;
 	struct buddy_out last_out;
+
+	/* Steps: the last BUDDY_EVENTS kept, by seq, in a ring. */
+	struct buddy_core_observer observer;
+	struct buddy_event *ring;
+	u64 seq;			/* of the last event; 0 before any */
+	/* Called for each event as it is kept (the module's tracepoints). */
+	void (*on_event)(const struct buddy_pool *pool,
+			 const struct buddy_event *ev);
+	/* The core operation in progress: its steps, not yet kept. */
+	struct buddy_event stage[BUDDY_STAGE_MAX];
+	unsigned int nr_stage;
+	const struct buddy_owner *op_owner;
+	const char *op_tag;
+	unsigned int op_from_order;
 };
 
 /* The counters before an allocation that may be undone. */
@@ -119,8 +167,12 @@ unsigned long buddy_pool_release_all(struct buddy_pool *pool,
 
 void buddy_pool_mark(const struct buddy_pool *pool,
 		     struct buddy_pool_mark *mark);
+void buddy_pool_commit(struct buddy_pool *pool);
 void buddy_pool_undo_alloc(struct buddy_pool *pool, struct buddy_rec *rec,
 			   const struct buddy_pool_mark *mark);
+const struct buddy_event *buddy_pool_event(const struct buddy_pool *pool,
+					   u64 seq);
+u64 buddy_pool_first_seq(const struct buddy_pool *pool);
 
 int buddy_pool_command(struct buddy_pool *pool, struct buddy_owner *owner,
 		       const struct buddy_who *who, const char *buf, size_t len,

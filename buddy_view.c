@@ -14,6 +14,7 @@
 
 #ifdef __KERNEL__
 #include <linux/math64.h>
+#include <linux/slab.h>
 #include <linux/sprintf.h>
 #include <linux/string.h>
 #include <linux/time64.h>
@@ -44,6 +45,7 @@ void buddy_out_reset(struct buddy_out *out)
 	out->len = 0;
 	out->line = 0;
 	out->dropped = 0;
+	out->missing = 0;
 }
 
 static void buf_write(struct buddy_out *out, const char *s, size_t len)
@@ -120,19 +122,33 @@ void buddy_puts(struct buddy_out *out, const char *s)
  * buddy_out_finish() - End a buffer sink's text.
  * @out: The sink.
  *
- * If lines were cut, adds "truncated lines=N bytes=LIMIT", in the room kept
- * for it, so a reader always knows.  An unfinished last line is dropped.
+ * If lines were cut (or were missing, buddy_out_missing()), adds
+ * "truncated lines=N bytes=LIMIT", in the room kept for it, so a reader
+ * always knows.  An unfinished last line is dropped.
  */
 void buddy_out_finish(struct buddy_out *out)
 {
+	unsigned long lines = out->missing + (out->dropped ? out->dropped - 1 : 0);
+
 	if (out->write)
 		return;
 	out->line = 0;
-	if (out->dropped)
+	if (lines)
 		out->len += scnprintf(out->buf + out->len, out->size - out->len,
-				      "truncated lines=%lu bytes=%zu\n",
-				      out->dropped - 1,
+				      "truncated lines=%lu bytes=%zu\n", lines,
 				      out->size - BUDDY_OUT_MARK_LEN);
+}
+
+/**
+ * buddy_out_missing() - Count lines a text should have had but lost.
+ * @out: The sink.
+ * @lines: How many, e.g. steps no longer kept when they were asked for.
+ *
+ * buddy_out_finish() counts them with the lines cut.
+ */
+void buddy_out_missing(struct buddy_out *out, unsigned long lines)
+{
+	out->missing += lines;
 }
 
 /**
@@ -202,7 +218,7 @@ const char *buddy_errno_name(int err)
 void buddy_view_block(struct buddy_out *out, const struct buddy_pool *pool,
 		      const struct buddy_rec *rec)
 {
-	buddy_printf(out, "pfn=%#lx order=%u pages=%lu%s%s",
+	buddy_printf(out, "pfn=0x%lx order=%u pages=%lu%s%s",
 		     buddy_rec_pfn(pool, rec), rec->order, 1UL << rec->order,
 		     rec->tag[0] ? " tag=" : "", rec->tag);
 }
@@ -260,7 +276,7 @@ void buddy_view_tree_node(struct buddy_out *out, struct buddy_pool *pool,
 			   "   " : "│  ");
 	if (n->depth)
 		buddy_puts(out, (n->frame >> n->order) & 1 ? "└─ " : "├─ ");
-	buddy_printf(out, "%#lx-%#lx order=%u pages=%lu %s", first,
+	buddy_printf(out, "0x%lx-0x%lx order=%u pages=%lu %s", first,
 		     first + (1UL << n->order) - 1, n->order, 1UL << n->order,
 		     state_name[n->state]);
 	if (n->state == BUDDY_CORE_ALLOCATED) {
@@ -400,10 +416,401 @@ void buddy_view_check(struct buddy_out *out, struct buddy_pool *pool)
 	if (!what)
 		buddy_puts(out, "ok\n");
 	else if (order != -1U)
-		buddy_printf(out, "broken: %s (order %u, pfn %#lx)\n", what,
+		buddy_printf(out, "broken: %s (order %u, pfn 0x%lx)\n", what,
 			     order, pfn);
 	else
-		buddy_printf(out, "broken: %s (pfn %#lx)\n", what, pfn);
+		buddy_printf(out, "broken: %s (pfn 0x%lx)\n", what, pfn);
+}
+
+/* === Steps === */
+
+static const char *const event_name[] = {
+	[BUDDY_EV_ALLOC] = "alloc",
+	[BUDDY_EV_FREE] = "free",
+	[BUDDY_EV_SPLIT] = "split",
+	[BUDDY_EV_MERGE] = "merge",
+	[BUDDY_EV_STOP] = "stop",
+	[BUDDY_EV_FAIL] = "fail",
+	[BUDDY_EV_REJECT] = "reject",
+};
+
+/* Why merging stopped, in one word each. */
+const char *const buddy_stop_word[] = {
+	[BUDDY_STOP_BUDDY_ALLOCATED] = "buddy_allocated",
+	[BUDDY_STOP_BUDDY_SPLIT] = "buddy_split",
+	[BUDDY_STOP_ROOT] = "root",
+	[BUDDY_STOP_MAX_ORDER] = "max_order",
+};
+
+/* " owner=debugfs" or " owner=dev#N", then " tag=T" if tagged. */
+static void event_who(struct buddy_out *out, const struct buddy_event *ev)
+{
+	if (ev->owner)
+		buddy_printf(out, " owner=dev#%llu",
+			     (unsigned long long)ev->owner);
+	else
+		buddy_puts(out, " owner=debugfs");
+	if (ev->tag[0])
+		buddy_printf(out, " tag=%s", ev->tag);
+}
+
+/**
+ * buddy_view_event() - One step: "seq=N STEP key=value ...".
+ * @out: The sink.
+ * @ev: The event.
+ *
+ * The keys every step has come first (pfns in 0x hex), then the optional
+ * ones: "alloc pfn=P order=K", "free pfn=P order=K", "split pfn=P order=K
+ * lower=P upper=Q", "merge pfn=P buddy=Q order=K into=R", "stop pfn=P
+ * order=K why=WORD", "fail order=K error=ENAME", "reject pfn=P
+ * error=ENAME".
+ */
+void buddy_view_event(struct buddy_out *out, const struct buddy_event *ev)
+{
+	unsigned long long pfn = ev->pfn, other = ev->other;
+
+	buddy_printf(out, "seq=%llu %s", (unsigned long long)ev->seq,
+		     event_name[ev->kind]);
+	switch (ev->kind) {
+	case BUDDY_EV_ALLOC:
+		buddy_printf(out, " pfn=0x%llx order=%u from_order=%u", pfn,
+			     ev->order, ev->from_order);
+		event_who(out, ev);
+		break;
+	case BUDDY_EV_FREE:
+		buddy_printf(out, " pfn=0x%llx order=%u", pfn, ev->order);
+		event_who(out, ev);
+		break;
+	case BUDDY_EV_SPLIT:
+		buddy_printf(out, " pfn=0x%llx order=%u lower=0x%llx upper=0x%llx",
+			     pfn, ev->order, pfn, other);
+		break;
+	case BUDDY_EV_MERGE:
+		buddy_printf(out, " pfn=0x%llx buddy=0x%llx order=%u into=0x%llx",
+			     pfn, other, ev->order, pfn < other ? pfn : other);
+		break;
+	case BUDDY_EV_STOP:
+		buddy_printf(out, " pfn=0x%llx order=%u why=%s", pfn, ev->order,
+			     buddy_stop_word[ev->why]);
+		if (ev->has_other)
+			buddy_printf(out, " buddy=0x%llx", other);
+		break;
+	case BUDDY_EV_FAIL:
+		buddy_printf(out, " order=%u error=%s", ev->order,
+			     buddy_errno_name(ev->error));
+		event_who(out, ev);
+		break;
+	case BUDDY_EV_REJECT:
+		buddy_printf(out, " pfn=0x%llx error=%s", pfn,
+			     buddy_errno_name(ev->error));
+		if (ev->has_other)
+			buddy_printf(out, " block=0x%llx block_order=%u", other,
+				     ev->order);
+		event_who(out, ev);
+		break;
+	}
+	buddy_puts(out, "\n");
+}
+
+/**
+ * buddy_view_events_since() - The events after one, as far as kept.
+ * @out: The sink.
+ * @pool: The pool.
+ * @seq: The last event not to show (pool->seq before an operation).
+ *
+ * Steps of the operation that the ring no longer keeps are counted as
+ * missing lines (buddy_out_missing()), never left out silently.
+ */
+void buddy_view_events_since(struct buddy_out *out,
+			     const struct buddy_pool *pool, u64 seq)
+{
+	u64 first = buddy_pool_first_seq(pool);
+
+	if (first > seq + 1) {
+		buddy_out_missing(out, first - seq - 1);
+		seq = first - 1;
+	}
+	while (seq < pool->seq)
+		buddy_view_event(out, buddy_pool_event(pool, ++seq));
+}
+
+/* === The bitmaps of the textbook implementation === */
+
+/* Above this many pages, "bitmaps" gives counts instead of bits. */
+#define BITMAPS_MAX_PAGES	4096
+
+/*
+ * The bits of one order: a 0 or a 1 per naturally aligned block, lowest
+ * first; 1 where a real block of this order is @state.  Drawn from the
+ * tree, not from the core's own bitmaps, so the view means what a textbook
+ * means whatever layout the core uses.
+ */
+static unsigned long order_bits(struct buddy_out *out,
+				const struct buddy_pool *pool,
+				unsigned int order,
+				enum buddy_core_state state)
+{
+	unsigned long next = 0, ones = 0, nr = pool->nr_pages >> order;
+	struct buddy_core_node node;
+	char chunk[64];
+	size_t n = 0;
+	bool more;
+
+	for (more = buddy_core_walk_first(&pool->core, &node);; ) {
+		/* Where the next 1 goes, or the end of the order. */
+		unsigned long one = nr;
+
+		for (; more; more = buddy_core_walk_next(&pool->core, &node)) {
+			if (node.order == order && node.state == state) {
+				one = node.frame >> order;
+				more = buddy_core_walk_next(&pool->core, &node);
+				break;
+			}
+		}
+		for (; next < one; next++) {
+			chunk[n++] = '0';
+			if (n == sizeof(chunk)) {
+				if (out)
+					buddy_out_write(out, chunk, n);
+				n = 0;
+			}
+		}
+		if (one == nr)
+			break;
+		chunk[n++] = '1';
+		next++;
+		ones++;
+		if (n == sizeof(chunk)) {
+			if (out)
+				buddy_out_write(out, chunk, n);
+			n = 0;
+		}
+	}
+	if (out)
+		buddy_out_write(out, chunk, n);
+	return ones;
+}
+
+/**
+ * buddy_view_bitmaps() - The tree as per-order free and split bit arrays.
+ * @out: The sink.
+ * @pool: The pool.
+ *
+ * "order=K free=BITS split=BITS", from max_order down to 0, a bit per
+ * naturally aligned block of order K; "split=-" at order 0.  Pools of more
+ * than BITMAPS_MAX_PAGES pages get the count of ones and of blocks
+ * instead ("free=ONES/BLOCKS"), and a first line that says so.
+ */
+void buddy_view_bitmaps(struct buddy_out *out, const struct buddy_pool *pool)
+{
+	unsigned int order = buddy_core_max_order(&pool->core);
+	bool bits = pool->nr_pages <= BITMAPS_MAX_PAGES;
+
+	if (!bits)
+		buddy_printf(out,
+			     "# %lu pages: counts of ones per order, ones/blocks (the bits up to %d pages)\n",
+			     pool->nr_pages, BITMAPS_MAX_PAGES);
+	do {
+		unsigned long nr = pool->nr_pages >> order;
+
+		buddy_printf(out, "order=%u free=", order);
+		if (bits)
+			order_bits(out, pool, order, BUDDY_CORE_FREE);
+		else
+			buddy_printf(out, "%lu/%lu",
+				     buddy_core_free_blocks(&pool->core, order),
+				     nr);
+		buddy_puts(out, " split=");
+		if (!order)
+			buddy_puts(out, "-");
+		else if (bits)
+			order_bits(out, pool, order, BUDDY_CORE_SPLIT);
+		else
+			buddy_printf(out, "%lu/%lu",
+				     order_bits(NULL, pool, order,
+						BUDDY_CORE_SPLIT), nr);
+		buddy_puts(out, "\n");
+	} while (order--);
+}
+
+/* === The memory bar === */
+
+#define MAP_CELLS	32	/* cells per row */
+#define MAP_MAX_CELLS	1024	/* above this, more pages per cell */
+#define MAP_LABELS	62	/* A-Z a-z 0-9 */
+
+static const char map_label_chars[] =
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/* Who a label stands for: a tag, or an untagged owner. */
+struct map_key {
+	char label;
+	char tag[BUDDY_TAG_LEN];	/* "" for an untagged owner's blocks */
+	u64 owner;
+	unsigned long blocks, pages;
+};
+
+struct map {
+	struct map_key key[MAP_LABELS];
+	unsigned int nr_keys;
+	unsigned long others;		/* blocks past the last label */
+};
+
+static bool label_used(const struct map *map, char c)
+{
+	unsigned int i;
+
+	for (i = 0; i < map->nr_keys; i++)
+		if (map->key[i].label == c)
+			return true;
+	return false;
+}
+
+/* The key of an allocated block: its tag's, or its untagged owner's. */
+static struct map_key *map_key_of(struct map *map, const struct buddy_rec *rec)
+{
+	struct map_key *k;
+	unsigned int i;
+
+	for (i = 0; i < map->nr_keys; i++) {
+		k = &map->key[i];
+		if (!strcmp(k->tag, rec->tag) &&
+		    (rec->tag[0] || k->owner == rec->owner->id))
+			return k;
+	}
+	if (map->nr_keys == MAP_LABELS)
+		return NULL;
+	k = &map->key[map->nr_keys++];
+	strscpy(k->tag, rec->tag, sizeof(k->tag));
+	k->owner = rec->owner->id;
+	k->label = 0;
+	/* A one-character tag is its own label, as in Stallings' figures. */
+	if (rec->tag[0] && !rec->tag[1] &&
+	    strchr(map_label_chars, rec->tag[0]) &&
+	    !label_used(map, rec->tag[0]))
+		k->label = rec->tag[0];
+	for (i = 0; !k->label; i++)
+		if (!label_used(map, map_label_chars[i]))
+			k->label = map_label_chars[i];
+	return k;
+}
+
+/*
+ * One cell: the pages [@first, @first + 2^@shift).  '.' if they lie in one
+ * free block, the block's label if in one allocated block, '*' if they
+ * hold several blocks.  *@starts: a block starts at @first.
+ */
+static char map_cell(struct map *map, struct buddy_pool *pool,
+		     unsigned long first, unsigned int shift, bool *starts)
+{
+	unsigned long end = first + (1UL << shift);
+	struct buddy_core_node node;
+	struct map_key *key;
+
+	if (end > pool->nr_pages)
+		end = pool->nr_pages;
+	buddy_core_lookup(&pool->core, first, &node);
+	*starts = node.frame == first;
+	if (node.frame + (1UL << node.order) < end)
+		return '*';
+	if (node.state == BUDDY_CORE_FREE)
+		return '.';
+	key = map_key_of(map, xa_load(&pool->recs, node.frame));
+	return key ? key->label : '?';
+}
+
+/* The row of cells from @cell: "0x2410 |AA|..|....|........|". */
+static void map_row(struct buddy_out *out, struct map *map,
+		    struct buddy_pool *pool, unsigned long cell,
+		    unsigned long nr_cells, unsigned int shift)
+{
+	char row[2 * MAP_CELLS + 2];
+	unsigned long end = cell + MAP_CELLS < nr_cells ? cell + MAP_CELLS :
+							  nr_cells;
+	size_t n = 0;
+	bool starts;
+	char c;
+
+	buddy_printf(out, "0x%lx ", pool->first_pfn + (cell << shift));
+	for (; cell < end; cell++) {
+		c = map_cell(map, pool, cell << shift, shift, &starts);
+		if (starts)
+			row[n++] = '|';
+		row[n++] = c;
+	}
+	/* Close the row where a block ends with it. */
+	if (cell == nr_cells)
+		row[n++] = '|';
+	else if (map_cell(map, pool, cell << shift, shift, &starts), starts)
+		row[n++] = '|';
+	row[n++] = '\n';
+	buddy_out_write(out, row, n);
+}
+
+/**
+ * buddy_view_map() - The pool as a memory bar, as in Stallings' figures.
+ * @out: The sink.
+ * @pool: The pool.
+ *
+ * Rows of MAP_CELLS cells, each labelled with its first pfn; a cell is a
+ * page, or 2^k pages when the pool has more than MAP_MAX_CELLS pages.
+ * '.' is free, a letter an allocated block (the key after the rows names
+ * its tag or, untagged, its owner), '|' a block's first page, '*' a cell
+ * of several blocks.  Every page is in a cell; every line fits 80 columns.
+ */
+void buddy_view_map(struct buddy_out *out, struct buddy_pool *pool)
+{
+	unsigned long nr_cells, cell, frame;
+	unsigned int shift = 0, i;
+	struct buddy_rec *rec;
+	struct map_key *k;
+	struct map *map;
+
+	while (((pool->nr_pages - 1) >> shift) + 1 > MAP_MAX_CELLS)
+		shift++;
+	nr_cells = ((pool->nr_pages - 1) >> shift) + 1;
+	map = kzalloc(sizeof(*map), GFP_KERNEL);
+	if (!map) {
+		buddy_puts(out, "# map: out of memory\n");
+		return;
+	}
+	/* Labels in pfn order, with what each stands for. */
+	xa_for_each(&pool->recs, frame, rec) {
+		k = map_key_of(map, rec);
+		if (!k) {
+			map->others++;
+			continue;
+		}
+		k->blocks++;
+		k->pages += 1UL << rec->order;
+	}
+
+	buddy_printf(out, "# map of %lu pages from 0x%lx: %lu page%s a cell, %d cells a row\n",
+		     pool->nr_pages, pool->first_pfn, 1UL << shift,
+		     shift ? "s" : "", MAP_CELLS);
+	buddy_printf(out, "# %s%s\n",
+		     "'.' free, a letter an allocated block (key below), '|' a block's start",
+		     shift ? ", '*' several blocks" : "");
+	for (cell = 0; cell < nr_cells; cell += MAP_CELLS)
+		map_row(out, map, pool, cell, nr_cells, shift);
+	for (i = 0; i < map->nr_keys; i++) {
+		k = &map->key[i];
+		buddy_printf(out, "# %c = ", k->label);
+		if (k->tag[0])
+			buddy_printf(out, "tag %s", k->tag);
+		else if (k->owner)
+			buddy_printf(out, "dev#%llu, untagged",
+				     (unsigned long long)k->owner);
+		else
+			buddy_puts(out, "debugfs, untagged");
+		buddy_printf(out, ": %lu block%s, %lu page%s\n", k->blocks,
+			     k->blocks == 1 ? "" : "s", k->pages,
+			     k->pages == 1 ? "" : "s");
+	}
+	if (map->others)
+		buddy_printf(out, "# ? = %lu blocks of other tags and owners\n",
+			     map->others);
+	kfree(map);
 }
 
 /* === Why a command was refused === */
@@ -447,7 +854,7 @@ void buddy_why_free(struct buddy_pool *pool, u64 pfn, int err, char *why,
 
 	if (err == -ERANGE || pfn < pool->first_pfn ||
 	    buddy_core_lookup(&pool->core, pfn - pool->first_pfn, &node)) {
-		scnprintf(why, len, "pfn %#llx is outside the pool %#lx-%#lx",
+		scnprintf(why, len, "pfn 0x%llx is outside the pool 0x%lx-0x%lx",
 			  (unsigned long long)pfn, pool->first_pfn,
 			  pool->first_pfn + pool->nr_pages - 1);
 		return;
@@ -456,13 +863,13 @@ void buddy_why_free(struct buddy_pool *pool, u64 pfn, int err, char *why,
 	switch (err) {
 	case -EALREADY:
 		scnprintf(why, len,
-			  "pfn %#llx lies in free block %#lx-%#lx (order %u): double free",
+			  "pfn 0x%llx lies in free block 0x%lx-0x%lx (order %u): double free",
 			  (unsigned long long)pfn, first,
 			  first + (1UL << node.order) - 1, node.order);
 		break;
 	case -EINVAL:
 		scnprintf(why, len,
-			  "pfn %#llx lies inside allocated block %#lx-%#lx (order %u): free its first pfn",
+			  "pfn 0x%llx lies inside allocated block 0x%lx-0x%lx (order %u): free its first pfn",
 			  (unsigned long long)pfn, first,
 			  first + (1UL << node.order) - 1, node.order);
 		break;
@@ -470,12 +877,12 @@ void buddy_why_free(struct buddy_pool *pool, u64 pfn, int err, char *why,
 		rec = xa_load(&pool->recs, node.frame);
 		if (rec && rec->owner->id)
 			scnprintf(why, len,
-				  "block %#lx belongs to /dev/buddy file dev#%llu (pid %d)",
+				  "block 0x%lx belongs to /dev/buddy file dev#%llu (pid %d)",
 				  first, (unsigned long long)rec->owner->id,
 				  pid_vnr(rec->pid));
 		else
 			scnprintf(why, len,
-				  "block %#lx belongs to another owner", first);
+				  "block 0x%lx belongs to another owner", first);
 		break;
 	default:
 		scnprintf(why, len, "refused");

@@ -21,6 +21,7 @@ enum buddy_vmstat {
 };
 
 extern const char buddy_view_help_text[];
+extern const char *const buddy_stop_word[];
 
 const char *buddy_errno_name(int err);
 
@@ -43,6 +44,11 @@ void buddy_view_allocation(struct buddy_out *out,
 void buddy_view_allocations(struct buddy_out *out, struct buddy_pool *pool,
 			    u64 now_ns);
 void buddy_view_check(struct buddy_out *out, struct buddy_pool *pool);
+void buddy_view_event(struct buddy_out *out, const struct buddy_event *ev);
+void buddy_view_events_since(struct buddy_out *out,
+			     const struct buddy_pool *pool, u64 seq);
+void buddy_view_bitmaps(struct buddy_out *out, const struct buddy_pool *pool);
+void buddy_view_map(struct buddy_out *out, struct buddy_pool *pool);
 
 void buddy_why_alloc(const struct buddy_pool *pool, int err,
 		     unsigned int order, bool no_block, char *why, size_t len);

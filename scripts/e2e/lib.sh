@@ -57,9 +57,10 @@ fails() { ! "$@" 2>/dev/null; }
 # The first pfn of the pool: the tree's first line starts with it.
 base() { sed -n '1s/-.*//p' "$D/tree"; }
 
-# Rewrites every 0x pfn as "+offset" from the pool's first pfn ($BASE if
-# set, else read from the tree), pids as "pid=P" and ages as "age_ms=A", so
-# expected output does not depend on where the pool landed or when.
+# Rewrites every 0x number from the pool's first pfn up as "+offset" from
+# it ($BASE if set, else read from the tree), pids as "pid=P" and ages as
+# "age_ms=A", so expected output does not depend on where the pool landed
+# or when.  Smaller 0x numbers (masks like the 0x8 of "0x2410 ^ 0x8") stay.
 norm() {
 	awk -v base="${BASE:-$(($(base)))}" '
 	function hex(s,    i, v) {
@@ -73,8 +74,10 @@ norm() {
 		line = $0
 		out = ""
 		while (match(line, /0x[0-9a-f]+/)) {
-			out = out substr(line, 1, RSTART - 1) "+" \
-			      (hex(substr(line, RSTART, RLENGTH)) - base)
+			v = hex(substr(line, RSTART, RLENGTH))
+			# Below the pool it is no pfn of it (a mask, a size).
+			out = out substr(line, 1, RSTART - 1) \
+			      (v >= base ? "+" (v - base) : substr(line, RSTART, RLENGTH))
 			line = substr(line, RSTART + RLENGTH)
 		}
 		out = out line

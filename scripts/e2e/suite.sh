@@ -24,7 +24,7 @@ test_load_unload() {
 	expect "device node mode" "$(stat -c '%a %F' /dev/buddy)" \
 		"600 character special file"
 	expect "debugfs files" "$(cd "$D" && echo *)" \
-		"allocations buddyinfo check control extfrag_index stats tree unusable_index"
+		"allocations bitmaps buddyinfo check control events extfrag_index map stats tree unusable_index"
 	ctl "alloc 3 tag=kept" >/dev/null
 	ok "rmmod with a live block" unload
 	ok "insmod again" load pages=256
@@ -256,7 +256,8 @@ EOT
 	exec 3<> "$D/control"
 	echo "free $(printf '%#x' $(($(base) + 97)))" >&3 2>/dev/null
 	expect "a refused command: why, on the same open file" "$(norm <&3)" \
-		"error=EALREADY why=pfn +97 lies in free block +97-+97 (order 0): double free"
+		"error=EALREADY why=pfn +97 lies in free block +97-+97 (order 0): double free
+seq=4 reject pfn=+97 error=EALREADY block=+97 block_order=0 owner=debugfs"
 	exec 3>&-
 	expect "a refused command: nothing in the log by default" \
 		"$(dmesg | wc -l)" "$lines"
@@ -350,6 +351,170 @@ test_dev() {
 	unload
 }
 
+# The allocator explains itself: the steps of OSTEP's example in a file's
+# result, in events and in the trace buffer; the textbook's bitmaps and the
+# memory bar; refusals.
+test_steps() {
+	load pages=16 max_order=4
+	T=/sys/kernel/tracing
+	[ -e $T/trace ] || mount -t tracefs nodev $T
+	echo 0 > $T/tracing_on
+	echo > $T/trace
+	echo 1 > $T/events/buddy/enable
+	echo 1 > $T/tracing_on
+	exec 3<> "$D/control"
+	echo "alloc 7K tag=A" >&3
+	expect "steps: alloc 7K, its result and steps on the same file" \
+		"$(norm <&3)" "$(cat <<'EOT'
+pfn=+0 order=1 pages=2 tag=A bytes=7168 waste=1024
+seq=1 split pfn=+0 order=4 lower=+0 upper=+8
+seq=2 split pfn=+0 order=3 lower=+0 upper=+4
+seq=3 split pfn=+0 order=2 lower=+0 upper=+2
+seq=4 alloc pfn=+0 order=1 from_order=4 owner=debugfs tag=A
+EOT
+)"
+	expect "steps: a fresh open reads the result alone" \
+		"$(norm < "$D/control")" \
+		"pfn=+0 order=1 pages=2 tag=A bytes=7168 waste=1024"
+	expect "steps: bitmaps after alloc 7K" "$(cat "$D/bitmaps")" "$(cat <<'EOT'
+order=4 free=0 split=1
+order=3 free=01 split=10
+order=2 free=0100 split=1000
+order=1 free=01000000 split=00000000
+order=0 free=0000000000000000 split=-
+EOT
+)"
+	expect "steps: map after alloc 7K" "$(norm < "$D/map")" "$(cat <<'EOT'
+# map of 16 pages from +0: 1 page a cell, 32 cells a row
+# '.' free, a letter an allocated block (key below), '|' a block's start
++0 |AA|..|....|........|
+# A = tag A: 1 block, 2 pages
+EOT
+)"
+	echo "alloc 3 tag=B" >&3
+	echo "alloc 3 tag=C" >&3 2>/dev/null
+	expect "steps: an exhausted order" "$(norm <&3)" "$(cat <<'EOT'
+error=ENOMEM why=no free block of order 3 or above
+seq=6 fail order=3 error=ENOMEM owner=debugfs tag=C
+EOT
+)"
+	echo "free $(printf '%#x' $(($(base) + 8)))" >&3
+	echo "free $(printf '%#x' $(($(base) + 8)))" >&3 2>/dev/null
+	expect "steps: a double free" "$(norm <&3)" "$(cat <<'EOT'
+error=EALREADY why=pfn +8 lies in free block +8-+15 (order 3): double free
+seq=9 reject pfn=+8 error=EALREADY block=+8 block_order=3 owner=debugfs
+EOT
+)"
+	echo "free $(printf '%#x' "$(base)")" >&3
+	expect "steps: free, three merges, why it stopped" "$(norm <&3)" \
+		"$(cat <<'EOT'
+freed pfn=+0 order=1 pages=2 tag=A
+seq=10 free pfn=+0 order=1 owner=debugfs tag=A
+seq=11 merge pfn=+0 buddy=+2 order=1 into=+0
+seq=12 merge pfn=+0 buddy=+4 order=2 into=+0
+seq=13 merge pfn=+0 buddy=+8 order=3 into=+0
+seq=14 stop pfn=+0 order=4 why=max_order
+EOT
+)"
+	exec 3>&-
+	expect "steps: events, oldest first" "$(norm < "$D/events")" "$(cat <<'EOT'
+seq=1 split pfn=+0 order=4 lower=+0 upper=+8
+seq=2 split pfn=+0 order=3 lower=+0 upper=+4
+seq=3 split pfn=+0 order=2 lower=+0 upper=+2
+seq=4 alloc pfn=+0 order=1 from_order=4 owner=debugfs tag=A
+seq=5 alloc pfn=+8 order=3 from_order=3 owner=debugfs tag=B
+seq=6 fail order=3 error=ENOMEM owner=debugfs tag=C
+seq=7 free pfn=+8 order=3 owner=debugfs tag=B
+seq=8 stop pfn=+8 order=3 why=buddy_split buddy=+0
+seq=9 reject pfn=+8 error=EALREADY block=+8 block_order=3 owner=debugfs
+seq=10 free pfn=+0 order=1 owner=debugfs tag=A
+seq=11 merge pfn=+0 buddy=+2 order=1 into=+0
+seq=12 merge pfn=+0 buddy=+4 order=2 into=+0
+seq=13 merge pfn=+0 buddy=+8 order=3 into=+0
+seq=14 stop pfn=+0 order=4 why=max_order
+EOT
+)"
+	echo 0 > $T/events/buddy/enable
+	expect "steps: the trace buffer, event by event" \
+		"$(grep -v '^#' $T/trace | sed 's/.*: buddy_/buddy_/' | norm)" \
+		"$(cat <<'EOT'
+buddy_split: pfn=+0 order=4 lower=+0 upper=+8
+buddy_split: pfn=+0 order=3 lower=+0 upper=+4
+buddy_split: pfn=+0 order=2 lower=+0 upper=+2
+buddy_alloc: pfn=+0 order=1 from_order=4
+buddy_alloc: pfn=+8 order=3 from_order=3
+buddy_alloc_fail: order=3 error=ENOMEM
+buddy_free: pfn=+8 order=3
+buddy_stop: pfn=+8 order=3 why=buddy_split
+buddy_reject: pfn=+8 error=EALREADY
+buddy_free: pfn=+0 order=1
+buddy_merge: pfn=+0 buddy=+2 order=1 into=+0
+buddy_merge: pfn=+0 buddy=+4 order=2 into=+0
+buddy_merge: pfn=+0 buddy=+8 order=3 into=+0
+buddy_stop: pfn=+0 order=4 why=max_order
+EOT
+)"
+	expect "steps: the tracepoints' fields, for bpftrace's args->pfn" \
+		"$(grep -c -e 'field:unsigned long pfn;' -e 'field:unsigned int order;' \
+			$T/events/buddy/buddy_alloc/format)" 2
+	unload
+
+	# Stallings' sequence: every step, as the figure has it.
+	load pages=256
+	for c in "alloc 100K tag=A" "alloc 240K tag=B" "alloc 64K tag=C" \
+		 "alloc 256K tag=D" "free tag=B" "free tag=A" "alloc 75K tag=E" \
+		 "free tag=C" "free tag=E" "free tag=D"; do
+		ctl "$c" > /dev/null
+	done
+	expect "steps: Stallings, every split, merge and stop" \
+		"$(norm < "$D/events")" "$(cat <<'EOT'
+seq=1 split pfn=+0 order=8 lower=+0 upper=+128
+seq=2 split pfn=+0 order=7 lower=+0 upper=+64
+seq=3 split pfn=+0 order=6 lower=+0 upper=+32
+seq=4 alloc pfn=+0 order=5 from_order=8 owner=debugfs tag=A
+seq=5 alloc pfn=+64 order=6 from_order=6 owner=debugfs tag=B
+seq=6 split pfn=+32 order=5 lower=+32 upper=+48
+seq=7 alloc pfn=+32 order=4 from_order=5 owner=debugfs tag=C
+seq=8 split pfn=+128 order=7 lower=+128 upper=+192
+seq=9 alloc pfn=+128 order=6 from_order=7 owner=debugfs tag=D
+seq=10 free pfn=+64 order=6 owner=debugfs tag=B
+seq=11 stop pfn=+64 order=6 why=buddy_split buddy=+0
+seq=12 free pfn=+0 order=5 owner=debugfs tag=A
+seq=13 stop pfn=+0 order=5 why=buddy_split buddy=+32
+seq=14 alloc pfn=+0 order=5 from_order=5 owner=debugfs tag=E
+seq=15 free pfn=+32 order=4 owner=debugfs tag=C
+seq=16 merge pfn=+32 buddy=+48 order=4 into=+32
+seq=17 stop pfn=+32 order=5 why=buddy_allocated buddy=+0
+seq=18 free pfn=+0 order=5 owner=debugfs tag=E
+seq=19 merge pfn=+0 buddy=+32 order=5 into=+0
+seq=20 merge pfn=+0 buddy=+64 order=6 into=+0
+seq=21 stop pfn=+0 order=7 why=buddy_split buddy=+128
+seq=22 free pfn=+128 order=6 owner=debugfs tag=D
+seq=23 merge pfn=+128 buddy=+192 order=6 into=+128
+seq=24 merge pfn=+128 buddy=+0 order=7 into=+0
+seq=25 stop pfn=+0 order=8 why=max_order
+EOT
+)"
+	# The ring keeps the last 1024 steps; seq goes on.
+	i=0
+	while [ $i -lt 600 ]; do
+		echo "alloc 0" > "$D/control"
+		echo reset > "$D/control"
+		i=$((i + 1))
+	done
+	expect "steps: the last 1024 steps are kept" "$(wc -l < "$D/events")" 1024
+	# 25 steps, then 600 times 9 (8 splits, an alloc) and 10 (a free,
+	# 8 merges, a stop).
+	expect "steps: seq goes on, one by one, to the last" \
+		"$(awk -F'[= ]' 'NR > 1 && $2 != prev + 1 { bad++ }
+			{ prev = $2 } END { print prev, bad + 0 }' "$D/events")" \
+		"11425 0"
+	ok "steps: interleaved /dev/buddy users each get their own steps" \
+		buddy_steps_test
+	check_ok steps
+	unload
+}
+
 # The defects of the review, each reproduced as it was found.
 test_harden() {
 	load pages=1024
@@ -370,5 +535,6 @@ test_views
 test_large_pool
 test_ownership
 test_dev
+test_steps
 test_harden
 finish e2e

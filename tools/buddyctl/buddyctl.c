@@ -19,6 +19,7 @@
 #include "buddyctl.h"
 
 struct options opt = {
+	.interval = 0.5,
 	.dev = DEFAULT_DEV,
 	.debugfs = DEFAULT_DEBUGFS,
 };
@@ -70,6 +71,9 @@ static const char usage_text[] =
 
 enum {
 	OPT_JSON = 256,
+	OPT_EXPLAIN,
+	OPT_INTERVAL,
+	OPT_COUNT,
 	OPT_DEV,
 	OPT_DEBUGFS,
 	OPT_VERSION,
@@ -77,6 +81,9 @@ enum {
 
 static const struct option long_options[] = {
 	{ "json", no_argument, NULL, OPT_JSON },
+	{ "explain", no_argument, NULL, OPT_EXPLAIN },
+	{ "interval", required_argument, NULL, OPT_INTERVAL },
+	{ "count", required_argument, NULL, OPT_COUNT },
 	{ "dev", required_argument, NULL, OPT_DEV },
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "keep-going", no_argument, NULL, 'k' },
@@ -161,6 +168,12 @@ static int control_run(int argc, char **argv)
 	else if ((size_t)n != len)
 		report(line, EIO, CTX_ANY, "short write to %s", path);
 	if (n != (ssize_t)len) {
+		/* The file says why, and the steps of the refusal. */
+		if (n < 0 && opt.explain && !opt.json &&
+		    !read_fd_text(fd, &text)) {
+			explain_print(text, NULL);
+			free(text);
+		}
 		close(fd);
 		goto out;
 	}
@@ -194,6 +207,7 @@ static int info_run(void)
 int main(int argc, char **argv)
 {
 	const char *cmd;
+	char *end;
 	int c, nr_args;
 	char what[96];
 
@@ -202,6 +216,20 @@ int main(int argc, char **argv)
 		switch (c) {
 		case OPT_JSON:
 			opt.json = true;
+			break;
+		case OPT_EXPLAIN:
+			opt.explain = true;
+			break;
+		case OPT_INTERVAL:
+			opt.interval = strtod(optarg, &end);
+			if (*end || !(opt.interval >= 0.05 &&
+				      opt.interval <= 3600))
+				return usage_error("--interval takes 0.05 to 3600 seconds");
+			break;
+		case OPT_COUNT:
+			opt.count = strtoul(optarg, &end, 10);
+			if (*end || !opt.count || !is_decimal(optarg))
+				return usage_error("--count takes a number of drawings, 1 or more");
 			break;
 		case OPT_DEV:
 			opt.dev = optarg;
@@ -265,7 +293,13 @@ int main(int argc, char **argv)
 			return info_run();
 		return view_run(cmd) ? 1 : 0;
 	}
-	if (!strcmp(cmd, "list") || !strcmp(cmd, "show")) {
+	if (!strcmp(cmd, "watch")) {
+		if (nr_args != 1 || !view_exists(argv[optind + 1]))
+			return usage_error("usage: watch VIEW (tree, buddyinfo, frag, stats, allocations, check, events, bits, map)");
+		return watch_run(argv[optind + 1]);
+	}
+	if (!strcmp(cmd, "list") || !strcmp(cmd, "show") ||
+	    !strcmp(cmd, "explain")) {
 		snprintf(what, sizeof(what),
 			 "'%s' is a command of shell and run sessions", cmd);
 		return usage_error(what);

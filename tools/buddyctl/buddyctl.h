@@ -6,6 +6,8 @@
  *   output.c   JSON writer, errno table and error reports, key=value lines
  *   views.c    the debugfs views and BUDDY_IOC_INFO, read and rendered
  *   session.c  shell and run: one /dev/buddy file for a whole session
+ *   explain.c  a command's steps, told in words
+ *   watch.c    a view redrawn whenever the pool changes
  *
  * Every output has two renderings, human (default) and JSON (--json: one
  * compact document per line on stdout).  Errors are one line: "SUBJECT:
@@ -31,6 +33,9 @@
 /* The global options. */
 struct options {
 	bool json;		/* --json */
+	bool explain;		/* --explain: tell each command's steps */
+	double interval;	/* watch --interval: seconds between polls */
+	unsigned long count;	/* watch --count: drawings, 0 for no end */
 	bool keep_going;	/* -k: run goes on after an error */
 	const char *dev;	/* --dev */
 	const char *debugfs;	/* --debugfs */
@@ -150,6 +155,16 @@ void report_alloc(const char *subject, int err, const struct buddy_cmd *cmd,
 		  int max_order);
 void report_free(const char *subject, int err, enum err_ctx ctx,
 		 unsigned long long pfn);
+
+/* === explain.c === */
+
+int explain_steps(char *text, void (*out)(void *ctx, const char *sentence),
+		  void *ctx);
+void explain_print(const char *text, struct json *j);
+
+/* === watch.c === */
+
+int watch_run(const char *view);
 
 /* === session.c === */
 

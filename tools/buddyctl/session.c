@@ -34,6 +34,7 @@ struct block {
 struct session {
 	int fd;
 	bool show_tree;			/* print the tree after a change */
+	struct strbuf *steps;		/* the steps of the command in hand */
 	unsigned int page_shift;
 	struct block *blocks;
 	size_t nr, cap;
@@ -49,6 +50,7 @@ static const char session_help[] =
 "  reset                   free all of this session's blocks\n"
 "  list                    this session's blocks\n"
 "  show tree on|off        print the tree after each alloc and free\n"
+"  explain on|off          tell each command's steps in words (on in a shell)\n"
 "  tree, buddyinfo, frag, stats, allocations, check   the debugfs views\n"
 "  info                    pool geometry and free blocks (BUDDY_IOC_INFO)\n"
 "  help                    this text\n"
@@ -146,14 +148,48 @@ static bool is_stale(int err)
 
 /* === Commands === */
 
-/* The result of a change, and the tree after it if "show tree on". */
+/*
+ * The text the module keeps for this file's last ALLOC or FREE: the result
+ * or why it was refused, then the steps.  Appends the steps to the
+ * session's, and returns the text (malloc()ed) or NULL.
+ */
+static char *module_text(struct session *s)
+{
+	char *text, *steps;
+
+	if (read_fd_text(s->fd, &text))
+		return NULL;
+	steps = strstr(text, "seq=");
+	if (steps && (steps == text || steps[-1] == '\n'))
+		sb_printf(s->steps, "%s", steps);
+	return text;
+}
+
+/* With "explain on", why a command was refused, from the module. */
+static void explain_refusal(struct session *s)
+{
+	char *text = module_text(s);
+
+	if (text && opt.explain && !opt.json) {
+		explain_print(text, NULL);
+		fflush(stdout);
+	}
+	free(text);
+}
+
+/*
+ * The result of a change, its steps (told with "explain on"), and the tree
+ * after it if "show tree on".
+ */
 static void show_result(struct session *s, enum buddy_cmd_op op,
 			struct strbuf *sb)
 {
 	struct tree t;
 	bool with_tree = s->show_tree && !tree_load(&t);
 
-	if (sb->nomem)
+	if (s->steps->s)
+		sb_printf(sb, "%s", s->steps->s);
+	if (sb->nomem || s->steps->nomem)
 		report("result", ENOMEM, CTX_ANY, NULL);
 	else
 		result_print(op, sb->s, with_tree ? &t : NULL);
@@ -193,8 +229,11 @@ static int do_alloc(struct session *s, const char *line,
 	if (ioctl(s->fd, BUDDY_IOC_ALLOC, &arg)) {
 		err = errno;
 		report_alloc(line, err, cmd, err == EINVAL ? max_order(s) : -1);
+		if (err == EINVAL || err == ENOMEM)
+			explain_refusal(s);
 		return -1;
 	}
+	free(module_text(s));
 
 	memset(&b, 0, sizeof(b));
 	b.pfn = arg.pfn;
@@ -232,6 +271,7 @@ static int free_one(struct session *s, unsigned long long pfn,
 			drop_block(s, i);
 		return err;
 	}
+	free(module_text(s));
 	sb_printf(sb, "freed ");
 	sb_block(sb, pfn, arg.order, i >= 0 ? s->blocks[i].tag : NULL);
 	sb_printf(sb, "\n");
@@ -253,6 +293,8 @@ static int do_free(struct session *s, const char *line,
 		       "this session's block there is gone: freed behind its back (a debugfs reset?) and forgotten");
 	else if (err)
 		report_free(line, err, CTX_DEV_FREE, cmd->pfn);
+	if (err && err != EFAULT && err != EBADF)
+		explain_refusal(s);
 	if (err) {
 		free(sb.s);
 		return -1;
@@ -364,6 +406,27 @@ static int do_show(struct session *s, const char *line, char **arg, int n)
 	return 0;
 }
 
+static int do_explain(struct session *s, const char *line, char **arg,
+		      int n)
+{
+	struct json j;
+
+	(void)s;
+	if (n != 1 || (strcmp(arg[0], "on") && strcmp(arg[0], "off"))) {
+		report(line, EINVAL, CTX_ANY, "usage: explain on|off");
+		return -1;
+	}
+	opt.explain = !strcmp(arg[0], "on");
+	if (opt.json) {
+		json_begin(&j);
+		json_open(&j, NULL, '{');
+		json_bool(&j, "explain", opt.explain);
+		json_close(&j);
+		json_end(&j);
+	}
+	return 0;
+}
+
 static void do_help(void)
 {
 	struct json j;
@@ -385,20 +448,29 @@ static int do_command(struct session *s, const char *line)
 	struct buddy_cmd cmd;
 	char why[160];
 
+	struct strbuf steps = { };
+	int ret = -1;
+
 	if (buddy_cmd_parse(line, strlen(line), &cmd, why, sizeof(why))) {
 		report(line, EINVAL, CTX_ANY, "%s", why);
 		return -1;
 	}
+	s->steps = &steps;
 	switch (cmd.op) {
 	case BUDDY_CMD_ALLOC:
-		return do_alloc(s, line, &cmd);
+		ret = do_alloc(s, line, &cmd);
+		break;
 	case BUDDY_CMD_FREE:
-		return do_free(s, line, &cmd);
+		ret = do_free(s, line, &cmd);
+		break;
 	case BUDDY_CMD_FREE_TAG:
 	case BUDDY_CMD_RESET:
-		return do_free_many(s, line, &cmd);
+		ret = do_free_many(s, line, &cmd);
+		break;
 	}
-	return -1;
+	s->steps = NULL;
+	free(steps.s);
+	return ret;
 }
 
 /*
@@ -452,6 +524,8 @@ static int session_line(struct session *s, char *line, size_t len)
 		return do_command(s, line);
 	if (!strcmp(word[0], "show"))
 		return do_show(s, line, word + 1, n - 1);
+	if (!strcmp(word[0], "explain"))
+		return do_explain(s, line, word + 1, n - 1);
 	if (n > 1 && (view_exists(word[0]) || !strcmp(word[0], "info") ||
 		      !strcmp(word[0], "list") || !strcmp(word[0], "help") ||
 		      !strcmp(word[0], "quit") || !strcmp(word[0], "exit"))) {
@@ -510,9 +584,12 @@ int session_run(const char *file, bool shell)
 	}
 	if (!shell)
 		where_file = in == stdin ? "stdin" : file;
-	if (prompt)
+	if (prompt) {
 		printf("buddy shell on %s: 'help' lists the commands; the blocks allocated here are freed when it ends\n",
 		       opt.dev);
+		/* A person at a terminal is there to learn: tell the steps. */
+		opt.explain = true;
+	}
 
 	for (;;) {
 		if (prompt) {

@@ -648,6 +648,203 @@ out:
 	return ret;
 }
 
+/* === The allocator's steps, bitmaps and memory bar === */
+
+/*
+ * A view of lines: each is checked by @parse (which may cut it up) before
+ * anything is printed; then the text as is, or one JSON document whose
+ * members @json writes line by line.
+ */
+struct lines_view {
+	const char *file;		/* in debugfs */
+	const char *array;		/* the JSON array of lines */
+	bool (*parse)(char *line, struct kv_line *l);
+	void (*json)(struct json *j, const struct kv_line *l);
+	void (*json_end)(struct json *j, char *text);	/* may be NULL */
+};
+
+static int lines_view(const struct lines_view *v)
+{
+	char *text, *copy = NULL, *p, *line;
+	unsigned long nr = 0;
+	struct kv_line l;
+	struct json j;
+	int ret = -1;
+
+	if (debugfs_read(v->file, &text))
+		return -1;
+	copy = strdup(text);
+	if (!copy) {
+		report(v->file, ENOMEM, CTX_ANY, NULL);
+		goto out;
+	}
+	for (p = copy; (line = next_line(&p)); ) {
+		char shown[160];
+
+		nr++;
+		/* The parser cuts the line up: show it as it was read. */
+		snprintf(shown, sizeof(shown), "%s", line);
+		if (!v->parse(line, &l)) {
+			bad_line(v->file, nr, shown);
+			goto out;
+		}
+	}
+	ret = 0;
+	if (!opt.json) {
+		fputs(text, stdout);
+		goto out;
+	}
+	memcpy(copy, text, strlen(text) + 1);
+	json_begin(&j);
+	json_open(&j, NULL, '{');
+	json_open(&j, v->array, '[');
+	for (p = copy; (line = next_line(&p)); ) {
+		v->parse(line, &l);
+		v->json(&j, &l);
+	}
+	json_close(&j);
+	if (v->json_end) {
+		memcpy(copy, text, strlen(text) + 1);
+		v->json_end(&j, copy);
+	}
+	json_close(&j);
+	json_end(&j);
+out:
+	free(copy);
+	free(text);
+	return ret;
+}
+
+/* "seq=N STEP key=value ..." with a STEP the module reports. */
+static bool event_parse(char *line, struct kv_line *l)
+{
+	static const char *const steps[] = {
+		"alloc", "free", "split", "merge", "stop", "fail", "reject",
+	};
+	size_t i;
+
+	if (kv_split(line, l, NULL) || l->n < 2 ||
+	    strcmp(l->kv[0].key, "seq") || !l->kv[0].val ||
+	    !is_decimal(l->kv[0].val) || l->kv[1].val)
+		return false;
+	for (i = 0; i < ARRAY_SIZE(steps); i++)
+		if (!strcmp(l->kv[1].key, steps[i]))
+			return true;
+	return false;
+}
+
+static void event_json(struct json *j, const struct kv_line *l)
+{
+	struct kv_line rest = *l;
+
+	/* seq and the step first, then the step's keys. */
+	rest.n = l->n - 2;
+	memmove(rest.kv, l->kv + 2, rest.n * sizeof(rest.kv[0]));
+	json_open(j, NULL, '{');
+	json_u64(j, "seq", strtoull(l->kv[0].val, NULL, 10));
+	json_str(j, "step", l->kv[1].key);
+	json_kv(j, &rest);
+	json_close(j);
+}
+
+/* "order=K free=BITS split=BITS", or a "# ..." note. */
+static bool bits_parse(char *line, struct kv_line *l)
+{
+	if (line[0] == '#') {
+		l->n = 0;
+		return true;
+	}
+	return !kv_split(line, l, NULL) && l->n == 3 &&
+	       !strcmp(l->kv[0].key, "order") && l->kv[0].val &&
+	       is_decimal(l->kv[0].val) && !strcmp(l->kv[1].key, "free") &&
+	       l->kv[1].val && !strcmp(l->kv[2].key, "split") &&
+	       l->kv[2].val;
+}
+
+static void bits_json(struct json *j, const struct kv_line *l)
+{
+	if (!l->n)
+		return;
+	json_open(j, NULL, '{');
+	json_u64(j, "order", strtoull(l->kv[0].val, NULL, 10));
+	json_str(j, "free", l->kv[1].val);
+	json_str(j, "split", l->kv[2].val);
+	json_close(j);
+}
+
+static const char map_cell_chars[] =
+	"|.*?ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
+
+/* "0x2410 |AA|..|....|", or a "# ..." legend or key line. */
+static bool map_parse(char *line, struct kv_line *l)
+{
+	unsigned long long pfn;
+	char *cells;
+
+	l->n = 0;
+	if (line[0] == '#')
+		return true;
+	cells = strchr(line, ' ');
+	if (!cells)
+		return false;
+	*cells++ = '\0';
+	l->kv[0].key = line;
+	l->kv[0].val = cells;
+	l->n = 1;
+	return parse_u64(line, &pfn) && *cells &&
+	       !cells[strspn(cells, map_cell_chars)];
+}
+
+static void map_json(struct json *j, const struct kv_line *l)
+{
+	unsigned long long pfn;
+
+	if (!l->n || !parse_u64(l->kv[0].key, &pfn))
+		return;
+	json_open(j, NULL, '{');
+	json_u64(j, "pfn", pfn);
+	json_str(j, "cells", l->kv[0].val);
+	json_close(j);
+}
+
+static void map_json_end(struct json *j, char *text)
+{
+	char *line;
+
+	json_open(j, "legend", '[');
+	while ((line = next_line(&text)))
+		if (line[0] == '#')
+			json_str(j, NULL, line + 1 + strspn(line + 1, " "));
+	json_close(j);
+}
+
+static int view_events(void)
+{
+	static const struct lines_view v = {
+		"events", "events", event_parse, event_json, NULL,
+	};
+
+	return lines_view(&v);
+}
+
+static int view_bits(void)
+{
+	static const struct lines_view v = {
+		"bitmaps", "orders", bits_parse, bits_json, NULL,
+	};
+
+	return lines_view(&v);
+}
+
+static int view_map(void)
+{
+	static const struct lines_view v = {
+		"map", "rows", map_parse, map_json, map_json_end,
+	};
+
+	return lines_view(&v);
+}
+
 /* === Dispatch === */
 
 static const struct {
@@ -660,6 +857,9 @@ static const struct {
 	{ "stats", view_stats },
 	{ "allocations", view_allocations },
 	{ "check", view_check },
+	{ "events", view_events },
+	{ "bits", view_bits },
+	{ "map", view_map },
 };
 
 bool view_exists(const char *name)
@@ -674,7 +874,8 @@ bool view_exists(const char *name)
 
 /**
  * view_run() - Show a debugfs view.
- * @name: "tree", "buddyinfo", "frag", "stats", "allocations" or "check".
+ * @name: "tree", "buddyinfo", "frag", "stats", "allocations", "check",
+ *        "events", "bits" or "map".
  *
  * Return: 0, or -1 after reporting the failure (or a broken check).
  */
@@ -818,30 +1019,50 @@ int info_show(int fd)
 
 /* === Results of alloc, free and reset === */
 
+/* Where the steps start in a command's text: its first "seq=" line. */
+static char *steps_of(char *text)
+{
+	char *p = text;
+
+	while (*p && strncmp(p, "seq=", 4) && strncmp(p, "truncated ", 10)) {
+		p = strchr(p, '\n');
+		if (!p)
+			return text + strlen(text);
+		p++;
+	}
+	return p;
+}
+
 /**
  * result_print() - Print what a successful command did.
  * @op: The command.
- * @text: Its result in control's format, e.g. "pfn=0x12340 order=3
- *        pages=8 tag=A", a "freed ..." line per block, "reset blocks=N
- *        pages=P"; cut up in place.
+ * @text: Its text in control's format: the result, e.g. "pfn=0x12340
+ *        order=3 pages=8 tag=A", a "freed ..." line per block, "reset
+ *        blocks=N pages=P", then its steps ("seq=..."); cut up in place.
  * @t: The tree to show after it, or NULL.
  *
- * Human: the text as is.  JSON: {"op": "alloc", "pfn": ..., ...},
- * {"op": "free", "freed": [{...}, ...]}, {"op": "reset", "blocks": N,
- * "pages": P}, with "tree": [...] when @t is given.
+ * Human: the result as is, then with --explain its steps in words.  JSON:
+ * {"op": "alloc", "pfn": ..., ...}, {"op": "free", "freed": [{...},
+ * ...]}, {"op": "reset", "blocks": N, "pages": P}, with "tree": [...] when
+ * @t is given, and with --explain "steps": [{"seq": N, "step": ...}, ...]
+ * and "explain": ["...", ...].
  */
 void result_print(enum buddy_cmd_op op, char *text, const struct tree *t)
 {
 	bool many = op == BUDDY_CMD_FREE || op == BUDDY_CMD_FREE_TAG;
+	char *steps = strdup(steps_of(text)), *p, *line;
 	struct kv_line l;
 	struct json j;
-	char *line;
 
+	*steps_of(text) = '\0';
 	if (!opt.json) {
 		fputs(text, stdout);
+		if (opt.explain && steps)
+			explain_print(steps, NULL);
 		if (t)
 			fputs(t->text, stdout);
 		fflush(stdout);
+		free(steps);
 		return;
 	}
 	json_begin(&j);
@@ -865,8 +1086,19 @@ void result_print(enum buddy_cmd_op op, char *text, const struct tree *t)
 		json_close(&j);
 	if (t)
 		tree_json(&j, "tree", t);
+	if (opt.explain && steps) {
+		explain_print(steps, &j);
+		json_open(&j, "steps", '[');
+		for (p = steps; (line = next_line(&p)); ) {
+			if (!event_parse(line, &l))
+				continue;
+			event_json(&j, &l);
+		}
+		json_close(&j);
+	}
 	json_close(&j);
 	json_end(&j);
+	free(steps);
 }
 
 /* log2 of the page size: the kernel's PAGE_SHIFT. */

@@ -20,6 +20,7 @@
 
 #include "buddy_core_shim.h"
 
+typedef uint8_t u8;
 typedef uint32_t u32;
 
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
@@ -55,6 +56,11 @@ static inline void *kvzalloc(size_t size, int gfp __maybe_unused)
 static inline void *kvmalloc(size_t size, int gfp __maybe_unused)
 {
 	return malloc(size);
+}
+
+static inline void *kvcalloc(size_t n, size_t size, int gfp __maybe_unused)
+{
+	return calloc(n, size);
 }
 
 static inline void kfree(const void *p)

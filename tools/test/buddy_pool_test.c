@@ -51,6 +51,18 @@ static int run(struct fixture *f, const char *cmd)
 	return ret;
 }
 
+/* The first line of @got is @want (which ends with its newline). */
+static bool line_is(const char *got, const char *want)
+{
+	size_t len = strlen(want);
+
+	if (!strncmp(got, want, len))
+		return true;
+	fprintf(stderr, "first line:\n--- got\n%.*s\n--- want\n%s---\n",
+		(int)strcspn(got, "\n"), got, want);
+	return false;
+}
+
 static bool text_is(const char *got, const char *want)
 {
 	if (!strcmp(got, want))
@@ -66,6 +78,15 @@ static const char *last_result(struct fixture *f)
 	memcpy(text, f->pool.last, f->pool.last_out.len);
 	text[f->pool.last_out.len] = '\0';
 	return text;
+}
+
+static unsigned long count_lines(const char *s)
+{
+	unsigned long n = 0;
+
+	for (; *s; s++)
+		n += *s == '\n';
+	return n;
 }
 
 /* Text of one view, drawn into a buffer. */
@@ -94,16 +115,32 @@ static void view_tree(struct buddy_out *out, struct buddy_pool *pool)
 		buddy_view_tree_node(out, pool, &node);
 }
 
-/* OSTEP's example: the results and the tree, as the module prints them. */
+/* OSTEP's example: results, their steps, the tree, as the module has them. */
 static bool test_pool_results(void)
 {
+	static const char alloc[] = {
+		"pfn=0x2410 order=1 pages=2 tag=A bytes=7168 waste=1024\n"
+		"seq=1 split pfn=0x2410 order=4 lower=0x2410 upper=0x2418\n"
+		"seq=2 split pfn=0x2410 order=3 lower=0x2410 upper=0x2414\n"
+		"seq=3 split pfn=0x2410 order=2 lower=0x2410 upper=0x2412\n"
+		"seq=4 alloc pfn=0x2410 order=1 from_order=4 owner=debugfs tag=A\n"
+	};
+	static const char freed[] = {
+		"freed pfn=0x2410 order=1 pages=2 tag=A\n"
+		"seq=5 free pfn=0x2410 order=1 owner=debugfs tag=A\n"
+		"seq=6 merge pfn=0x2410 buddy=0x2412 order=1 into=0x2410\n"
+		"seq=7 merge pfn=0x2410 buddy=0x2414 order=2 into=0x2410\n"
+		"seq=8 merge pfn=0x2410 buddy=0x2418 order=3 into=0x2410\n"
+		"seq=9 stop pfn=0x2410 order=4 why=max_order\n"
+	};
 	struct fixture *f = calloc(1, sizeof(*f));
 
 	ASSERT_TRUE(f && fixture_init(f, 16, 4));
 	ASSERT_EQ(run(f, "alloc 7K tag=A\n"), 0);
-	ASSERT_TRUE(text_is(f->buf,
+	ASSERT_TRUE(text_is(f->buf, alloc));
+	/* The last result, for a fresh reader: the result without steps. */
+	ASSERT_TRUE(text_is(last_result(f),
 			    "pfn=0x2410 order=1 pages=2 tag=A bytes=7168 waste=1024\n"));
-	ASSERT_TRUE(text_is(last_result(f), f->buf));
 	ASSERT_TRUE(text_is(draw(f, view_tree),
 			    "0x2410-0x241f order=4 pages=16 split\n"
 			    "├─ 0x2410-0x2417 order=3 pages=8 split\n"
@@ -113,10 +150,120 @@ static bool test_pool_results(void)
 			    "│  └─ 0x2414-0x2417 order=2 pages=4 free\n"
 			    "└─ 0x2418-0x241f order=3 pages=8 free\n"));
 	ASSERT_EQ(run(f, "free 0x2410"), 0);
-	ASSERT_TRUE(text_is(f->buf, "freed pfn=0x2410 order=1 pages=2 tag=A\n"));
+	ASSERT_TRUE(text_is(f->buf, freed));
 	ASSERT_EQ(run(f, "alloc 0"), 0);
 	ASSERT_EQ(run(f, "reset\r\n"), 0);
-	ASSERT_TRUE(text_is(f->buf, "reset blocks=1 pages=1\n"));
+	ASSERT_TRUE(!strncmp(f->buf, "reset blocks=1 pages=1\n", 23));
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
+static void view_bitmaps(struct buddy_out *out, struct buddy_pool *pool)
+{
+	buddy_view_bitmaps(out, pool);
+}
+
+static void view_map(struct buddy_out *out, struct buddy_pool *pool)
+{
+	buddy_view_map(out, pool);
+}
+
+/* The textbook's bit arrays, and the memory bar, for known states. */
+static bool test_pool_bitmaps_and_map(void)
+{
+	static const char bits[] = {
+		"order=4 free=0 split=1\n"
+		"order=3 free=01 split=10\n"
+		"order=2 free=0100 split=1000\n"
+		"order=1 free=01000000 split=00000000\n"
+		"order=0 free=0000000000000000 split=-\n"
+	};
+	static const char ostep_map[] = {
+		"# map of 16 pages from 0x2410: 1 page a cell, 32 cells a row\n"
+		"# '.' free, a letter an allocated block (key below), '|' a block's start\n"
+		"0x2410 |AA|..|....|........|\n"
+		"# A = tag A: 1 block, 2 pages\n"
+	};
+	static const char stallings_map[] = {
+		"0x2410 |AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA|\n"
+		"0x2430 |CCCCCCCCCCCCCCCC|................|\n"
+		"0x2450 |BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB\n"
+		"0x2470 BBBBBBBBBBBBBBBBBBBBBBBBBBBBBBBB|\n"
+		"0x2490 |DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD\n"
+		"0x24b0 DDDDDDDDDDDDDDDDDDDDDDDDDDDDDDDD|\n"
+		"0x24d0 |................................\n"
+		"0x24f0 ................................|\n"
+		"# A = tag A: 1 block, 32 pages\n"
+		"# C = tag C: 1 block, 16 pages\n"
+		"# B = tag B: 1 block, 64 pages\n"
+		"# D = tag D: 1 block, 64 pages\n"
+	};
+	struct fixture *f = calloc(1, sizeof(*f));
+	const char *text;
+	size_t len;
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	ASSERT_EQ(run(f, "alloc 7K tag=A"), 0);
+	ASSERT_TRUE(text_is(draw(f, view_bitmaps), bits));
+	ASSERT_TRUE(text_is(draw(f, view_map), ostep_map));
+	buddy_pool_destroy(&f->pool);
+
+	ASSERT_TRUE(fixture_init(f, 256, 8));
+	ASSERT_EQ(run(f, "alloc 100K tag=A"), 0);
+	ASSERT_EQ(run(f, "alloc 240K tag=B"), 0);
+	ASSERT_EQ(run(f, "alloc 64K tag=C"), 0);
+	ASSERT_EQ(run(f, "alloc 256K tag=D"), 0);
+	text = strchr(strchr(draw(f, view_map), '\n') + 1, '\n') + 1;
+	ASSERT_TRUE(text_is(text, stallings_map));
+	/* Every line fits 80 columns. */
+	for (text = f->buf; *text; text += len + 1) {
+		len = strcspn(text, "\n");
+		ASSERT_TRUE(len <= 80);
+	}
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
+/* Why merging stops, and the steps of refusals. */
+static bool test_pool_steps(void)
+{
+	static const char freed_b[] = {
+		"freed pfn=0x2450 order=6 pages=64 tag=B\n"
+		"seq=10 free pfn=0x2450 order=6 owner=debugfs tag=B\n"
+		"seq=11 stop pfn=0x2450 order=6 why=buddy_split buddy=0x2410\n"
+	};
+	static const char freed_d[] = {
+		"freed pfn=0x2490 order=6 pages=64 tag=D\n"
+		"seq=15 free pfn=0x2490 order=6 owner=debugfs tag=D\n"
+		"seq=16 merge pfn=0x2490 buddy=0x24d0 order=6 into=0x2490\n"
+		"seq=17 stop pfn=0x2490 order=7 why=buddy_split buddy=0x2410\n"
+	};
+	static const char interior[] = {
+		"error=EINVAL why=pfn 0x2411 lies inside allocated block 0x2410-0x242f (order 5): free its first pfn\n"
+		"seq=12 reject pfn=0x2411 error=EINVAL block=0x2410 block_order=5 owner=debugfs\n"
+	};
+	struct fixture *f = calloc(1, sizeof(*f));
+
+	ASSERT_TRUE(f && fixture_init(f, 256, 8));
+	ASSERT_EQ(run(f, "alloc 100K tag=A"), 0);
+	ASSERT_EQ(run(f, "alloc 240K tag=B"), 0);
+	ASSERT_EQ(run(f, "alloc 64K tag=C"), 0);
+	ASSERT_EQ(run(f, "alloc 256K tag=D"), 0);
+	ASSERT_EQ(run(f, "free tag=B"), 0);
+	ASSERT_TRUE(text_is(f->buf, freed_b));
+	ASSERT_EQ(run(f, "free 0x2411"), -EINVAL);
+	ASSERT_TRUE(line_is(f->buf, interior));
+	ASSERT_EQ(run(f, "alloc 8"), -ENOMEM);
+	ASSERT_TRUE(strstr(f->buf, "\nseq=13 fail order=8 error=ENOMEM owner=debugfs\n"));
+	ASSERT_EQ(run(f, "free 0x9999"), -ERANGE);
+	ASSERT_TRUE(strstr(f->buf, "\nseq=14 reject pfn=0x9999 error=ERANGE owner=debugfs\n"));
+	/* Refused before the allocator: no step. */
+	ASSERT_EQ(run(f, "bogus"), -EINVAL);
+	ASSERT_FALSE(strstr(f->buf, "seq="));
+	ASSERT_EQ(run(f, "free tag=D"), 0);
+	ASSERT_TRUE(line_is(f->buf, freed_d));
 	buddy_pool_destroy(&f->pool);
 	free(f);
 	return true;
@@ -139,21 +286,21 @@ static bool test_pool_refusals(void)
 	ASSERT_TRUE(f && fixture_init(f, 16, 4));
 	ASSERT_EQ(run(f, "alloc 1 tag=A"), 0);
 	ASSERT_EQ(run(f, "free 0x2411"), -EINVAL);
-	ASSERT_TRUE(text_is(f->buf, interior));
+	ASSERT_TRUE(line_is(f->buf, interior));
 	ASSERT_EQ(run(f, "free 0x2412"), -EALREADY);
-	ASSERT_TRUE(text_is(f->buf, twice));
+	ASSERT_TRUE(line_is(f->buf, twice));
 	ASSERT_EQ(run(f, "free 0x2420"), -ERANGE);
-	ASSERT_TRUE(text_is(f->buf,
+	ASSERT_TRUE(line_is(f->buf,
 			    "error=ERANGE why=pfn 0x2420 is outside the pool 0x2410-0x241f\n"));
 	ASSERT_EQ(run(f, "alloc 5"), -EINVAL);
-	ASSERT_TRUE(text_is(f->buf,
+	ASSERT_TRUE(line_is(f->buf,
 			    "error=EINVAL why=order 5 is above max_order 4\n"));
 	ASSERT_EQ(run(f, "alloc 4"), -ENOMEM);
-	ASSERT_TRUE(text_is(f->buf,
+	ASSERT_TRUE(line_is(f->buf,
 			    "error=ENOMEM why=no free block of order 4 or above\n"));
 	ASSERT_EQ(run(f, "free tag=B"), -ENOENT);
 	ASSERT_EQ(run(f, "alloc 1 \x9b"), -EINVAL);
-	ASSERT_TRUE(text_is(f->buf, not_ascii));
+	ASSERT_TRUE(line_is(f->buf, not_ascii));
 	ASSERT_TRUE(text_is(last_result(f),
 			    "pfn=0x2410 order=1 pages=2 tag=A\n"));
 	/* Nothing changed but the counters of refusals. */
@@ -172,12 +319,23 @@ static bool test_pool_refusals(void)
 static bool test_pool_result_cut_and_marked(void)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	unsigned long lines = 0, dropped = 0;
+	unsigned long lines = 0, dropped = 0, all;
 	char small[4096], *p;
 	struct buddy_out out;
 	int i, n;
 
+	/* Once with room for everything, to count its lines... */
 	ASSERT_TRUE(f && fixture_init(f, 1024, 10));
+	for (i = 0; i < 300; i++)
+		ASSERT_EQ(run(f, "alloc 0 tag=T"), 0);
+	ASSERT_EQ(run(f, "free tag=T"), 0);
+	ASSERT_FALSE(strstr(f->buf, "truncated"));
+	all = count_lines(f->buf);
+	ASSERT_TRUE(all > 600);
+	buddy_pool_destroy(&f->pool);
+
+	/* ...then into 4 KiB: whole lines, then the count of the rest. */
+	ASSERT_TRUE(fixture_init(f, 1024, 10));
 	for (i = 0; i < 300; i++)
 		ASSERT_EQ(run(f, "alloc 0 tag=T"), 0);
 	buddy_out_init_buf(&out, small, sizeof(small));
@@ -186,18 +344,16 @@ static bool test_pool_result_cut_and_marked(void)
 				     sizeof(f->why)), 0);
 	buddy_out_finish(&out);
 	small[out.len] = '\0';
-	for (p = small; (p = strchr(p, '\n')); p++)
-		lines++;
+	lines = count_lines(small);
 	p = strstr(small, "truncated lines=");
 	ASSERT_TRUE(p);
 	n = sscanf(p, "truncated lines=%lu bytes=4032\n", &dropped);
 	ASSERT_EQ(n, 1);
-	/* Whole lines kept, then the mark: all 300 accounted for. */
-	ASSERT_EQ(lines - 1 + dropped, 300);
+	ASSERT_EQ(lines - 1 + dropped, all);
 	ASSERT_TRUE(p[-1] == '\n');
 	ASSERT_TRUE(out.len <= sizeof(small));
-	/* The last result kept them all: 300 lines of 38 or 39 bytes fit. */
-	ASSERT_FALSE(strstr(last_result(f), "truncated"));
+	/* The last result has no steps: 300 lines of 38 or 39 bytes fit. */
+	ASSERT_EQ(count_lines(last_result(f)), 300);
 	ASSERT_EQ(f->pool.nr_recs, 0);
 	buddy_pool_destroy(&f->pool);
 	free(f);
@@ -268,6 +424,8 @@ static bool test_pool_undo_alloc(void)
 
 const struct buddy_test buddy_pool_tests[] = {
 	BUDDY_TEST(pool_results),
+	BUDDY_TEST(pool_bitmaps_and_map),
+	BUDDY_TEST(pool_steps),
 	BUDDY_TEST(pool_refusals),
 	BUDDY_TEST(pool_result_cut_and_marked),
 	BUDDY_TEST(pool_escape),

@@ -217,7 +217,30 @@ t "check: broken is exit status 1" 1 \
 	"broken: a record does not match an allocated block (pfn 0x2210)" "" \
 	--debugfs "$fix/broken" check
 
+t "events: as the module writes them" 0 "$(cat "$fix/ostep/events")" "" "${D[@]}" events
+t "bits: as the module writes them" 0 "$(cat "$fix/ostep/bitmaps")" "" "${D[@]}" bits
+t "map: as the module writes it" 0 "$(cat "$fix/ostep/map")" "" "${D[@]}" map
+t "events: a step the module never reports" 1 "" \
+	"~events:5: EBADMSG: unexpected line 'seq=5 frobnicate pfn=0x2210'" \
+	--debugfs "$fix/broken" events
+t "bits: a bad order" 1 "" "~bitmaps:6: EBADMSG: unexpected line 'order=x free=1 split=0'" \
+	--debugfs "$fix/broken" bits
+t "map: a bad cell" 1 "" "~map:5: EBADMSG: unexpected line '0x2210 |AA|&&|'" \
+	--debugfs "$fix/broken" map
+
 # === Views, JSON ===
+
+tj "events --json: seq, step, then the step's keys as numbers" 0 \
+	'[(e["seq"], e["step"], e["pfn"], e["order"]) for e in j["events"]] == [(1, "split", 0x2210, 4), (2, "split", 0x2210, 3), (3, "split", 0x2210, 2), (4, "alloc", 0x2210, 1)] and
+	j["events"][0]["upper"] == 0x2218 and j["events"][3]["owner"] == "debugfs" and j["events"][3]["tag"] == "A" and
+	list(j["events"][0])[:2] == ["seq", "step"]' \
+	--json "${D[@]}" events
+tj "bits --json" 0 \
+	'j == {"orders": [{"order": 4, "free": "0", "split": "1"}, {"order": 3, "free": "01", "split": "10"}, {"order": 2, "free": "0100", "split": "1000"}, {"order": 1, "free": "01000000", "split": "00000000"}, {"order": 0, "free": "0000000000000000", "split": "-"}]}' \
+	--json "${D[@]}" bits
+tj "map --json: rows and the legend" 0 \
+	'j["rows"] == [{"pfn": 0x2210, "cells": "|AA|..|....|........|"}] and j["legend"][-1] == "A = tag A: 1 block, 2 pages"' \
+	--json "${D[@]}" map
 
 tj "tree --json: nodes in pre-order with depth" 0 \
 	'[(n["pfn_first"], n["pfn_last"], n["order"], n["pages"], n["state"], n["depth"]) for n in j] == [

@@ -29,7 +29,8 @@ pfn() { printf '%#x' $((BASE + $1)); }
 # Tables are aligned on the real pfns: squeeze the blanks, and mask the
 # PID and AGE_MS columns of allocations rows.
 table() {
-	tr -s ' ' | awk 'NF == 10 && $1 != "PFN" { $5 = "P"; $6 = "A" } 1'
+	tr -s ' ' | awk 'NF == 10 && $1 != "PFN" { $5 = "P"; $6 = "A" } 1' |
+		sed 's/dev#[0-9]*/dev#N/g'
 }
 
 unload 2> /dev/null
@@ -90,16 +91,86 @@ rc=0'
 exec 4<> "$D/control"
 echo "alloc 0 tag=mine" >&4
 echo "alloc 1 tag=theirs" > "$D/control"
-expect "control: results per open file" "$(norm <&4)" "pfn=+0 order=0 pages=1 tag=mine"
+expect "control: results per open file" "$(norm <&4 | head -1)" "pfn=+0 order=0 pages=1 tag=mine"
 expect "control: a fresh open reads the last result" "$(norm < "$D/control")" \
 	"pfn=+2 order=1 pages=2 tag=theirs"
 echo "free tag=mine" >&4
-expect "control: read, write, read on one open file" "$(norm <&4)" \
+expect "control: read, write, read on one open file" "$(norm <&4 | head -1)" \
 	"freed pfn=+0 order=0 pages=1 tag=mine"
 exec 4>&-
 run reset > /dev/null
 expect "check" "$(run check)" "ok
 rc=0"
+
+# === The steps: told in words, and the views of them ===
+
+run reset > /dev/null
+expect "alloc 7K --explain: every split, from the module's own steps" \
+	"$(run --explain alloc 7K tag=A)" "$(cat <<'EOT'
+pfn=+0 order=1 pages=2 tag=A bytes=7168 waste=1024
+  no free block of order 1; the smallest free block that fits is +0 (order 4, 16 pages)
+  split +0 (order 4) in two buddies of order 3: +0 and +8 = +0 ^ 0x8; keep +0, +8 goes free
+  split +0 (order 3) in two buddies of order 2: +0 and +4 = +0 ^ 0x4; keep +0, +4 goes free
+  split +0 (order 2) in two buddies of order 1: +0 and +2 = +0 ^ 0x2; keep +0, +2 goes free
+  hand out +0 (order 1, 2 pages)
+rc=0
+EOT
+)"
+expect "free --explain: three merges and why it stopped" \
+	"$(run --explain free "$(pfn 0)")" "$(cat <<'EOT'
+freed pfn=+0 order=1 pages=2 tag=A
+  +0 starts an allocated block of order 1 (2 pages): free it
+  its buddy +2 = +0 ^ 0x2 is free and of order 1 too: merge them into +0 (order 2)
+  its buddy +4 = +0 ^ 0x4 is free and of order 2 too: merge them into +0 (order 3)
+  its buddy +8 = +0 ^ 0x8 is free and of order 3 too: merge them into +0 (order 4)
+  +0 (order 4) has max_order: it has no buddy to merge with, and stays free
+rc=0
+EOT
+)"
+expect "free --explain: a double free, refused" \
+	"$(run --explain free "$(pfn 3)")" "$(cat <<'EOT'
+free +3: EALREADY: that block is already free (double free); the block is +0-+15 (order 4, free)
+  refused (EALREADY): +3 lies in free block +0 (order 4): a double free; nothing changes
+rc=1
+EOT
+)"
+expect "alloc --json --explain: the steps and the words" \
+	"$(run --json --explain alloc 3 | sed 's/"explain":\[[^]]*\],//')" \
+	'{"op":"alloc","pfn":'"$BASE"',"order":3,"pages":8,"steps":[{"seq":'"$(($(tail -1 "$D/events" | sed 's/seq=\([0-9]*\).*/\1/') - 1))"',"step":"split","pfn":'"$BASE"',"order":4,"lower":'"$BASE"',"upper":'"$((BASE + 8))"'},{"seq":'"$(tail -1 "$D/events" | sed 's/seq=\([0-9]*\).*/\1/')"',"step":"alloc","pfn":'"$BASE"',"order":3,"from_order":4,"owner":"debugfs"}]}
+rc=0'
+expect "bits" "$(run bits)" "$(cat "$D/bitmaps"; echo rc=0)"
+expect "map" "$(run map)" "$(norm < "$D/map"; echo rc=0)"
+expect "map --json" "$(run --json map | sed 's/"legend".*//')" \
+	'{"rows":[{"pfn":'"$BASE"',"cells":"|AAAAAAAA|........|"}],
+rc=0'
+expect "events: the last one" "$(run events | tail -2)" \
+	"$(norm < "$D/events" | tail -1; echo rc=0)"
+# watch: a drawing, then another when the pool changes.
+(sleep 2; echo "alloc 0 tag=W" > "$D/control") &
+expect "watch: redrawn when the pool changes" \
+	"$(run --interval 0.2 --count 2 watch buddyinfo | cat)" "$(cat <<'EOT'
+                order      0      1      2      3      4 
+Node 0, zone    buddy      0      0      0      1      0 
+---
+                order      0      1      2      3      4 
+Node 0, zone    buddy      1      1      1      0      0 
+rc=0
+EOT
+)"
+wait
+expect "watch: a view it does not know" "$(run watch frob 2>&1 | tail -1)" "rc=2"
+printf '%s\n' "explain on" "alloc 0 tag=s" "explain off" "alloc 0 tag=s" \
+	> explain.txt
+expect "run: explain on and off in a session" "$(run run explain.txt)" \
+	"$(cat <<'EOT'
+pfn=+9 order=0 pages=1 tag=s
+  a free block of order 0 is there: the lowest is +9, no split needed
+  hand out +9 (order 0, 1 page)
+pfn=+10 order=0 pages=1 tag=s
+rc=0
+EOT
+)"
+run reset > /dev/null
 
 # === Sessions: one /dev/buddy file ===
 
@@ -114,7 +185,7 @@ PFN ORDER PAGES TAG REQUEST WASTE PHYS_ADDR
 +2 1 2 - bytes:7168 1024 +$((phys + 8192 - BASE))
 freed pfn=+0 order=1 pages=2 tag=s
 PFN ORDER PAGES TAG PID AGE_MS REQUEST WASTE OWNER COMM
-+2 1 2 - P A bytes:7168 1024 dev#2 buddyctl
++2 1 2 - P A bytes:7168 1024 dev#N buddyctl
 reset blocks=1 pages=2
 rc=0
 EOT
