@@ -22,8 +22,12 @@
  * CAP_SYS_ADMIN (checked at open, as pagemap does).  Without it INFO
  * reports first_pfn as 0.
  *
- * read() on the file returns the text of its last successful ALLOC or
- * FREE, in the format of debugfs control's results.
+ * read() on the file returns the text of its last ALLOC or FREE that
+ * reached the pool, in the format of debugfs control's results: the result
+ * ("pfn=0x... order=K ...", "freed pfn=0x...") or why it was refused
+ * ("error=ENAME why=..."), then the allocator's steps for it, a line each
+ * in the format of debugfs events ("seq=N split pfn=0x... ...").  Each
+ * ALLOC or FREE starts it afresh, so a file reads its own steps only.
  *
  * ioctl number: registered here as Documentation/userspace-api/ioctl/
  * ioctl-number.rst lists them (0xBD is free there as of Linux 6.12):
