@@ -35,7 +35,11 @@
 #include "buddy_mod.h"
 #include "buddy_view.h"
 
-/* Bytes of the result a control file keeps of its last command. */
+/*
+ * Bytes of the result a control file keeps of its last command: it starts
+ * small, as most results are a line or two, and grows up to the most.
+ */
+#define CONTROL_RESULT_MIN	4096
 #define CONTROL_RESULT_MAX	262144
 
 static struct dentry *buddy_dir;
@@ -71,7 +75,7 @@ static void seq_out(struct buddy_out *out, struct seq_file *m)
  */
 struct control_file {
 	struct mutex lock;		/* everything below */
-	char *buf;			/* CONTROL_RESULT_MAX, on first use */
+	char *buf;			/* from CONTROL_RESULT_MIN, on first use */
 	struct buddy_out out;
 	bool own;			/* buf holds this file's result */
 	bool fresh;			/* written since the last read */
@@ -102,14 +106,40 @@ static int control_release(struct inode *inode, struct file *file)
 	return 0;
 }
 
+/*
+ * Doubles a control file's result buffer, up to CONTROL_RESULT_MAX.  The
+ * pool's lock is held: without memory the result is cut and marked.
+ */
+static bool control_grow(struct buddy_out *out, size_t size)
+{
+	struct control_file *cf = container_of(out, struct control_file, out);
+	size_t bigger = out->size;
+	char *buf;
+
+	while (bigger < size && bigger < CONTROL_RESULT_MAX)
+		bigger *= 2;
+	if (bigger < size)
+		return false;
+	buf = kvmalloc(bigger, GFP_KERNEL | __GFP_NOWARN);
+	if (!buf)
+		return false;
+	memcpy(buf, out->buf, out->len + out->line);
+	kvfree(out->buf);
+	cf->buf = buf;
+	out->buf = buf;
+	out->size = bigger;
+	return true;
+}
+
 static int control_buf(struct control_file *cf)
 {
 	if (cf->buf)
 		return 0;
-	cf->buf = kvmalloc(CONTROL_RESULT_MAX, GFP_KERNEL);
+	cf->buf = kvmalloc(CONTROL_RESULT_MIN, GFP_KERNEL);
 	if (!cf->buf)
 		return -ENOMEM;
-	buddy_out_init_buf(&cf->out, cf->buf, CONTROL_RESULT_MAX);
+	buddy_out_init_buf(&cf->out, cf->buf, CONTROL_RESULT_MIN);
+	cf->out.grow = control_grow;
 	return 0;
 }
 

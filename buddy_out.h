@@ -27,6 +27,12 @@
 struct buddy_out {
 	/* A sink other than a buffer (seq_file, FILE) sets this. */
 	void (*write)(struct buddy_out *out, const char *s, size_t len);
+	/*
+	 * A buffer sink may set this: called when a line does not fit, to
+	 * make buf at least @size bytes (keeping its contents); false if it
+	 * cannot, and the line is cut as usual.
+	 */
+	bool (*grow)(struct buddy_out *out, size_t size);
 	void *priv;			/* the sink's own: a seq_file, a FILE */
 	char *buf;			/* buffer sinks */
 	size_t size;			/* bytes of buf */

@@ -58,6 +58,10 @@ static void buf_write(struct buddy_out *out, const char *s, size_t len)
 		n = nl ? (size_t)(nl - s) + 1 : len;
 
 		/* Once a line is cut, every later one is too: no gaps. */
+		if (!out->dropped && out->len + out->line + n > room &&
+		    out->grow &&
+		    out->grow(out, out->len + out->line + n + BUDDY_OUT_MARK_LEN))
+			room = out->size - BUDDY_OUT_MARK_LEN;
 		if (!out->dropped && out->len + out->line + n <= room) {
 			memcpy(out->buf + out->len + out->line, s, n);
 			out->line += n;

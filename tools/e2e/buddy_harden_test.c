@@ -202,7 +202,7 @@ static void test_age(void)
 		struct buddy_alloc a;
 		int fd = dev_open(O_RDWR), i;
 
-		for (i = 0; i < 20000; i++)
+		for (i = 0; i < 5000; i++)
 			if (!dev_alloc(fd, 0, &a))
 				dev_free(fd, a.pfn);
 		_exit(0);

@@ -5,6 +5,7 @@
  * and marked, escaping, and undone allocations.  The module runs the same
  * code; the VM tests check it there.
  */
+#define _GNU_SOURCE
 #include <stdlib.h>
 #include <string.h>
 
@@ -360,6 +361,46 @@ static bool test_pool_result_cut_and_marked(void)
 	return true;
 }
 
+/* A sink that grows, as control's does, up to a most. */
+static bool grow_to(struct buddy_out *out, size_t size)
+{
+	char *buf;
+
+	if (size > 1 << 20)
+		return false;
+	buf = realloc(out->buf, size);
+	if (!buf)
+		return false;
+	out->buf = buf;
+	out->size = size;
+	return true;
+}
+
+static bool test_pool_result_grows(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct buddy_out out;
+	int i;
+
+	ASSERT_TRUE(f && fixture_init(f, 1024, 10));
+	for (i = 0; i < 300; i++)
+		ASSERT_EQ(run(f, "alloc 0 tag=T"), 0);
+	buddy_out_init_buf(&out, malloc(128), 128);
+	out.grow = grow_to;
+	ASSERT_EQ(buddy_pool_command(&f->pool, &f->pool.debugfs_owner,
+				     &f->who, "free tag=T", 10, &out, f->why,
+				     sizeof(f->why)), 0);
+	buddy_out_finish(&out);
+	ASSERT_TRUE(out.size > 16384);
+	ASSERT_EQ(memcmp(out.buf, "freed pfn=0x2410 order=0", 24), 0);
+	ASSERT_FALSE(memmem(out.buf, out.len, "truncated", 9));
+	ASSERT_EQ(out.buf[out.len - 1], '\n');
+	free(out.buf);
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
 /* A process names itself: no name can forge a line or reach a terminal. */
 static bool test_pool_escape(void)
 {
@@ -428,6 +469,7 @@ const struct buddy_test buddy_pool_tests[] = {
 	BUDDY_TEST(pool_steps),
 	BUDDY_TEST(pool_refusals),
 	BUDDY_TEST(pool_result_cut_and_marked),
+	BUDDY_TEST(pool_result_grows),
 	BUDDY_TEST(pool_escape),
 	BUDDY_TEST(pool_undo_alloc),
 };
