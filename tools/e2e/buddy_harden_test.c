@@ -424,7 +424,7 @@ static void test_results(void)
 
 	ctl("reset");
 	for (i = 0; i < 300; i++)
-		n += !ctl("alloc 0 tag=T");
+		n += !ctl_write(fd, "alloc 0 tag=T", 13);
 	result(n == 300, "results: 300 blocks tagged T");
 	result(!ctl_write(fd, "free tag=T", 10), "results: free tag=T");
 	text = read_fd(fd);
@@ -436,7 +436,7 @@ static void test_results(void)
 	/* More than the last result keeps: marked, never cut silently. */
 	n = 0;
 	for (i = 0; i < 1024; i++)
-		n += !ctl("alloc 0 tag=U");
+		n += !ctl_write(fd, "alloc 0 tag=U", 13);
 	result(n == 1024, "results: 1024 blocks tagged U");
 	result(!ctl_write(fd, "free tag=U", 10), "results: free tag=U");
 	text = read_fd(fd);
