@@ -7,7 +7,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 FUZZ_SECONDS ?= 60
 
 .PHONY: all modules clean help lib test fuzz bench buddyctl deps \
-	debug-kernel e2e kunit check demo vm-shell kmod shellcheck
+	debug-kernel e2e kunit check demo vm-shell kmod shellcheck bigpool
 
 all: modules
 
@@ -53,6 +53,15 @@ check:
 ## e2e: the end-to-end suite in Debian's 6.12 kernel and the debug kernel
 e2e:
 	scripts/e2e.sh
+
+## bigpool: a 1 GiB pool (262144 pages) in 2 GiB guests, both kernels
+bigpool:
+	$(MAKE) -s -C tools e2e buddyctl
+	for k in debian debug; do \
+		BUDDY_KERNEL=$$k BUDDY_LOAD=0 VM_MEM=2048 VM_TIMEOUT=900 \
+		scripts/vm-run.sh scripts/e2e/bigpool.sh scripts/e2e/lib.sh \
+			build/user/buddy_mmap_test build/user/buddy_write || exit 1; \
+	done
 
 ## kunit: buddy_test.ko in the debug kernel, KTAP checked by kunit.py parse
 kunit:

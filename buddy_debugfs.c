@@ -13,6 +13,7 @@
  *   events          the last steps of the allocator, oldest first
  *   bitmaps         the tree as the textbook's free and split bit arrays
  *   map             the pool as a memory bar, Stallings' figures in text
+ *   compare         this core beside the kernel's allocator (buddy_compare.c)
  *
  * The formats are buddy_view.c's; this file only wires them to seq_file.
  * Every file shows physical page frame numbers, so opening any of them
@@ -504,6 +505,8 @@ void buddy_debugfs_init(void)
 	debugfs_create_file("events", 0400, buddy_dir, NULL, &events_fops);
 	debugfs_create_file("bitmaps", 0400, buddy_dir, NULL, &bitmaps_fops);
 	debugfs_create_file("map", 0400, buddy_dir, NULL, &map_fops);
+	debugfs_create_file("compare", 0400, buddy_dir, NULL,
+			    &buddy_compare_fops);
 }
 
 void buddy_debugfs_exit(void)

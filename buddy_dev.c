@@ -301,6 +301,90 @@ static long ioctl_free(struct file *file, struct dev_file *df,
 	return ret;
 }
 
+/* === mmap() === */
+
+/*
+ * A mapping holds its block: the block cannot be freed (-EBUSY) while any
+ * mapping of it lives, and a reset frees it when the last one goes.
+ * fork(), mremap() and a partial munmap() each open or close a vma, and
+ * are counted alike.  The vma holds the file, and the file the module:
+ * rmmod cannot happen while anything is mapped.
+ */
+static void buddy_vm_open(struct vm_area_struct *vma)
+{
+	mutex_lock(&buddy_lock);
+	buddy_pool_map(&buddy_pool, vma->vm_private_data);
+	mutex_unlock(&buddy_lock);
+}
+
+static void buddy_vm_close(struct vm_area_struct *vma)
+{
+	mutex_lock(&buddy_lock);
+	buddy_pool_unmap(&buddy_pool, vma->vm_private_data);
+	mutex_unlock(&buddy_lock);
+}
+
+static const struct vm_operations_struct buddy_vm_ops = {
+	.open = buddy_vm_open,
+	.close = buddy_vm_close,
+};
+
+/* The pages from @pfn into @vma, a batch at a time. */
+static int insert_pages(struct vm_area_struct *vma, unsigned long pfn)
+{
+	unsigned long addr = vma->vm_start, nr = vma_pages(vma), done, i, n;
+	struct page *pages[64];
+	int ret;
+
+	for (done = 0; done < nr; done += n) {
+		n = min_t(unsigned long, nr - done, ARRAY_SIZE(pages));
+		for (i = 0; i < n; i++)
+			pages[i] = pfn_to_page(pfn + done + i);
+		i = n;
+		ret = vm_insert_pages(vma, addr + (done << PAGE_SHIFT), pages,
+				      &i);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/*
+ * mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, phys_addr):
+ * pages of a block this file holds, from its physical address (pfn * page
+ * size, as ALLOC returns it) or a page of it, not past its end.
+ */
+static int buddy_dev_mmap(struct file *file, struct vm_area_struct *vma)
+{
+	struct dev_file *df = file->private_data;
+	struct buddy_rec *rec;
+	int ret;
+
+	/* The offset is a physical address: the administrator's. */
+	if (!df->privileged)
+		return -EPERM;
+	/* Private copies of shared pages would hide what the pool holds. */
+	if (!(vma->vm_flags & VM_SHARED))
+		return -EINVAL;
+
+	mutex_lock(&buddy_lock);
+	rec = buddy_pool_mappable(&buddy_pool, &df->owner, vma->vm_pgoff,
+				  vma_pages(vma), &ret);
+	if (!rec)
+		goto out_unlock;
+	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
+	ret = insert_pages(vma, vma->vm_pgoff);
+	if (ret)
+		goto out_unlock;
+	/* Only a mapping made whole gets the ops that count it. */
+	vma->vm_ops = &buddy_vm_ops;
+	vma->vm_private_data = rec;
+	buddy_pool_map(&buddy_pool, rec);
+out_unlock:
+	mutex_unlock(&buddy_lock);
+	return ret;
+}
+
 static long ioctl_info(const struct dev_file *df,
 		       struct buddy_info __user *uarg)
 {
@@ -370,6 +454,7 @@ static const struct file_operations buddy_dev_fops = {
 	.read = buddy_dev_read,
 	.unlocked_ioctl = buddy_dev_ioctl,
 	.compat_ioctl = compat_ptr_ioctl,
+	.mmap = buddy_dev_mmap,
 };
 
 static struct miscdevice buddy_misc = {

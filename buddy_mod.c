@@ -3,28 +3,25 @@
  * A buddy allocator over a page range reserved at load
  *
  * At load the module takes a physically contiguous range of "pages" page
- * frames from the kernel's page allocator and hands it to a pool
+ * frames from the kernel (buddy_reserve.c) and hands it to a pool
  * (buddy_pool.c), whose core (buddy_core.c) manages it with an
  * order-indexed buddy allocator.  People then allocate and free blocks of
  * that range through debugfs (buddy_debugfs.c) and /dev/buddy
- * (buddy_dev.c), and watch the tree split and merge.  The frames themselves
- * are never touched: this is a demonstration of page-frame allocation, the
- * blocks are not memory anyone uses.
+ * (buddy_dev.c), watch the tree split and merge, and map the pages of
+ * their blocks into their own address space.  Every block is zeroed when
+ * it is handed out, so nothing one user wrote reaches the next.
  *
  * One mutex, buddy_lock, covers the pool: its core, its records and its
  * counters.  It is never held while user memory is touched, except by the
- * non-faulting copies of buddy_dev.c.
- *
- * The range comes from alloc_pages_exact(), so it is at most
- * MAX_ORDER_NR_PAGES pages (4 MiB with 4 KiB pages): larger physically
- * contiguous ranges need CMA or a boot-time reservation, which a loadable
- * module cannot count on (alloc_contig_pages() is not exported).
+ * non-faulting copies of buddy_dev.c; mmap() takes it under mmap_lock, so
+ * nothing may take mmap_lock under it.
  */
 
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/build_bug.h>
 #include <linux/gfp.h>
+#include <linux/highmem.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/module.h>
@@ -38,7 +35,7 @@
 
 static unsigned long pages = 256;
 module_param(pages, ulong, 0444);
-MODULE_PARM_DESC(pages, "Page frames to manage, 1 to 2^MAX_PAGE_ORDER (default 256)");
+MODULE_PARM_DESC(pages, "Page frames to manage: 1 up to what the kernel can give contiguous (default 256)");
 
 static unsigned int max_order = 10;
 module_param(max_order, uint, 0444);
@@ -52,7 +49,7 @@ struct buddy_pool buddy_pool;
 /* Serialises every use of buddy_pool: the core and the records. */
 DEFINE_MUTEX(buddy_lock);
 
-static void *pool_vaddr;
+static struct buddy_range pool_range;
 
 /**
  * buddy_log_refusal() - Log why user input was refused.
@@ -113,19 +110,31 @@ static void buddy_trace_step(const struct buddy_pool *pool,
 	}
 }
 
+/* Every block is zeroed as it is handed out: no one reads another's data. */
+static void zero_block(const struct buddy_pool *pool,
+		       const struct buddy_rec *rec)
+{
+	unsigned long pfn = buddy_rec_pfn(pool, rec), i;
+
+	for (i = 0; i < 1UL << rec->order; i++) {
+		clear_highpage(pfn_to_page(pfn + i));
+		if ((i & 255) == 255)
+			cond_resched();
+	}
+}
+
 static int __init pool_reserve(struct buddy_pool *pool)
 {
 	unsigned int order;
-	struct page *page;
 	int ret;
 
 	if (!pages) {
 		pr_err("pages=0: the pool needs at least one page\n");
 		return -EINVAL;
 	}
-	if (pages > MAX_ORDER_NR_PAGES) {
-		pr_err("pages=%lu: at most %lu contiguous pages can be reserved (2^MAX_PAGE_ORDER)\n",
-		       pages, (unsigned long)MAX_ORDER_NR_PAGES);
+	if (pages > totalram_pages() || pages > BUDDY_CORE_MAX_FRAMES) {
+		pr_err("pages=%lu: more than the %lu pages of this machine\n",
+		       pages, totalram_pages());
 		return -EINVAL;
 	}
 	order = min_t(unsigned int, max_order, ilog2(pages));
@@ -133,19 +142,16 @@ static int __init pool_reserve(struct buddy_pool *pool)
 		pr_info("max_order=%u clamped to %u for %lu pages\n",
 			max_order, order, pages);
 
-	pool_vaddr = alloc_pages_exact(pages << PAGE_SHIFT,
-				       GFP_KERNEL | __GFP_NOWARN);
-	if (!pool_vaddr) {
-		pr_err("cannot reserve %lu contiguous pages\n", pages);
-		return -ENOMEM;
-	}
-	page = virt_to_page(pool_vaddr);
-	ret = buddy_pool_init(pool, page_to_pfn(page), pages, order,
-			      PAGE_SHIFT, page_to_nid(page));
+	ret = buddy_reserve(&pool_range, pages, order);
+	if (ret)
+		return ret;
+	ret = buddy_pool_init(pool, pool_range.first_pfn, pages, order,
+			      PAGE_SHIFT, pool_range.nid);
 	pool->on_event = buddy_trace_step;
+	pool->on_alloc = zero_block;
 	if (ret) {
 		pr_err("no memory for the pool's metadata\n");
-		free_pages_exact(pool_vaddr, pages << PAGE_SHIFT);
+		buddy_unreserve(&pool_range);
 	}
 	return ret;
 }
@@ -153,7 +159,7 @@ static int __init pool_reserve(struct buddy_pool *pool)
 static void pool_unreserve(struct buddy_pool *pool)
 {
 	buddy_pool_destroy(pool);
-	free_pages_exact(pool_vaddr, pool->nr_pages << PAGE_SHIFT);
+	buddy_unreserve(&pool_range);
 }
 
 static int __init buddy_init(void)

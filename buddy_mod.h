@@ -18,6 +18,18 @@
 
 #include "buddy_pool.h"
 
+/* The page frames the pool manages (buddy_reserve.c). */
+struct buddy_range {
+	unsigned long first_pfn;
+	unsigned long nr_pages;
+	int nid;
+	void *vaddr;			/* from alloc_pages_exact(), or NULL */
+};
+
+int buddy_reserve(struct buddy_range *r, unsigned long nr,
+		  unsigned int align_order);
+void buddy_unreserve(struct buddy_range *r);
+
 extern struct buddy_pool buddy_pool;
 extern struct mutex buddy_lock;		/* buddy_pool, and its records */
 extern bool buddy_verbose;		/* log refused commands at info */
@@ -33,6 +45,8 @@ static inline void buddy_who_current(struct buddy_who *who,
 
 void buddy_log_refusal(const char *what, const char *buf, size_t len,
 		       const char *why, int err);
+
+extern const struct file_operations buddy_compare_fops;
 
 void buddy_debugfs_init(void);
 void buddy_debugfs_exit(void);

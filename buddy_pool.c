@@ -239,9 +239,14 @@ err_free_meta:
  */
 void buddy_pool_destroy(struct buddy_pool *pool)
 {
-	unsigned long nr_pages;
+	struct buddy_rec *rec;
+	unsigned long frame;
 
-	buddy_pool_release_all(pool, &nr_pages);
+	/* Nothing is mapped any more: every mapping holds the module. */
+	xa_for_each(&pool->recs, frame, rec) {
+		WARN_ON_ONCE(rec->mapcount);
+		buddy_pool_release(pool, rec);
+	}
 	xa_destroy(&pool->recs);
 	kvfree(pool->ring);
 	kvfree(pool->last);
@@ -386,6 +391,8 @@ int buddy_pool_alloc(struct buddy_pool *pool, struct buddy_owner *owner,
 	list_add_tail(&rec->node, &owner->blocks);
 	pool->nr_recs++;
 	pool->waste_bytes += buddy_rec_waste(pool, rec);
+	if (pool->on_alloc)
+		pool->on_alloc(pool, rec);
 	*out = rec;
 	return 0;
 }
@@ -419,6 +426,8 @@ static enum buddy_reject reject_class(int err)
 		return BUDDY_REJECT_DOUBLE;
 	case -EPERM:
 		return BUDDY_REJECT_PERM;
+	case -EBUSY:
+		return BUDDY_REJECT_BUSY;
 	default:
 		return BUDDY_REJECT_INTERIOR;
 	}
@@ -446,7 +455,7 @@ static struct buddy_rec *reject(struct buddy_pool *pool, u64 pfn, int err,
  * Return: the record; NULL with *@err -ERANGE if @pfn is outside the pool,
  * -EALREADY if it lies in a free block, -EINVAL if it lies inside an
  * allocated block but is not its first frame, -EPERM if the block belongs
- * to another owner.
+ * to another owner, -EBUSY if it is mapped (its pages are in use).
  */
 struct buddy_rec *buddy_pool_find(struct buddy_pool *pool,
 				  struct buddy_owner *owner, u64 pfn, int *err)
@@ -469,6 +478,8 @@ struct buddy_rec *buddy_pool_find(struct buddy_pool *pool,
 	}
 	if (owner && rec->owner != owner)
 		return reject(pool, pfn, -EPERM, owner, err);
+	if (rec->mapcount)
+		return reject(pool, pfn, -EBUSY, owner, err);
 	return rec;
 }
 
@@ -490,24 +501,110 @@ void buddy_pool_release_owner(struct buddy_pool *pool,
  * buddy_pool_release_all() - Free every block, whoever holds it.
  * @pool: The pool.
  * @nr_pages: Set to the number of pages freed.
+ * @nr_deferred: Set to the number of mapped blocks whose free waits for
+ *               their last mapping to go (buddy_pool_unmap()).
  *
- * The owners of open files simply find their blocks gone.
+ * The owners of open files simply find their blocks gone.  A mapped block
+ * cannot go back to the pool while someone can still touch its pages: it
+ * is freed, deferred, when the last mapping goes.
  *
- * Return: the number of blocks freed.
+ * Return: the number of blocks freed now.
  */
 unsigned long buddy_pool_release_all(struct buddy_pool *pool,
-				     unsigned long *nr_pages)
+				     unsigned long *nr_pages,
+				     unsigned long *nr_deferred)
 {
 	unsigned long frame, blocks = 0;
 	struct buddy_rec *rec;
 
 	*nr_pages = 0;
+	*nr_deferred = 0;
 	xa_for_each(&pool->recs, frame, rec) {
+		if (rec->mapcount) {
+			*nr_deferred += !rec->deferred;
+			if (!rec->deferred)
+				pool->nr_deferred++;
+			rec->deferred = true;
+			continue;
+		}
 		blocks++;
 		*nr_pages += 1UL << rec->order;
 		buddy_pool_release(pool, rec);
 	}
 	return blocks;
+}
+
+/**
+ * buddy_pool_mappable() - The block an owner may map pages of.
+ * @pool: The pool.
+ * @owner: Who asks.
+ * @pfn: The first page to map.
+ * @nr: How many pages.
+ * @err: Set to why not, when there is none.
+ *
+ * The pages must lie in one allocated block that @owner holds, from @pfn
+ * (its first page or one inside it) for @nr pages, and not past its end.
+ *
+ * Return: the block's record; NULL with *@err -EINVAL for pages outside
+ * the pool, in a free block, past the block's end (or over two blocks) or
+ * of a block freed while mapped; -EPERM for another owner's block.
+ */
+struct buddy_rec *buddy_pool_mappable(struct buddy_pool *pool,
+				      const struct buddy_owner *owner, u64 pfn,
+				      unsigned long nr, int *err)
+{
+	struct buddy_core_node node;
+	struct buddy_rec *rec;
+	unsigned long frame;
+
+	*err = -EINVAL;
+	if (!nr || pfn < pool->first_pfn ||
+	    pfn - pool->first_pfn >= pool->nr_pages ||
+	    nr > pool->nr_pages - (pfn - pool->first_pfn))
+		return NULL;
+	frame = pfn - pool->first_pfn;
+	if (buddy_core_lookup(&pool->core, frame, &node) ||
+	    node.state != BUDDY_CORE_ALLOCATED)
+		return NULL;
+	rec = xa_load(&pool->recs, node.frame);
+	if (!rec || rec->deferred ||
+	    frame + nr > node.frame + (1UL << node.order))
+		return NULL;
+	if (rec->owner != owner) {
+		*err = -EPERM;
+		return NULL;
+	}
+	return rec;
+}
+
+/**
+ * buddy_pool_map() - Count a mapping of a block's pages.
+ * @pool: The pool.
+ * @rec: The block.
+ *
+ * A mapped block cannot be freed (-EBUSY); a reset defers its free until
+ * the last mapping goes.
+ */
+void buddy_pool_map(struct buddy_pool *pool, struct buddy_rec *rec)
+{
+	if (!rec->mapcount++)
+		pool->nr_mapped++;
+}
+
+/**
+ * buddy_pool_unmap() - A mapping of a block's pages went.
+ * @pool: The pool.
+ * @rec: The block; freed if it was the last mapping of a deferred free.
+ */
+void buddy_pool_unmap(struct buddy_pool *pool, struct buddy_rec *rec)
+{
+	if (WARN_ON_ONCE(!rec->mapcount) || --rec->mapcount)
+		return;
+	pool->nr_mapped--;
+	if (rec->deferred) {
+		pool->nr_deferred--;
+		buddy_pool_release(pool, rec);
+	}
 }
 
 /* === Commands === */
@@ -629,11 +726,14 @@ static int exec_free_tag(struct exec *x)
 static int exec_reset(struct exec *x)
 {
 	struct buddy_pool *pool = x->pool;
-	unsigned long nr_pages, blocks;
+	unsigned long nr_pages, blocks, deferred;
 
-	blocks = buddy_pool_release_all(pool, &nr_pages);
-	buddy_printf(result_begin(x), "reset blocks=%lu pages=%lu\n", blocks,
+	blocks = buddy_pool_release_all(pool, &nr_pages, &deferred);
+	buddy_printf(result_begin(x), "reset blocks=%lu pages=%lu", blocks,
 		     nr_pages);
+	if (deferred)
+		buddy_printf(&x->result, " deferred=%lu", deferred);
+	buddy_puts(&x->result, "\n");
 	return 0;
 }
 

@@ -47,6 +47,8 @@ struct buddy_rec {
 	u64 bytes;			/* size asked for; 0 if an order was */
 	u64 ts_ns;			/* ktime_get_ns() at allocation */
 	struct pid *pid;		/* thread group of the caller */
+	unsigned int mapcount;		/* mappings of its pages (the module's) */
+	bool deferred;			/* freed while mapped: goes when unmapped */
 	char comm[BUDDY_COMM_LEN];	/* raw: escape it to print it */
 	char tag[BUDDY_TAG_LEN];	/* "" when untagged */
 };
@@ -63,6 +65,7 @@ enum buddy_reject {
 	BUDDY_REJECT_DOUBLE,		/* -EALREADY: inside a free block */
 	BUDDY_REJECT_INTERIOR,		/* -EINVAL: inside, not the start */
 	BUDDY_REJECT_PERM,		/* -EPERM: another owner's block */
+	BUDDY_REJECT_BUSY,		/* -EBUSY: the block is mapped */
 	BUDDY_NR_REJECT,
 };
 
@@ -134,6 +137,11 @@ struct buddy_pool {
 	/* Called for each event as it is kept (the module's tracepoints). */
 	void (*on_event)(const struct buddy_pool *pool,
 			 const struct buddy_event *ev);
+	/* Called with each new block (the module zeroes its pages). */
+	void (*on_alloc)(const struct buddy_pool *pool,
+			 const struct buddy_rec *rec);
+	unsigned long nr_mapped;	/* records with mappings */
+	unsigned long nr_deferred;	/* of them, freed: go when unmapped */
 	/* The core operation in progress: its steps, not yet kept. */
 	struct buddy_event stage[BUDDY_STAGE_MAX];
 	unsigned int nr_stage;
@@ -163,7 +171,13 @@ void buddy_pool_release(struct buddy_pool *pool, struct buddy_rec *rec);
 void buddy_pool_release_owner(struct buddy_pool *pool,
 			      struct buddy_owner *owner);
 unsigned long buddy_pool_release_all(struct buddy_pool *pool,
-				     unsigned long *nr_pages);
+				     unsigned long *nr_pages,
+				     unsigned long *nr_deferred);
+struct buddy_rec *buddy_pool_mappable(struct buddy_pool *pool,
+				      const struct buddy_owner *owner, u64 pfn,
+				      unsigned long nr, int *err);
+void buddy_pool_map(struct buddy_pool *pool, struct buddy_rec *rec);
+void buddy_pool_unmap(struct buddy_pool *pool, struct buddy_rec *rec);
 
 void buddy_pool_mark(const struct buddy_pool *pool,
 		     struct buddy_pool_mark *mark);

@@ -31,7 +31,8 @@ TRACE_DEFINE_ENUM(BUDDY_STOP_MAX_ORDER);
 			 { -ENOMEM, "ENOMEM" },				\
 			 { -ERANGE, "ERANGE" },				\
 			 { -EALREADY, "EALREADY" },			\
-			 { -EPERM, "EPERM" })
+			 { -EPERM, "EPERM" },				\
+			 { -EBUSY, "EBUSY" })
 
 /* As buddy_stop_word[] in buddy_view.c. */
 #define buddy_show_why(why)						\

@@ -365,6 +365,9 @@ void buddy_view_stats(struct buddy_out *out, const struct buddy_pool *pool)
 		  pool->rejected[BUDDY_REJECT_INTERIOR]);
 	stat_line(out, "rejected_free_perm", pool->rejected[BUDDY_REJECT_PERM]);
 	stat_line(out, "rejected_commands", pool->rejected_commands);
+	stat_line(out, "rejected_free_busy", pool->rejected[BUDDY_REJECT_BUSY]);
+	stat_line(out, "mapped_blocks", pool->nr_mapped);
+	stat_line(out, "deferred_blocks", pool->nr_deferred);
 }
 
 /*
@@ -395,6 +398,10 @@ void buddy_view_allocation(struct buddy_out *out,
 			     (unsigned long long)rec->owner->id);
 	else
 		buddy_puts(out, " owner=debugfs");
+	if (rec->mapcount)
+		buddy_printf(out, " mapped=%u", rec->mapcount);
+	if (rec->deferred)
+		buddy_puts(out, " deferred=1");
 	buddy_escape(comm, sizeof(comm), rec->comm, sizeof(rec->comm));
 	buddy_printf(out, " comm=%s\n", comm);
 }
@@ -876,6 +883,11 @@ void buddy_why_free(struct buddy_pool *pool, u64 pfn, int err, char *why,
 			  "pfn 0x%llx lies inside allocated block 0x%lx-0x%lx (order %u): free its first pfn",
 			  (unsigned long long)pfn, first,
 			  first + (1UL << node.order) - 1, node.order);
+		break;
+	case -EBUSY:
+		scnprintf(why, len,
+			  "block 0x%lx is mapped: unmap it first (munmap), then free it",
+			  first);
 		break;
 	case -EPERM:
 		rec = xa_load(&pool->recs, node.frame);

@@ -67,6 +67,14 @@ run "buddyctl --explain free tag=C"
 run "cat $D/map"
 run "cat $D/stats"
 
+say "Real pages: a /dev/buddy session maps a block, writes it, asks pagemap"
+BASE=$(sed -n '1s/-.*//p' "$D/tree")
+run "printf 'alloc 2 tag=M\\nmap $BASE\\n' | buddyctl run -"
+pause
+
+say "This core beside the kernel's own allocator, in this boot"
+run "cat $D/compare"
+
 say "That was debugfs.  /dev/buddy does the same through ioctl(); try"
 echo "    buddyctl shell        (alloc 7K tag=A, free tag=A, tree, show tree on, help)"
 echo "    buddyctl watch map    (in a second terminal: redrawn on every change)"

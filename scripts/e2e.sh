@@ -22,6 +22,7 @@ for kernel in "$@"; do
 	BUDDY_KERNEL=$kernel BUDDY_LOAD=0 BUDDY_KMEMLEAK=$kmemleak scripts/vm-run.sh \
 		scripts/e2e/suite.sh scripts/e2e/lib.sh \
 		build/user/buddy_write build/user/buddy_dev_test \
-		build/user/buddy_harden_test build/user/buddy_steps_test || status=1
+		build/user/buddy_harden_test build/user/buddy_steps_test \
+		build/user/buddy_mmap_test || status=1
 done
 exit "$status"

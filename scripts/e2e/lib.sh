@@ -51,6 +51,19 @@ logged() { dmesg | grep -qF -- "$1"; }
 # ctl TEXT: one write to control; prints OK or the errno name.
 ctl() { buddy_write "$D/control" "$1"; }
 
+# ctl_times N TEXT: TEXT written N times on one open control file (an
+# open costs an allocation; a shell loop of echos would open N times).
+ctl_times() {
+	n=$1
+	shift
+	exec 3> "$D/control"
+	while [ "$n" -gt 0 ]; do
+		echo "$*" >&3
+		n=$((n - 1))
+	done
+	exec 3>&-
+}
+
 # fails COMMAND...: the command fails (its messages are not shown).
 fails() { ! "$@" 2>/dev/null; }
 

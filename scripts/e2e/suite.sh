@@ -24,7 +24,7 @@ test_load_unload() {
 	expect "device node mode" "$(stat -c '%a %F' /dev/buddy)" \
 		"600 character special file"
 	expect "debugfs files" "$(cd "$D" && echo *)" \
-		"allocations bitmaps buddyinfo check control events extfrag_index map stats tree unusable_index"
+		"allocations bitmaps buddyinfo check compare control events extfrag_index map stats tree unusable_index"
 	ctl "alloc 3 tag=kept" >/dev/null
 	ok "rmmod with a live block" unload
 	ok "insmod again" load pages=256
@@ -43,7 +43,12 @@ test_load_unload() {
 	expect "pages=1000000 is EINVAL" \
 		"$(load pages=1000000 2>&1 | grep -c 'Invalid argument')" 1
 	ok "pages=1000000 says why" \
-		logged 'pages=1000000: at most 1024 contiguous pages'
+		logged 'pages=1000000: more than the '
+	# Most of the guest's memory: no contiguous range that large.
+	refused "pages=200000" pages=200000
+	ok "pages=200000 says why" logged 'pages=200000: '
+	ok "pages=200000: nothing left reserved" \
+		test "$(awk '/MemFree/ { print $2 }' /proc/meminfo)" -gt 400000
 	refused "pages=banana" pages=banana
 	ok "no debugfs dir left behind" test ! -e $D
 	ok "no device left behind" test ! -e /dev/buddy
@@ -284,7 +289,7 @@ seq=4 reject pfn=+97 error=EALREADY block=+97 block_order=0 owner=debugfs"
 	*) fail "allocations line: $line" ;;
 	esac
 	expect "stats keys" "$(awk '{print $1}' "$D/stats" | tr '\n' ' ')" \
-		"pages_total pages_free pages_allocated allocations waste_bytes meta_bytes max_order allocs frees failed_allocs splits merges rejected_free_range rejected_free_double rejected_free_interior rejected_free_perm rejected_commands "
+		"pages_total pages_free pages_allocated allocations waste_bytes meta_bytes max_order allocs frees failed_allocs splits merges rejected_free_range rejected_free_double rejected_free_interior rejected_free_perm rejected_commands rejected_free_busy mapped_blocks deferred_blocks "
 	expect "stats totals" "$(stat_of pages_total) $(stat_of pages_free) $(stat_of pages_allocated)" \
 		"100 99 1"
 	unload
@@ -293,13 +298,7 @@ seq=4 reject pfn=+97 error=EALREADY block=+97 block_order=0 owner=debugfs"
 # The largest pool, fragmented to the last page: bounded, correct output.
 test_large_pool() {
 	load pages=1024
-	i=0
-	exec 3> "$D/control"
-	while [ $i -lt 1024 ]; do
-		echo "alloc 0" >&3
-		i=$((i + 1))
-	done
-	exec 3>&-
+	ctl_times 1024 "alloc 0"
 	expect "1024 pages: full" "$(ctl 'alloc 0')" ENOMEM
 	expect "1024 pages: tree lines" "$(wc -l < "$D/tree")" 2047
 	expect "1024 pages: allocations lines" "$(wc -l < "$D/allocations")" 1024
@@ -519,6 +518,44 @@ EOT
 	unload
 }
 
+# Real pages: blocks mapped into user space, proved with pagemap, and
+# their lifetime.
+test_mmap() {
+	load pages=64
+	ok "buddy_mmap_test" buddy_mmap_test
+	check_ok "after buddy_mmap_test"
+	# The kernel's allocator beside this one: a row per order, then mixed.
+	allocs=$(stat_of allocs)
+	expect "compare: its rows" "$(awk '!/^#/ && $1 != "order" {
+		ok = $2 > 0 && $3 > 0 && $4 ~ /^[0-9]+\.[0-9]$/
+		print $1 (ok ? " ok" : " BAD") }' "$D/compare" | tr '\n' ' ')" \
+		"0 ok 1 ok 2 ok 3 ok 4 ok 5 ok 6 ok 7 ok 8 ok 9 ok 10 ok mixed ok "
+	expect "compare: the pool is not touched" "$(stat_of allocs)" "$allocs"
+	unload
+}
+
+# A pool of 256 MiB: past what one block of the kernel's allocator can be.
+test_big_pool() {
+	load pages=65536 || { fail "insmod pages=65536"; return; }
+	ok "65536 pages: taken with alloc_contig_range" \
+		logged 'with alloc_contig_range()'
+	expect "65536 pages: buddyinfo, as a zone would show it" \
+		"$(buddyinfo)" "$(bi 0 0 0 0 0 0 0 0 0 0 64)"
+	ctl_times 64 "alloc 10"
+	expect "65536 pages: 64 blocks of order 10 fill it" \
+		"$(stat_of pages_free) $(ctl 'alloc 0')" "0 ENOMEM"
+	ctl "free $(printf '%#x' $(($(base) + 4096)))" > /dev/null
+	ctl "alloc 3" > /dev/null
+	expect "65536 pages: a split in the middle" "$(buddyinfo)" \
+		"$(bi 0 0 0 1 1 1 1 1 1 1 0)"
+	ctl reset > /dev/null
+	ok "65536 pages: the top-order block, mapped and proved" \
+		buddy_mmap_test big
+	check_ok "65536 pages"
+	ok "65536 pages: unload" unload
+	ok "65536 pages: given back" logged 'released 65536 pages'
+}
+
 # The defects of the review, each reproduced as it was found.
 test_harden() {
 	load pages=1024
@@ -540,5 +577,7 @@ test_large_pool
 test_ownership
 test_dev
 test_steps
+test_mmap
+test_big_pool
 test_harden
 finish e2e

@@ -299,7 +299,7 @@ int main(int argc, char **argv)
 		return watch_run(argv[optind + 1]);
 	}
 	if (!strcmp(cmd, "list") || !strcmp(cmd, "show") ||
-	    !strcmp(cmd, "explain")) {
+	    !strcmp(cmd, "explain") || !strcmp(cmd, "map")) {
 		snprintf(what, sizeof(what),
 			 "'%s' is a command of shell and run sessions", cmd);
 		return usage_error(what);

@@ -135,6 +135,10 @@ static void tell_reject(const struct step *st,
 		say(out, ctx,
 		    "refused (ERANGE): 0x%llx is not a page of the pool; nothing changes",
 		    pfn);
+	else if (!strcmp(err, "EBUSY"))
+		say(out, ctx,
+		    "refused (EBUSY): the block at 0x%llx is mapped: its pages are in use until unmapped; nothing changes",
+		    pfn);
 	else if (!strcmp(err, "EPERM"))
 		say(out, ctx,
 		    "refused (EPERM): the block at 0x%llx belongs to another owner; nothing changes",

@@ -92,7 +92,11 @@ static const struct errno_info {
 		[CTX_ANY] = "the module found its metadata inconsistent: see dmesg and 'check'",
 	} },
 	{ EIO, "EIO", { [CTX_ANY] = "input/output error" } },
-	{ EBUSY, "EBUSY", { [CTX_ANY] = "device or resource busy" } },
+	{ EBUSY, "EBUSY", {
+		[CTX_ANY] = "device or resource busy",
+		[CTX_DEV_FREE] = "that block is mapped: unmap it first, then free it",
+		[CTX_FREE] = "that block is mapped: unmap it first, then free it",
+	} },
 	{ EINTR, "EINTR", { [CTX_ANY] = "interrupted" } },
 };
 

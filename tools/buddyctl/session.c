@@ -15,7 +15,10 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <stdint.h>
 #include <sys/ioctl.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include "buddyctl.h"
@@ -49,6 +52,9 @@ static const char session_help[] =
 "  free tag=NAME           free this session's blocks tagged NAME\n"
 "  reset                   free all of this session's blocks\n"
 "  list                    this session's blocks\n"
+"  map PFN                 map a block of this session, write and check a\n"
+"                          pattern, and prove its frames with pagemap\n"
+"                          (map alone is the memory bar view)\n"
 "  show tree on|off        print the tree after each alloc and free\n"
 "  explain on|off          tell each command's steps in words (on in a shell)\n"
 "  tree, buddyinfo, frag, stats, allocations, check   the debugfs views\n"
@@ -386,6 +392,95 @@ static int do_list(struct session *s)
 	return ret;
 }
 
+/* The pfn behind @addr, from /proc/self/pagemap; 0 if unknown. */
+static unsigned long long pagemap_pfn(int fd, const void *addr, long page)
+{
+	unsigned long long entry = 0;
+	off_t off = (uintptr_t)addr / page * sizeof(entry);
+
+	if (pread(fd, &entry, sizeof(entry), off) != sizeof(entry))
+		return 0;
+	/* Bit 63: present; bits 0-54: the pfn (0 without CAP_SYS_ADMIN). */
+	return entry >> 63 ? entry & ((1ULL << 55) - 1) : 0;
+}
+
+/*
+ * map PFN: map a block this session holds, write a pattern (each page
+ * its own byte) and read it back, then ask /proc/self/pagemap which
+ * frame each page is: the block's, one by one, or the check fails.
+ */
+static int do_map(struct session *s, const char *line, char **arg, int n)
+{
+	unsigned long long pfn, got, bad_pfn = 0;
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned long pages, i, bad = 0, k;
+	unsigned char *p;
+	struct json j;
+	int b, pm;
+
+	if (n != 1 || !parse_u64(arg[0], &pfn)) {
+		report(line, EINVAL, CTX_ANY, "usage: map PFN (a block of this session; see list)");
+		return -1;
+	}
+	b = find_block(s, pfn);
+	if (b < 0) {
+		report(line, ENOENT, CTX_ANY,
+		       "no block of this session starts at 0x%llx (see list)",
+		       pfn);
+		return -1;
+	}
+	pages = 1UL << s->blocks[b].order;
+	p = mmap(NULL, pages * page, PROT_READ | PROT_WRITE, MAP_SHARED,
+		 s->fd, (off_t)(pfn * page));
+	if (p == MAP_FAILED) {
+		report(line, errno, CTX_DEV, "mmap of the block failed");
+		return -1;
+	}
+	for (i = 0; i < pages; i++)
+		memset(p + i * page, (int)(0x5a ^ (i & 0xff)), page);
+	for (i = 0; i < pages && !bad; i++)
+		for (k = 0; k < (unsigned long)page; k++)
+			if (p[i * page + k] != (0x5a ^ (i & 0xff)))
+				bad = i + 1;
+	pm = open("/proc/self/pagemap", O_RDONLY | O_CLOEXEC);
+	for (i = 0; i < pages; i++) {
+		got = pm < 0 ? 0 : pagemap_pfn(pm, p + i * page, page);
+		if (got != pfn + i) {
+			bad_pfn = got ? got : ~0ULL;
+			break;
+		}
+	}
+	if (pm >= 0)
+		close(pm);
+	if (opt.json) {
+		json_begin(&j);
+		json_open(&j, NULL, '{');
+		json_u64(&j, "map", pfn);
+		json_u64(&j, "pages", pages);
+		json_u64(&j, "addr", (uintptr_t)p);
+		json_bool(&j, "pattern", !bad);
+		json_bool(&j, "pagemap", !bad_pfn);
+		json_close(&j);
+		json_end(&j);
+	} else {
+		printf("mapped pfn=0x%llx pages=%lu at %p\n", pfn, pages,
+		       (void *)p);
+		printf("pattern: %s\n", bad ? "MISMATCH" :
+		       "written to every page and read back");
+		if (!bad_pfn)
+			printf("pagemap: every page is its frame, 0x%llx-0x%llx\n",
+			       pfn, pfn + pages - 1);
+		else if (bad_pfn == ~0ULL)
+			printf("pagemap: page %lu shows no pfn (CAP_SYS_ADMIN is needed to see them)\n",
+			       i);
+		else
+			printf("pagemap: page %lu is pfn 0x%llx, not 0x%llx\n",
+			       i, bad_pfn, pfn + i);
+	}
+	munmap(p, pages * page);
+	return bad || bad_pfn ? -1 : 0;
+}
+
 static int do_show(struct session *s, const char *line, char **arg, int n)
 {
 	struct json j;
@@ -526,6 +621,9 @@ static int session_line(struct session *s, char *line, size_t len)
 		return do_show(s, line, word + 1, n - 1);
 	if (!strcmp(word[0], "explain"))
 		return do_explain(s, line, word + 1, n - 1);
+	/* "map" alone is the view; "map PFN" maps a block. */
+	if (!strcmp(word[0], "map") && n > 1)
+		return do_map(s, line, word + 1, n - 1);
 	if (n > 1 && (view_exists(word[0]) || !strcmp(word[0], "info") ||
 		      !strcmp(word[0], "list") || !strcmp(word[0], "help") ||
 		      !strcmp(word[0], "quit") || !strcmp(word[0], "exit"))) {

@@ -20,7 +20,7 @@ if command -v buddyctl > /dev/null; then B=buddyctl; else B=./buddyctl; fi
 run() {
 	"$B" "$@" > out.txt 2>&1
 	rc=$?
-	norm < out.txt
+	sed 's/ at 0x[0-9a-f]*$/ at ADDR/' out.txt | norm
 	echo "rc=$rc"
 }
 
@@ -171,6 +171,20 @@ rc=0
 EOT
 )"
 run reset > /dev/null
+printf '%s\n' "alloc 2 tag=m" "map $(pfn 0)" > map.txt
+expect "shell: map PFN proves the block's frames" "$(run run map.txt)" \
+	"$(cat <<'EOT'
+pfn=+0 order=2 pages=4 tag=m
+mapped pfn=+0 pages=4 at ADDR
+pattern: written to every page and read back
+pagemap: every page is its frame, +0-+3
+rc=0
+EOT
+)" 2>/dev/null
+printf '%s\n' "map $(pfn 0)" > map.txt
+expect "shell: map of a block not the session's" "$(run run map.txt)" \
+	"map.txt:1: map +0: ENOENT: no block of this session starts at +0 (see list)
+rc=1"
 
 # === Sessions: one /dev/buddy file ===
 
