@@ -7,7 +7,8 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 FUZZ_SECONDS ?= 60
 
 .PHONY: all modules clean help lib test fuzz bench buddyctl deps \
-	debug-kernel e2e kunit check demo vm-shell kmod shellcheck bigpool
+	debug-kernel e2e kunit check demo vm-shell kmod shellcheck bigpool \
+	screenshot
 
 all: modules
 
@@ -42,9 +43,14 @@ buddyctl:
 
 ## demo: boot a VM, load buddy.ko, a narrated tour, then a shell in the guest
 demo:
-	BUDDY_PARAMS="pages=16" \
+	BUDDY_PARAMS="pages=16" BUDDY_VM_LOG=build/vm/demo.log \
 	BUDDY_INTERACTIVE=$$([ -t 0 ] && echo 1 || echo 0) \
 		scripts/vm-run.sh scripts/demo-guest.sh
+	@tr -d '\r' < build/vm/demo.log | \
+		sed -n '/^BUDDY-DEMOHTML-BEGIN/,/^BUDDY-DEMOHTML-END/p' | \
+		grep -v '^BUDDY-' | base64 -d > build/demo.html && \
+		test -s build/demo.html && \
+		echo "make demo: the tour as a page to step through: build/demo.html"
 
 ## check: every test, as CI runs it; ends with "N passed, N failed"
 check:
@@ -53,6 +59,11 @@ check:
 ## e2e: the end-to-end suite in Debian's 6.12 kernel and the debug kernel
 e2e:
 	scripts/e2e.sh
+
+## screenshot: regenerate docs/page.png, the README's picture of a page
+screenshot:
+	mkdir -p docs
+	tools/browser/run.sh docs/page.png 4
 
 ## bigpool: a 1 GiB pool (262144 pages) in 2 GiB guests, both kernels
 bigpool:

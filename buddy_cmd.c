@@ -288,3 +288,61 @@ unsigned int buddy_bytes_to_order(unsigned long long bytes,
 		order++;
 	return order + ((1ULL << order) < pages);
 }
+
+/* A tag field of the ABI: empty, or a valid tag; NUL-padded either way. */
+static bool tag_field_valid(const char *tag)
+{
+	size_t len = strnlen(tag, BUDDY_TAG_LEN);
+
+	if (len == BUDDY_TAG_LEN || (len && !buddy_tag_valid(tag, len)))
+		return false;
+	while (len < BUDDY_TAG_LEN)
+		if (tag[len++])
+			return false;
+	return true;
+}
+
+/**
+ * buddy_alloc_request() - Check a BUDDY_IOC_ALLOC request.
+ * @arg: The struct as it came from user space.
+ * @order: Set to the order asked for (BUDDY_ALLOC_ORDER), else 0.
+ * @bytes: Set to the size asked for (BUDDY_ALLOC_BYTES), else 0.
+ *
+ * Every field the uapi header says must be zero is checked, pad included;
+ * the output fields are not looked at.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int buddy_alloc_request(const struct buddy_alloc *arg, unsigned int *order,
+			unsigned long long *bytes)
+{
+	*order = 0;
+	*bytes = 0;
+	if (arg->reserved[0] || arg->reserved[1] || arg->pad ||
+	    !tag_field_valid(arg->tag))
+		return -EINVAL;
+	switch (arg->mode) {
+	case BUDDY_ALLOC_ORDER:
+		if (arg->bytes)
+			return -EINVAL;
+		*order = arg->order;
+		return 0;
+	case BUDDY_ALLOC_BYTES:
+		if (arg->order || !arg->bytes)
+			return -EINVAL;
+		*bytes = arg->bytes;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+/**
+ * buddy_free_request() - Check a BUDDY_IOC_FREE request.
+ * @arg: The struct as it came from user space.
+ *
+ * Return: 0, or -EINVAL if a must-be-zero field is not.
+ */
+int buddy_free_request(const struct buddy_free *arg)
+{
+	return arg->reserved || arg->pad ? -EINVAL : 0;
+}

@@ -11,7 +11,8 @@
  *   reset			free everything
  *
  * Pure C with no kernel dependency beyond the core's seam, so the module and
- * the user-space CLI parse with the same code.
+ * the user-space CLI parse with the same code; so are the checks of the
+ * ioctl requests, which the module and buddyctl's in-process twin share.
  */
 #ifndef _BUDDY_CMD_H
 #define _BUDDY_CMD_H
@@ -42,5 +43,8 @@ int buddy_cmd_parse(const char *buf, size_t len, struct buddy_cmd *cmd,
 bool buddy_tag_valid(const char *tag, size_t len);
 unsigned int buddy_bytes_to_order(unsigned long long bytes,
 				  unsigned int page_shift);
+int buddy_alloc_request(const struct buddy_alloc *arg, unsigned int *order,
+			unsigned long long *bytes);
+int buddy_free_request(const struct buddy_free *arg);
 
 #endif /* _BUDDY_CMD_H */

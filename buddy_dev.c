@@ -99,39 +99,6 @@ static ssize_t buddy_dev_read(struct file *file, char __user *ubuf,
 	return ret;
 }
 
-/* A tag field: empty, or a valid tag; NUL-padded either way. */
-static bool tag_field_valid(const char *tag)
-{
-	size_t len = strnlen(tag, BUDDY_TAG_LEN);
-
-	if (len == BUDDY_TAG_LEN || (len && !buddy_tag_valid(tag, len)))
-		return false;
-	return !memchr_inv(tag + len, 0, BUDDY_TAG_LEN - len);
-}
-
-/*
- * The text read() gives after an ALLOC or a FREE that reached the pool:
- * its result, or why it was refused, then its steps, as control gives
- * them.  text_begin() empties it, text_end() adds the steps since @seq.
- */
-static struct buddy_out *text_begin(struct dev_file *df)
-{
-	buddy_out_reset(&df->out);
-	return &df->out;
-}
-
-static void text_end(struct dev_file *df, u64 seq)
-{
-	buddy_view_events_since(&df->out, &buddy_pool, seq);
-	buddy_out_finish(&df->out);
-	df->rpos = 0;
-}
-
-static void text_refused(struct dev_file *df, int err, const char *why)
-{
-	buddy_view_error(text_begin(df), err, why);
-}
-
 /* Changes need a file open for writing, and the right to see pfns. */
 static int may_change(struct file *file, const struct dev_file *df)
 {
@@ -144,30 +111,6 @@ static int may_change(struct file *file, const struct dev_file *df)
 #define ALLOC_REPLY_OFF		offsetof(struct buddy_alloc, pfn)
 #define ALLOC_REPLY_LEN		(sizeof(struct buddy_alloc) - ALLOC_REPLY_OFF)
 
-static int alloc_request(const struct buddy_alloc *arg,
-			 struct buddy_request *req)
-{
-	if (arg->reserved[0] || arg->reserved[1] || arg->pad ||
-	    !tag_field_valid(arg->tag))
-		return -EINVAL;
-	switch (arg->mode) {
-	case BUDDY_ALLOC_ORDER:
-		if (arg->bytes)
-			return -EINVAL;
-		req->order = arg->order;
-		break;
-	case BUDDY_ALLOC_BYTES:
-		if (arg->order || !arg->bytes)
-			return -EINVAL;
-		req->bytes = arg->bytes;
-		break;
-	default:
-		return -EINVAL;
-	}
-	req->tag = arg->tag;
-	return 0;
-}
-
 static long ioctl_alloc(struct file *file, struct dev_file *df,
 			struct buddy_alloc __user *uarg)
 {
@@ -176,10 +119,9 @@ static long ioctl_alloc(struct file *file, struct dev_file *df,
 	char comm[BUDDY_COMM_LEN];
 	struct buddy_pool_mark mark;
 	struct buddy_alloc arg;
+	struct buddy_rec *rec = NULL;
 	unsigned long pfn, failed;
-	struct buddy_rec *rec;
 	struct buddy_who who;
-	char why[160];
 	int ret, tries;
 	u64 seq;
 
@@ -188,7 +130,8 @@ static long ioctl_alloc(struct file *file, struct dev_file *df,
 		return ret;
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	ret = alloc_request(&arg, &req);
+	ret = buddy_alloc_request(&arg, &req.order, &req.bytes);
+	req.tag = arg.tag;
 	if (ret)
 		return ret;
 	buddy_who_current(&who, comm);
@@ -223,15 +166,12 @@ static long ioctl_alloc(struct file *file, struct dev_file *df,
 				buddy_pool_commit(pool);
 			}
 		}
-		if (!ret) {
-			buddy_view_alloc_result(text_begin(df), pool, rec);
-			text_end(df, seq);
-		} else if (ret != -EFAULT) {
-			buddy_why_alloc(pool, ret, buddy_request_order(pool, &req),
-					pool->failed_allocs != failed, why,
-					sizeof(why));
-			text_refused(df, ret, why);
-			text_end(df, seq);
+		/* What read() gives: the result or why not, then the steps. */
+		if (ret != -EFAULT) {
+			buddy_view_alloc_told(&df->out, pool, seq, ret, rec,
+					      buddy_request_order(pool, &req),
+					      pool->failed_allocs != failed);
+			df->rpos = 0;
 		}
 		mutex_unlock(&buddy_lock);
 		mutex_unlock(&df->lock);
@@ -251,7 +191,6 @@ static long ioctl_free(struct file *file, struct dev_file *df,
 	struct buddy_pool *pool = &buddy_pool;
 	struct buddy_free arg;
 	struct buddy_rec *rec;
-	char why[160];
 	int ret, tries;
 	u64 seq;
 
@@ -260,8 +199,9 @@ static long ioctl_free(struct file *file, struct dev_file *df,
 		return ret;
 	if (copy_from_user(&arg, uarg, sizeof(arg)))
 		return -EFAULT;
-	if (arg.reserved || arg.pad)
-		return -EINVAL;
+	ret = buddy_free_request(&arg);
+	if (ret)
+		return ret;
 
 	for (tries = 0; tries < DEV_TRIES; tries++) {
 		if (copy_to_user((void __user *)uarg + FREE_REPLY_OFF,
@@ -282,16 +222,14 @@ static long ioctl_free(struct file *file, struct dev_file *df,
 						 FREE_REPLY_LEN)) {
 				ret = -EFAULT;
 			} else {
-				/* The "freed" line needs the record. */
-				buddy_view_freed(text_begin(df), pool, rec);
-				buddy_pool_release(pool, rec);
-				text_end(df, seq);
+				buddy_pool_release_told(pool, rec, &df->out);
+				df->rpos = 0;
 				ret = 0;
 			}
 		} else {
-			buddy_why_free(pool, arg.pfn, ret, why, sizeof(why));
-			text_refused(df, ret, why);
-			text_end(df, seq);
+			buddy_view_free_refused(&df->out, pool, seq, ret,
+						arg.pfn);
+			df->rpos = 0;
 		}
 		mutex_unlock(&buddy_lock);
 		mutex_unlock(&df->lock);
@@ -388,10 +326,7 @@ out_unlock:
 static long ioctl_info(const struct dev_file *df,
 		       struct buddy_info __user *uarg)
 {
-	const struct buddy_pool *pool = &buddy_pool;
-	const struct buddy_core *core = &pool->core;
 	struct buddy_info *info;
-	unsigned int order;
 	long ret = 0;
 
 	info = kzalloc(sizeof(*info), GFP_KERNEL);
@@ -405,21 +340,9 @@ static long ioctl_info(const struct dev_file *df,
 		ret = -EINVAL;
 		goto out;
 	}
-	memset(info, 0, sizeof(*info));
-
 	mutex_lock(&buddy_lock);
 	/* Where the pool lies in physical memory is the administrator's. */
-	info->first_pfn = df->privileged ? pool->first_pfn : 0;
-	info->nr_pages = pool->nr_pages;
-	info->page_size = PAGE_SIZE;
-	info->max_order = buddy_core_max_order(core);
-	info->nr_orders = info->max_order + 1;
-	info->free_pages = buddy_core_free_frames(core);
-	info->allocated_pages = buddy_core_allocated_frames(core);
-	info->nr_allocations = pool->nr_recs;
-	info->meta_bytes = pool->meta_bytes;
-	for (order = 0; order <= info->max_order; order++)
-		info->free_blocks[order] = buddy_core_free_blocks(core, order);
+	buddy_pool_info(&buddy_pool, info, df->privileged);
 	mutex_unlock(&buddy_lock);
 
 	if (copy_to_user(uarg, info, sizeof(*info)))

@@ -417,6 +417,25 @@ void buddy_pool_release(struct buddy_pool *pool, struct buddy_rec *rec)
 	kfree(rec);
 }
 
+/**
+ * buddy_pool_release_told() - Free a recorded block and say so.
+ * @pool: The pool.
+ * @rec: The block's record; freed.
+ * @out: A buffer sink: gets "freed ..." and the free's steps, the text
+ *       /dev/buddy's read() gives after a FREE.
+ */
+void buddy_pool_release_told(struct buddy_pool *pool, struct buddy_rec *rec,
+			     struct buddy_out *out)
+{
+	u64 seq = pool->seq;
+
+	buddy_out_reset(out);
+	buddy_view_freed(out, pool, rec);
+	buddy_pool_release(pool, rec);
+	buddy_view_events_since(out, pool, seq);
+	buddy_out_finish(out);
+}
+
 static enum buddy_reject reject_class(int err)
 {
 	switch (err) {
@@ -803,6 +822,33 @@ int buddy_pool_command(struct buddy_pool *pool, struct buddy_owner *owner,
 	if (out)
 		buddy_view_events_since(out, pool, seq);
 	return ret;
+}
+
+/**
+ * buddy_pool_info() - The pool as BUDDY_IOC_INFO reports it.
+ * @pool: The pool.
+ * @info: Filled in, zeroed first.
+ * @show_pfn: Whether the caller may see where the pool is (first_pfn);
+ *            else it reads 0.
+ */
+void buddy_pool_info(const struct buddy_pool *pool, struct buddy_info *info,
+		     bool show_pfn)
+{
+	const struct buddy_core *core = &pool->core;
+	unsigned int order;
+
+	memset(info, 0, sizeof(*info));
+	info->first_pfn = show_pfn ? pool->first_pfn : 0;
+	info->nr_pages = pool->nr_pages;
+	info->page_size = 1ULL << pool->page_shift;
+	info->max_order = buddy_core_max_order(core);
+	info->nr_orders = info->max_order + 1;
+	info->free_pages = buddy_core_free_frames(core);
+	info->allocated_pages = buddy_core_allocated_frames(core);
+	info->nr_allocations = pool->nr_recs;
+	info->meta_bytes = pool->meta_bytes;
+	for (order = 0; order <= info->max_order; order++)
+		info->free_blocks[order] = buddy_core_free_blocks(core, order);
 }
 
 /* === Audit === */

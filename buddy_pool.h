@@ -168,6 +168,8 @@ int buddy_pool_alloc(struct buddy_pool *pool, struct buddy_owner *owner,
 struct buddy_rec *buddy_pool_find(struct buddy_pool *pool,
 				  struct buddy_owner *owner, u64 pfn, int *err);
 void buddy_pool_release(struct buddy_pool *pool, struct buddy_rec *rec);
+void buddy_pool_release_told(struct buddy_pool *pool, struct buddy_rec *rec,
+			     struct buddy_out *out);
 void buddy_pool_release_owner(struct buddy_pool *pool,
 			      struct buddy_owner *owner);
 unsigned long buddy_pool_release_all(struct buddy_pool *pool,
@@ -192,6 +194,8 @@ int buddy_pool_command(struct buddy_pool *pool, struct buddy_owner *owner,
 		       const struct buddy_who *who, const char *buf, size_t len,
 		       struct buddy_out *out, char *why, size_t why_len);
 
+void buddy_pool_info(const struct buddy_pool *pool, struct buddy_info *info,
+		     bool show_pfn);
 const char *buddy_pool_audit(struct buddy_pool *pool,
 			     unsigned long *pfn, unsigned int *order);
 

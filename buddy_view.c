@@ -545,6 +545,55 @@ void buddy_view_events_since(struct buddy_out *out,
 		buddy_view_event(out, buddy_pool_event(pool, ++seq));
 }
 
+/* === What /dev/buddy's read() tells of an ALLOC or a FREE === */
+
+/**
+ * buddy_view_alloc_told() - The text of an allocation, made or refused.
+ * @out: A buffer sink; emptied first, finished after.
+ * @pool: The pool.
+ * @seq: pool->seq before the allocation: its steps follow.
+ * @err: 0 or what buddy_pool_alloc() returned.
+ * @rec: The block made, when @err is 0.
+ * @order: The order asked for.
+ * @no_block: The allocator had no block (failed_allocs moved).
+ */
+void buddy_view_alloc_told(struct buddy_out *out, struct buddy_pool *pool,
+			   u64 seq, int err, const struct buddy_rec *rec,
+			   unsigned int order, bool no_block)
+{
+	char why[160];
+
+	buddy_out_reset(out);
+	if (err) {
+		buddy_why_alloc(pool, err, order, no_block, why, sizeof(why));
+		buddy_view_error(out, err, why);
+	} else {
+		buddy_view_alloc_result(out, pool, rec);
+	}
+	buddy_view_events_since(out, pool, seq);
+	buddy_out_finish(out);
+}
+
+/**
+ * buddy_view_free_refused() - The text of a refused free.
+ * @out: A buffer sink; emptied first, finished after.
+ * @pool: The pool.
+ * @seq: pool->seq before the free: the refusal's step follows.
+ * @err: What buddy_pool_find() said.
+ * @pfn: The pfn asked for.
+ */
+void buddy_view_free_refused(struct buddy_out *out, struct buddy_pool *pool,
+			     u64 seq, int err, u64 pfn)
+{
+	char why[160];
+
+	buddy_out_reset(out);
+	buddy_why_free(pool, pfn, err, why, sizeof(why));
+	buddy_view_error(out, err, why);
+	buddy_view_events_since(out, pool, seq);
+	buddy_out_finish(out);
+}
+
 /* === The bitmaps of the textbook implementation === */
 
 /* Above this many pages, "bitmaps" gives counts instead of bits. */

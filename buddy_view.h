@@ -47,6 +47,11 @@ void buddy_view_check(struct buddy_out *out, struct buddy_pool *pool);
 void buddy_view_event(struct buddy_out *out, const struct buddy_event *ev);
 void buddy_view_events_since(struct buddy_out *out,
 			     const struct buddy_pool *pool, u64 seq);
+void buddy_view_alloc_told(struct buddy_out *out, struct buddy_pool *pool,
+			   u64 seq, int err, const struct buddy_rec *rec,
+			   unsigned int order, bool no_block);
+void buddy_view_free_refused(struct buddy_out *out, struct buddy_pool *pool,
+			     u64 seq, int err, u64 pfn);
 void buddy_view_bitmaps(struct buddy_out *out, const struct buddy_pool *pool);
 void buddy_view_map(struct buddy_out *out, struct buddy_pool *pool);
 

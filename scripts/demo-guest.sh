@@ -75,6 +75,26 @@ pause
 say "This core beside the kernel's own allocator, in this boot"
 run "cat $D/compare"
 
+# The tour again, as a page to step through in a browser: made here by the
+# module itself, handed to the host on the console (make demo saves it to
+# build/demo.html).
+cat > tour.txt <<EOT
+# make demo's tour, OSTEP's 64 KiB pool
+alloc 7K tag=A
+alloc 0 tag=B
+alloc 16K tag=C
+free tag=A
+free tag=B
+free $BASE
+free $(printf '%#x' $((BASE + 5)))
+free tag=C
+EOT
+if buddyctl html tour.txt -o /tmp/demo.html; then
+	echo "BUDDY-DEMOHTML-BEGIN"
+	base64 /tmp/demo.html
+	echo "BUDDY-DEMOHTML-END"
+fi
+
 say "That was debugfs.  /dev/buddy does the same through ioctl(); try"
 echo "    buddyctl shell        (alloc 7K tag=A, free tag=A, tree, show tree on, help)"
 echo "    buddyctl watch map    (in a second terminal: redrawn on every change)"

@@ -10,6 +10,7 @@
 #	kernel	build a kernel from Debian's linux-source-6.12, and build
 #		modules against Debian's packaged 6.12 headers
 #	lint	checkpatch.pl (from the kernel source) and shellcheck
+#	browser	Chromium for the page tests (and Node.js with npm, if missing)
 # No GROUP means all of them.
 #
 # Idempotent and silent when everything is installed; otherwise runs
@@ -31,10 +32,11 @@ declare -A groups=(
 	[kernel]="linux-source-$BUDDY_KSERIES gcc-12 make libc6-dev flex bison bc
 		  libelf-dev libssl-dev python3 dwarves kmod xz-utils cpio"
 	[lint]="perl shellcheck linux-source-$BUDDY_KSERIES"
+	[browser]="chromium"
 )
 
 if [[ $# -eq 0 ]]; then
-	set -- build fuzz vm kernel lint
+	set -- build fuzz vm kernel lint browser
 fi
 
 want=()
@@ -44,6 +46,10 @@ for g in "$@"; do
 	# Word splitting of the package list is the point here.
 	# shellcheck disable=SC2206
 	want+=(${groups[$g]})
+	# Node.js may come from elsewhere than Debian: only if there is none.
+	if [[ $g == browser ]] && ! command -v npm >/dev/null; then
+		want+=(nodejs npm)
+	fi
 done
 
 # One dpkg-query for the lot: this runs at the start of every vm-run.

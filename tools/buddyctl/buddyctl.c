@@ -56,6 +56,15 @@ static const char usage_text[] =
 "  reset (this session's blocks), list, show tree on|off, the views, help,\n"
 "  quit; lines starting with # are comments.  'help' in a shell says more.\n"
 "\n"
+"The twin: with --sim, no module is needed; a pool of PAGES pages lives in\n"
+"buddyctl itself, run by the module's own code, and every command and view\n"
+"prints what the module would (pids, names and ages aside):\n"
+"  --sim PAGES      PAGES pages, as insmod buddy.ko pages=PAGES\n"
+"  --max-order K    as max_order=K (default 10, clamped to the pool)\n"
+"  --base PFN       the pfn of the first page (default 0): the module's base\n"
+"                   makes the twin print the module's pfns\n"
+"  e.g. buddyctl --sim 16 run lesson.txt; buddyctl --sim 1024 shell\n"
+"\n"
 "Options:\n"
 "  --json           JSON output: one document per line on stdout\n"
 "  --dev PATH       the device (default " DEFAULT_DEV ")\n"
@@ -74,6 +83,9 @@ enum {
 	OPT_EXPLAIN,
 	OPT_INTERVAL,
 	OPT_COUNT,
+	OPT_SIM,
+	OPT_MAX_ORDER,
+	OPT_BASE,
 	OPT_DEV,
 	OPT_DEBUGFS,
 	OPT_VERSION,
@@ -84,6 +96,9 @@ static const struct option long_options[] = {
 	{ "explain", no_argument, NULL, OPT_EXPLAIN },
 	{ "interval", required_argument, NULL, OPT_INTERVAL },
 	{ "count", required_argument, NULL, OPT_COUNT },
+	{ "sim", required_argument, NULL, OPT_SIM },
+	{ "max-order", required_argument, NULL, OPT_MAX_ORDER },
+	{ "base", required_argument, NULL, OPT_BASE },
 	{ "dev", required_argument, NULL, OPT_DEV },
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "keep-going", no_argument, NULL, 'k' },
@@ -107,7 +122,7 @@ static int stats_max_order(void)
 	struct kv_line l;
 	int ret = -1;
 
-	if (read_text(debugfs_path("stats"), &text))
+	if (bk_file("stats", &text))
 		return -1;
 	for (p = text; (line = next_line(&p));)
 		if (!kv_split(line, &l, NULL) && l.n == 2 &&
@@ -127,11 +142,11 @@ static int control_run(int argc, char **argv)
 		[BUDDY_CMD_FREE_TAG] = CTX_FREE_TAG,
 		[BUDDY_CMD_RESET] = CTX_ANY,
 	};
-	char *line, *text, *path, why[160];
+	char *line, *text, why[160];
 	struct buddy_cmd cmd;
-	int fd, err, ret = 1;
+	const char *path;
+	int err, ret = 1;
 	size_t len;
-	ssize_t n;
 
 	line = str_join(argc, argv);
 	if (!line) {
@@ -144,45 +159,29 @@ static int control_run(int argc, char **argv)
 		goto out;
 	}
 
-	/*
-	 * Write and read on one open file: it keeps its own result, so
-	 * another buddyctl running at the same time cannot swap ours.
-	 */
-	path = debugfs_path("control");
-	fd = open(path, O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		debugfs_report(path, errno);
+	err = bk_command(line, len, &text, &path);
+	if (err < 0) {
+		debugfs_report(path, -err);
 		goto out;
 	}
-	do {
-		n = write(fd, line, len);
-	} while (n < 0 && errno == EINTR);
-	err = errno;
-	if (n < 0 && cmd.op == BUDDY_CMD_ALLOC)
+	if (err && cmd.op == BUDDY_CMD_ALLOC)
 		report_alloc(line, err, &cmd,
 			     err == EINVAL ? stats_max_order() : -1);
-	else if (n < 0 && cmd.op == BUDDY_CMD_FREE)
+	else if (err && cmd.op == BUDDY_CMD_FREE)
 		report_free(line, err, CTX_FREE, cmd.pfn);
-	else if (n < 0)
-		report(line, err, ctx[cmd.op], NULL);
-	else if ((size_t)n != len)
+	else if (err == EIO)
 		report(line, EIO, CTX_ANY, "short write to %s", path);
-	if (n != (ssize_t)len) {
+	else if (err)
+		report(line, err, ctx[cmd.op], NULL);
+	if (err) {
 		/* The file says why, and the steps of the refusal. */
-		if (n < 0 && opt.explain && !opt.json &&
-		    !read_fd_text(fd, &text)) {
+		if (text && opt.explain && !opt.json)
 			explain_print(text, NULL);
-			free(text);
-		}
-		close(fd);
+		free(text);
 		goto out;
 	}
-
-	/* The write put the file back at its start. */
-	err = read_fd_text(fd, &text);
-	close(fd);
-	if (err) {
-		debugfs_report(path, -err);
+	if (!text) {
+		report(path, EIO, CTX_DEBUGFS, "the result could not be read");
 		goto out;
 	}
 	result_print(cmd.op, text, NULL);
@@ -200,19 +199,20 @@ static int info_run(void)
 	if (dev_open(&fd))
 		return 1;
 	ret = info_show(fd);
-	close(fd);
+	dev_close(fd);
 	return ret ? 1 : 0;
 }
 
 int main(int argc, char **argv)
 {
+	unsigned long long sim_pages = 0, sim_max_order = 10, sim_base = 0;
 	const char *cmd;
 	char *end;
 	int c, nr_args;
 	char what[96];
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":hk", long_options, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":hko:", long_options, NULL)) != -1) {
 		switch (c) {
 		case OPT_JSON:
 			opt.json = true;
@@ -225,6 +225,20 @@ int main(int argc, char **argv)
 			if (*end || !(opt.interval >= 0.05 &&
 				      opt.interval <= 3600))
 				return usage_error("--interval takes 0.05 to 3600 seconds");
+			break;
+		case OPT_SIM:
+			opt.sim = true;
+			if (!parse_u64(optarg, &sim_pages) || !sim_pages)
+				return usage_error("--sim takes a number of pages, 1 or more");
+			break;
+		case OPT_MAX_ORDER:
+			if (!parse_u64(optarg, &sim_max_order) ||
+			    sim_max_order > BUDDY_CORE_MAX_ORDER)
+				return usage_error("--max-order takes 0 to 40");
+			break;
+		case OPT_BASE:
+			if (!parse_u64(optarg, &sim_base))
+				return usage_error("--base takes a pfn (0x hex or decimal)");
 			break;
 		case OPT_COUNT:
 			opt.count = strtoul(optarg, &end, 10);
@@ -239,6 +253,9 @@ int main(int argc, char **argv)
 			break;
 		case 'k':
 			opt.keep_going = true;
+			break;
+		case 'o':
+			opt.out = optarg;
 			break;
 		case 'h':
 			fputs(usage_text, stdout);
@@ -267,6 +284,10 @@ int main(int argc, char **argv)
 	}
 	cmd = argv[optind];
 	nr_args = argc - optind - 1;
+	if (!opt.sim && (sim_base || sim_max_order != 10))
+		return usage_error("--max-order and --base go with --sim");
+	if (opt.sim && sim_start(sim_pages, sim_max_order, sim_base))
+		return 2;
 
 	if (!strcmp(cmd, "help")) {
 		fputs(usage_text, stdout);
@@ -293,6 +314,18 @@ int main(int argc, char **argv)
 			return info_run();
 		return view_run(cmd) ? 1 : 0;
 	}
+	if (!strcmp(cmd, "svg")) {
+		if (nr_args)
+			return usage_error("usage: svg [-o FILE]");
+		return svg_run(opt.out);
+	}
+	if (!strcmp(cmd, "html")) {
+		if (nr_args != 1)
+			return usage_error("usage: html FILE [-o OUT] (FILE: commands, as for run)");
+		return html_run(argv[optind + 1], opt.out);
+	}
+	if (!strcmp(cmd, "watch") && opt.sim)
+		return usage_error("watch needs the module: a twin changes only by its own commands");
 	if (!strcmp(cmd, "watch")) {
 		if (nr_args != 1 || !view_exists(argv[optind + 1]))
 			return usage_error("usage: watch VIEW (tree, buddyinfo, frag, stats, allocations, check, events, bits, map)");

@@ -7,6 +7,10 @@
  *   views.c    the debugfs views and BUDDY_IOC_INFO, read and rendered
  *   session.c  shell and run: one /dev/buddy file for a whole session
  *   explain.c  a command's steps, told in words
+ *   sim.c      the in-process twin of buddy.ko (--sim)
+ *   backend.c  where a command goes: the module, or the twin
+ *   svg.c      the pool as one picture
+ *   html.c     a step-through page of a session
  *   watch.c    a view redrawn whenever the pool changes
  *
  * Every output has two renderings, human (default) and JSON (--json: one
@@ -34,6 +38,8 @@
 struct options {
 	bool json;		/* --json */
 	bool explain;		/* --explain: tell each command's steps */
+	bool sim;		/* --sim: the twin in this process */
+	const char *out;	/* -o: svg and html write here */
 	double interval;	/* watch --interval: seconds between polls */
 	unsigned long count;	/* watch --count: drawings, 0 for no end */
 	bool keep_going;	/* -k: run goes on after an error */
@@ -111,6 +117,7 @@ char *next_line(char **text);
 int read_fd_text(int fd, char **text);
 int read_text(const char *path, char **text);
 char *str_join(int argc, char **argv);
+void markup_text(FILE *f, const char *s);
 
 /* === views.c === */
 
@@ -166,8 +173,48 @@ void explain_print(const char *text, struct json *j);
 
 int watch_run(const char *view);
 
+/* === svg.c === */
+
+/* A block to outline as changed: its first pfn and order. */
+struct svg_mark {
+	unsigned long long pfn;
+	unsigned int order;
+};
+
+int svg_write(FILE *f, const struct tree *t, const struct svg_mark *marks,
+	      size_t nr_marks, const char *title, bool standalone);
+int svg_run(const char *out);
+
+/* === html.c === */
+
+int html_run(const char *file, const char *out);
+
+/* === sim.c === */
+
+int sim_start(unsigned long pages, unsigned int max_order,
+	      unsigned long base);
+int sim_file(const char *name, char **text);
+int sim_command(const char *line, size_t len, char **text);
+int sim_open(void);
+void sim_close(int fd);
+int sim_ioctl(int fd, unsigned long cmd, void *arg);
+int sim_read(int fd, char **text);
+
+/* === backend.c === */
+
+int bk_file(const char *name, char **text);
+int bk_command(const char *line, size_t len, char **text, const char **path);
+int dev_ioctl(int fd, unsigned long cmd, void *arg);
+int dev_read(int fd, char **text);
+void dev_close(int fd);
+
 /* === session.c === */
 
+struct session;
+
 int session_run(const char *file, bool interactive);
+struct session *session_open(void);
+int session_exec(struct session *s, char *line, char **steps);
+void session_close(struct session *s);
 
 #endif /* _BUDDYCTL_H */

@@ -600,6 +600,40 @@ int read_text(const char *path, char **text)
 	return err;
 }
 
+/**
+ * markup_text() - Write text into SVG or HTML, escaped.
+ * @f: Where.
+ * @s: The text: the five characters XML gives a meaning are escaped.
+ */
+void markup_text(FILE *f, const char *s)
+{
+	const char *e;
+
+	for (; *s; s++) {
+		switch (*s) {
+		case '<':
+			e = "&lt;";
+			break;
+		case '>':
+			e = "&gt;";
+			break;
+		case '&':
+			e = "&amp;";
+			break;
+		case '"':
+			e = "&quot;";
+			break;
+		case '\'':
+			e = "&#39;";
+			break;
+		default:
+			fputc(*s, f);
+			continue;
+		}
+		fputs(e, f);
+	}
+}
+
 /* argv[0..argc) joined by spaces, malloc()ed; NULL if out of memory. */
 char *str_join(int argc, char **argv)
 {

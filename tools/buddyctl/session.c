@@ -38,6 +38,7 @@ struct session {
 	int fd;
 	bool show_tree;			/* print the tree after a change */
 	struct strbuf *steps;		/* the steps of the command in hand */
+	char *last_steps;		/* those of the last command, or NULL */
 	unsigned int page_shift;
 	struct block *blocks;
 	size_t nr, cap;
@@ -52,6 +53,7 @@ static const char session_help[] =
 "  free tag=NAME           free this session's blocks tagged NAME\n"
 "  reset                   free all of this session's blocks\n"
 "  list                    this session's blocks\n"
+"  svg FILE                the pool now as one picture, written to FILE\n"
 "  map PFN                 map a block of this session, write and check a\n"
 "                          pattern, and prove its frames with pagemap\n"
 "                          (map alone is the memory bar view)\n"
@@ -163,7 +165,7 @@ static char *module_text(struct session *s)
 {
 	char *text, *steps;
 
-	if (read_fd_text(s->fd, &text))
+	if (dev_read(s->fd, &text))
 		return NULL;
 	steps = strstr(text, "seq=");
 	if (steps && (steps == text || steps[-1] == '\n'))
@@ -210,7 +212,7 @@ static int max_order(const struct session *s)
 	struct buddy_info info;
 
 	memset(&info, 0, sizeof(info));
-	if (ioctl(s->fd, BUDDY_IOC_INFO, &info))
+	if (dev_ioctl(s->fd, BUDDY_IOC_INFO, &info))
 		return -1;
 	return info.max_order;
 }
@@ -232,7 +234,7 @@ static int do_alloc(struct session *s, const char *line,
 		arg.order = cmd->order;
 	}
 	memcpy(arg.tag, cmd->tag, sizeof(arg.tag));
-	if (ioctl(s->fd, BUDDY_IOC_ALLOC, &arg)) {
+	if (dev_ioctl(s->fd, BUDDY_IOC_ALLOC, &arg)) {
 		err = errno;
 		report_alloc(line, err, cmd, err == EINVAL ? max_order(s) : -1);
 		if (err == EINVAL || err == ENOMEM)
@@ -271,7 +273,7 @@ static int free_one(struct session *s, unsigned long long pfn,
 
 	memset(&arg, 0, sizeof(arg));
 	arg.pfn = pfn;
-	if (ioctl(s->fd, BUDDY_IOC_FREE, &arg)) {
+	if (dev_ioctl(s->fd, BUDDY_IOC_FREE, &arg)) {
 		err = errno;
 		if (i >= 0 && is_stale(err))
 			drop_block(s, i);
@@ -422,6 +424,11 @@ static int do_map(struct session *s, const char *line, char **arg, int n)
 		report(line, EINVAL, CTX_ANY, "usage: map PFN (a block of this session; see list)");
 		return -1;
 	}
+	if (opt.sim) {
+		report(line, ENODEV, CTX_ANY,
+		       "the twin has no pages to map: map needs the module");
+		return -1;
+	}
 	b = find_block(s, pfn);
 	if (b < 0) {
 		report(line, ENOENT, CTX_ANY,
@@ -564,7 +571,8 @@ static int do_command(struct session *s, const char *line)
 		break;
 	}
 	s->steps = NULL;
-	free(steps.s);
+	free(s->last_steps);
+	s->last_steps = steps.s;
 	return ret;
 }
 
@@ -621,6 +629,13 @@ static int session_line(struct session *s, char *line, size_t len)
 		return do_show(s, line, word + 1, n - 1);
 	if (!strcmp(word[0], "explain"))
 		return do_explain(s, line, word + 1, n - 1);
+	if (!strcmp(word[0], "svg")) {
+		if (n != 2) {
+			report(line, EINVAL, CTX_ANY, "usage: svg FILE");
+			return -1;
+		}
+		return svg_run(word[1]) ? -1 : 0;
+	}
 	/* "map" alone is the view; "map PFN" maps a block. */
 	if (!strcmp(word[0], "map") && n > 1)
 		return do_map(s, line, word + 1, n - 1);
@@ -645,6 +660,56 @@ static int session_line(struct session *s, char *line, size_t len)
 	report(line, EINVAL, CTX_ANY, "unknown command '%.24s' (try help)",
 	       word[0]);
 	return -1;
+}
+
+/**
+ * session_open() - A session for a program driving it line by line.
+ *
+ * Return: the session, or NULL after reporting why not.
+ */
+struct session *session_open(void)
+{
+	struct session *s = calloc(1, sizeof(*s));
+
+	if (!s) {
+		report("session", ENOMEM, CTX_ANY, NULL);
+		return NULL;
+	}
+	s->page_shift = page_shift();
+	if (dev_open(&s->fd)) {
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+/**
+ * session_exec() - Run one line of a session, as run does.
+ * @s: The session.
+ * @line: The line; cut up in place.
+ * @steps: Set to the steps the module reported for it (malloc()ed, "" if
+ *         none), for the caller to free.
+ *
+ * Return: 0 done, -1 failed (reported), 1 the session is to end.
+ */
+int session_exec(struct session *s, char *line, char **steps)
+{
+	int ret;
+
+	free(s->last_steps);
+	s->last_steps = NULL;
+	ret = session_line(s, line, strlen(line));
+	*steps = strdup(s->last_steps ? s->last_steps : "");
+	return ret;
+}
+
+/* Ends a session: its blocks are freed, as when its file closes. */
+void session_close(struct session *s)
+{
+	dev_close(s->fd);
+	free(s->last_steps);
+	free(s->blocks);
+	free(s);
 }
 
 /**
@@ -684,7 +749,7 @@ int session_run(const char *file, bool shell)
 		where_file = in == stdin ? "stdin" : file;
 	if (prompt) {
 		printf("buddy shell on %s: 'help' lists the commands; the blocks allocated here are freed when it ends\n",
-		       opt.dev);
+		       opt.sim ? "the twin (--sim)" : opt.dev);
 		/* A person at a terminal is there to learn: tell the steps. */
 		opt.explain = true;
 	}
@@ -722,7 +787,8 @@ int session_run(const char *file, bool shell)
 		printf("closing %s frees this session's %zu block(s)\n",
 		       opt.dev, s.nr);
 	fflush(stdout);
-	close(s.fd);
+	dev_close(s.fd);
+	free(s.last_steps);
 	free(s.blocks);
 	free(line);
 	if (in != stdin)

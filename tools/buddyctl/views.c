@@ -41,10 +41,10 @@ int debugfs_read(const char *name, char **text)
 	const char *path = debugfs_path(name);
 	int err;
 
-	err = -read_text(path, text);
+	err = -bk_file(name, text);
 	if (!err)
 		return 0;
-	debugfs_report(path, err);
+	debugfs_report(opt.sim ? name : path, err);
 	return -1;
 }
 
@@ -896,21 +896,6 @@ int view_run(const char *name)
 
 /* === /dev/buddy === */
 
-/**
- * dev_open() - Open the device (--dev).
- * @fd: Set to the file descriptor on success.
- *
- * Return: 0, or -1 after reporting why not.
- */
-int dev_open(int *fd)
-{
-	*fd = open(opt.dev, O_RDWR | O_CLOEXEC);
-	if (*fd >= 0)
-		return 0;
-	report(opt.dev, errno, CTX_DEV, NULL);
-	return -1;
-}
-
 /* "4 KiB", "1 MiB", or bytes when no binary unit divides the size. */
 static const char *size_str(unsigned long long bytes, char *buf, size_t len)
 {
@@ -995,7 +980,7 @@ int info_show(int fd)
 	unsigned int nr;
 
 	memset(&info, 0, sizeof(info));
-	if (ioctl(fd, BUDDY_IOC_INFO, &info)) {
+	if (dev_ioctl(fd, BUDDY_IOC_INFO, &info)) {
 		report("info", errno, CTX_DEV, NULL);
 		return -1;
 	}
@@ -1156,7 +1141,7 @@ void report_free(const char *subject, int err, enum err_ctx ctx,
 	size_t i;
 
 	if ((err != EINVAL && err != EALREADY && err != ERANGE) ||
-	    read_text(debugfs_path("tree"), &t.text) || tree_parse(&t, true) ||
+	    bk_file("tree", &t.text) || tree_parse(&t, true) ||
 	    !t.nr)
 		goto plain;
 	if (err == ERANGE) {

@@ -62,7 +62,8 @@ fail() {
 
 cflags=(-std=gnu11 -Wall -Wextra -I"$root" -I"$root/tools/include"
 	-I"$root/include/uapi")
-sources=("$src"/*.c "$root/buddy_cmd.c")
+sources=("$src"/*.c "$root/buddy_cmd.c" "$root/buddy_pool.c" "$root/buddy_view.c"
+	"$root/buddy_core.c")
 
 if [[ -n ${BUDDYCTL:-} ]]; then
 	BC=$(realpath "$BUDDYCTL")
@@ -160,6 +161,79 @@ copy_fixture() {
 
 D=(--debugfs "$fix/ostep")
 B=(--debugfs "$fix/busy")
+
+# === The twin (--sim): the module's own code in buddyctl ===
+
+t "--sim: the tree of an empty pool" 0 "0x1000-0x13ff order=10 pages=1024 free" "" \
+	--sim 1024 --base 0x1000 tree
+t "--sim: 100 pages, as the module covers them" 0 "$(cat <<'EOT'
+0x0-0x3f order=6 pages=64 free
+0x40-0x5f order=5 pages=32 free
+0x60-0x63 order=2 pages=4 free
+EOT
+)" "" --sim 100 tree
+t "--sim: max_order clamped to the pool" 0 "$(cat <<'EOT'
+                order      0      1      2      3 
+Node 0, zone    buddy      0      0      1      1 
+EOT
+)" "" --sim 12 --max-order 3 buddyinfo
+t "--sim: a one-shot alloc" 0 "pfn=0x2000 order=1 pages=2 tag=T bytes=7168 waste=1024" "" \
+	--sim 16 --base 0x2000 alloc 7K tag=T
+t "--sim: a refusal, with the module's errno" 1 "" \
+	"~free 3: EALREADY: that block is already free" --sim 16 free 3
+t "--sim: no pages" 2 "" "~--sim takes a number of pages" --sim 0 tree
+t "--sim: --base alone" 2 "" "~--max-order and --base go with --sim" --base 0x10 tree
+t "--sim: watch needs the module" 2 "" "~watch needs the module" --sim 16 watch tree
+printf '%s\n' "alloc 1 tag=m" "map 0x0" > "$tmp/map.txt"
+t "--sim: no pages to map" 1 "pfn=0x0 order=1 pages=2 tag=m" \
+	"~ENODEV: the twin has no pages to map" --sim 16 run "$tmp/map.txt"
+
+# === Pictures: svg and html ===
+
+svg_ok() {
+	python3 -c 'import sys, xml.etree.ElementTree as E
+t = E.parse(sys.argv[1]).getroot()
+rects = t.findall(".//{http://www.w3.org/2000/svg}rect")
+print(len(rects), int(t.get("width")) <= 1100)' "$1"
+}
+for p in 1 16 1000; do
+	"$BC" --sim $p svg -o "$tmp/p$p.svg"
+	r=$(svg_ok "$tmp/p$p.svg" 2>&1)
+	case $r in
+	*" True") pass "svg of $p pages: well-formed, $r" ;;
+	*) fail "svg of $p pages" "$r" ;;
+	esac
+done
+# A million pages, fragmented: blocks under a pixel are added up, and the
+# picture says so; it stays small.
+{
+	i=0
+	while [ $i -lt 3000 ]; do echo "alloc $((i % 5))"; i=$((i + 1)); done
+	echo "svg $tmp/big.svg"
+} > "$tmp/big.txt"
+"$BC" --sim 1048576 run "$tmp/big.txt" > /dev/null
+r=$(svg_ok "$tmp/big.svg" 2>&1)
+size=$(wc -c < "$tmp/big.svg")
+if [[ $r == *" True" ]] && grep -q 'narrower than a pixel' "$tmp/big.svg" &&
+   [[ $size -lt 4000000 ]]; then
+	pass "svg of a fragmented million-page pool: $r, $size bytes, columns noted"
+else
+	fail "svg of a fragmented million-page pool" "$r, $size bytes"
+fi
+printf '%s\n' "alloc 7K tag=A" "free 0x1" "free tag=A" > "$tmp/page.txt"
+"$BC" --sim 16 html "$tmp/page.txt" -o "$tmp/page.html"
+if [[ $(grep -c 'data-step=' "$tmp/page.html") == 4 ]] &&
+   ! grep -qiE 'https?:|//[a-z]|src=|href=' "$tmp/page.html"; then
+	pass "html: a section per step, 0 to 3, and no address of anything"
+else
+	fail "html: sections and addresses" "$(grep -c 'data-step=' "$tmp/page.html")"
+fi
+if grep -q 'class="failed"' "$tmp/page.html" &&
+   grep -q 'lies inside allocated block' "$tmp/page.html"; then
+	pass "html: the refused command is shown refused, with the module's words"
+else
+	fail "html: the refused command"
+fi
 
 # === Command line ===
 
