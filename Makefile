@@ -94,7 +94,7 @@ kmod:
 shellcheck:
 	scripts/deps.sh lint
 	shellcheck -x -P scripts/e2e scripts/*.sh scripts/e2e/*.sh .ci/run \
-		tools/buddyctl/tests/*.sh
+		tools/buddyctl/tests/*.sh tools/browser/run.sh
 
 ## deps: install the Debian packages the build and tests need
 deps:
