@@ -779,6 +779,17 @@ static char map_cell(struct map *map, struct buddy_pool *pool,
 	return key ? key->label : '?';
 }
 
+/* Hex digits of the pool's last pfn. */
+static int map_digits(const struct buddy_pool *pool)
+{
+	unsigned long last = pool->first_pfn + pool->nr_pages - 1;
+	int digits = 1;
+
+	while (last >>= 4)
+		digits++;
+	return digits;
+}
+
 /* The row of cells from @cell: "0x2410 |AA|..|....|........|". */
 static void map_row(struct buddy_out *out, struct map *map,
 		    struct buddy_pool *pool, unsigned long cell,
@@ -791,7 +802,9 @@ static void map_row(struct buddy_out *out, struct map *map,
 	bool starts;
 	char c;
 
-	buddy_printf(out, "0x%lx ", pool->first_pfn + (cell << shift));
+	/* Every label as wide as the last: the rows line up. */
+	buddy_printf(out, "0x%0*lx ", map_digits(pool),
+		     pool->first_pfn + (cell << shift));
 	for (; cell < end; cell++) {
 		c = map_cell(map, pool, cell << shift, shift, &starts);
 		if (starts)

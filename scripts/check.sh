@@ -85,6 +85,7 @@ step "unit + differential tests (ASan, UBSan)" make -C tools test
 step "fuzz ${CHECK_FUZZ_SECONDS:-30} s" \
 	make -C tools fuzz FUZZ_SECONDS="${CHECK_FUZZ_SECONDS:-30}"
 step "buddyctl host tests" tools/buddyctl/tests/run.sh
+step "textbook scenarios in the twin" scripts/scenarios.sh
 step "checkpatch --strict" checkpatch
 step "shellcheck" make -s shellcheck
 step "W=1 build, Debian 6.12 headers" build_w1 debian
@@ -92,7 +93,8 @@ step "W=1 build, debug kernel" build_w1 debug
 step "e2e, Debian 6.12 kernel" scripts/e2e.sh debian
 step "buddyctl and its twin in the guest" scripts/vm-run.sh \
 	tools/buddyctl/tests/guest.sh tools/buddyctl/tests/vm.sh \
-	tools/buddyctl/tests/twin.sh tools/buddyctl/tests/twin scripts/e2e/lib.sh
+	tools/buddyctl/tests/twin.sh tools/buddyctl/tests/twin scenarios \
+	scripts/e2e/lib.sh
 step "the page in headless Chromium" tools/browser/run.sh
 step "KUnit, debug kernel" scripts/kunit.sh
 step "e2e, debug kernel (KASAN, lockdep, kmemleak)" scripts/e2e.sh debug

@@ -86,6 +86,10 @@ enum {
 	OPT_SIM,
 	OPT_MAX_ORDER,
 	OPT_BASE,
+	OPT_SEED,
+	OPT_STEPS,
+	OPT_LEVEL,
+	OPT_ANSWERS,
 	OPT_DEV,
 	OPT_DEBUGFS,
 	OPT_VERSION,
@@ -99,6 +103,10 @@ static const struct option long_options[] = {
 	{ "sim", required_argument, NULL, OPT_SIM },
 	{ "max-order", required_argument, NULL, OPT_MAX_ORDER },
 	{ "base", required_argument, NULL, OPT_BASE },
+	{ "seed", required_argument, NULL, OPT_SEED },
+	{ "steps", required_argument, NULL, OPT_STEPS },
+	{ "level", required_argument, NULL, OPT_LEVEL },
+	{ "answers", no_argument, NULL, OPT_ANSWERS },
 	{ "dev", required_argument, NULL, OPT_DEV },
 	{ "debugfs", required_argument, NULL, OPT_DEBUGFS },
 	{ "keep-going", no_argument, NULL, 'k' },
@@ -206,6 +214,8 @@ static int info_run(void)
 int main(int argc, char **argv)
 {
 	unsigned long long sim_pages = 0, sim_max_order = 10, sim_base = 0;
+	unsigned long long quiz_seed = 1, quiz_steps = 10, quiz_level = 1;
+	bool quiz_answers = false;
 	const char *cmd;
 	char *end;
 	int c, nr_args;
@@ -239,6 +249,23 @@ int main(int argc, char **argv)
 		case OPT_BASE:
 			if (!parse_u64(optarg, &sim_base))
 				return usage_error("--base takes a pfn (0x hex or decimal)");
+			break;
+		case OPT_SEED:
+			if (!parse_u64(optarg, &quiz_seed))
+				return usage_error("--seed takes a number");
+			break;
+		case OPT_STEPS:
+			if (!parse_u64(optarg, &quiz_steps) || !quiz_steps ||
+			    quiz_steps > 1000)
+				return usage_error("--steps takes 1 to 1000");
+			break;
+		case OPT_LEVEL:
+			if (!parse_u64(optarg, &quiz_level) || !quiz_level ||
+			    quiz_level > 3)
+				return usage_error("--level takes 1, 2 or 3");
+			break;
+		case OPT_ANSWERS:
+			quiz_answers = true;
 			break;
 		case OPT_COUNT:
 			opt.count = strtoul(optarg, &end, 10);
@@ -313,6 +340,12 @@ int main(int argc, char **argv)
 		if (!strcmp(cmd, "info"))
 			return info_run();
 		return view_run(cmd) ? 1 : 0;
+	}
+	if (!strcmp(cmd, "quiz")) {
+		if (nr_args)
+			return usage_error("usage: quiz [--seed N] [--steps N] [--level 1|2|3] [--answers]");
+		return quiz_run(quiz_seed, quiz_steps, quiz_level,
+				quiz_answers);
 	}
 	if (!strcmp(cmd, "svg")) {
 		if (nr_args)

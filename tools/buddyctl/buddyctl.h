@@ -11,6 +11,7 @@
  *   backend.c  where a command goes: the module, or the twin
  *   svg.c      the pool as one picture
  *   html.c     a step-through page of a session
+ *   quiz.c     predict, then see
  *   watch.c    a view redrawn whenever the pool changes
  *
  * Every output has two renderings, human (default) and JSON (--json: one
@@ -189,6 +190,11 @@ int svg_run(const char *out);
 
 int html_run(const char *file, const char *out);
 
+/* === quiz.c === */
+
+int quiz_run(unsigned long long seed, unsigned int nr_steps,
+	     unsigned int level, bool key);
+
 /* === sim.c === */
 
 int sim_start(unsigned long pages, unsigned int max_order,
@@ -215,6 +221,9 @@ struct session;
 int session_run(const char *file, bool interactive);
 struct session *session_open(void);
 int session_exec(struct session *s, char *line, char **steps);
+int session_exec_captured(struct session *s, char *line, char **output,
+			  char **steps);
+int session_fd(const struct session *s);
 void session_close(struct session *s);
 
 #endif /* _BUDDYCTL_H */

@@ -106,43 +106,6 @@ out:
 	return ret;
 }
 
-/*
- * Runs one line, with what it prints to stdout and stderr kept in
- * st->output: the same words "run" would print.
- */
-static int capture(struct session *s, char *line, struct page_step *st,
-		   char **steps)
-{
-	FILE *tmp = tmpfile();
-	int out = dup(STDOUT_FILENO), err = dup(STDERR_FILENO), ret;
-	long len;
-
-	if (!tmp || out < 0 || err < 0) {
-		report("html", errno, CTX_ANY, "cannot keep what a command prints");
-		return -2;
-	}
-	fflush(stdout);
-	fflush(stderr);
-	dup2(fileno(tmp), STDOUT_FILENO);
-	dup2(fileno(tmp), STDERR_FILENO);
-	ret = session_exec(s, line, steps);
-	fflush(stdout);
-	fflush(stderr);
-	dup2(out, STDOUT_FILENO);
-	dup2(err, STDERR_FILENO);
-	close(out);
-	close(err);
-	len = ftell(tmp);
-	st->output = calloc(1, len > 0 ? len + 1 : 1);
-	if (st->output && len > 0) {
-		rewind(tmp);
-		if (fread(st->output, 1, len, tmp) != (size_t)len)
-			st->output[0] = '\0';
-	}
-	fclose(tmp);
-	return ret;
-}
-
 static const char page_style[] =
 "body{font-family:sans-serif;margin:1.5em;max-width:1100px;color:#222}"
 "h1{font-size:1.4em}h2{font-size:1.1em;margin:.2em 0}"
@@ -294,7 +257,7 @@ int html_run(const char *file, const char *out)
 		steps = more;
 		memset(&steps[nr], 0, sizeof(*steps));
 		steps[nr].command = strdup(cut);
-		r = capture(s, cut, &steps[nr], &said);
+		r = session_exec_captured(s, cut, &steps[nr].output, &said);
 		if (r == -2)
 			goto out;
 		steps[nr].failed = r < 0;

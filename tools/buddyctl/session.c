@@ -703,6 +703,60 @@ int session_exec(struct session *s, char *line, char **steps)
 	return ret;
 }
 
+/**
+ * session_exec_captured() - Run one line, keeping what it prints.
+ * @s: The session.
+ * @line: The line; cut up in place.
+ * @output: Set to what it printed on stdout and stderr, malloc()ed: the
+ *          words "run" would have shown.
+ * @steps: As for session_exec().
+ *
+ * Return: as session_exec(), or -2 if the output could not be kept.
+ */
+int session_exec_captured(struct session *s, char *line, char **output,
+			  char **steps)
+{
+	FILE *tmp = tmpfile();
+	int out = dup(STDOUT_FILENO), err = dup(STDERR_FILENO), ret;
+	long len;
+
+	*output = NULL;
+	*steps = NULL;
+	if (!tmp || out < 0 || err < 0) {
+		report("session", errno, CTX_ANY,
+		       "cannot keep what a command prints");
+		if (tmp)
+			fclose(tmp);
+		return -2;
+	}
+	fflush(stdout);
+	fflush(stderr);
+	dup2(fileno(tmp), STDOUT_FILENO);
+	dup2(fileno(tmp), STDERR_FILENO);
+	ret = session_exec(s, line, steps);
+	fflush(stdout);
+	fflush(stderr);
+	dup2(out, STDOUT_FILENO);
+	dup2(err, STDERR_FILENO);
+	close(out);
+	close(err);
+	len = ftell(tmp);
+	*output = calloc(1, len > 0 ? len + 1 : 1);
+	if (*output && len > 0) {
+		rewind(tmp);
+		if (fread(*output, 1, len, tmp) != (size_t)len)
+			(*output)[0] = '\0';
+	}
+	fclose(tmp);
+	return ret;
+}
+
+/* The session's descriptor of /dev/buddy (or of the twin's). */
+int session_fd(const struct session *s)
+{
+	return s->fd;
+}
+
 /* Ends a session: its blocks are freed, as when its file closes. */
 void session_close(struct session *s)
 {

@@ -235,6 +235,49 @@ else
 	fail "html: the refused command"
 fi
 
+# === The quiz ===
+
+for seed in 1 7 42 1000; do
+	for level in 1 2 3; do
+		key=$("$BC" --sim 32 --seed $seed --level $level --steps 12 --answers quiz)
+		again=$("$BC" --sim 32 --seed $seed --level $level --steps 12 --answers quiz)
+		score=$("$BC" --sim 32 --seed $seed --level $level --steps 12 quiz <<<"$key" |
+			tail -1)
+		n=$(wc -l <<<"$key")
+		if [[ $key == "$again" && $score == "score: $n/$n" && $n -ge 6 ]]; then
+			pass "quiz seed $seed level $level: the key ($n answers) scores full marks"
+		else
+			fail "quiz seed $seed level $level" "key of $n lines, $score"
+		fi
+	done
+done
+key=$("$BC" --sim 32 --seed 9 --level 2 --answers quiz)
+wrong=$(sed 's/^[0-9]*$/99/; s/^0x.*/0x7777/' <<<"$key")
+score=$("$BC" --sim 32 --seed 9 --level 2 quiz <<<"$wrong" | tail -1)
+n=$(wc -l <<<"$key")
+if [[ $score == "score: 0/$n" ]]; then
+	pass "quiz: every answer wrong scores 0/$n"
+else
+	fail "quiz: wrong answers" "$score"
+fi
+out=$(head -c 4000 /dev/urandom | "$BC" --sim 32 --seed 3 --level 3 quiz 2>&1)
+rc=$?
+if [[ $rc == 0 && $(tail -1 <<<"$out") =~ ^score:\ [0-9]+/[0-9]+$ ]] &&
+   iconv -f UTF-8 -t UTF-8 <<<"$out" >/dev/null 2>&1 &&
+   ! LC_ALL=C grep -q $'[\x01-\x08\x0b-\x1f\x7f]' <<<"$out"; then
+	pass "quiz: garbage on stdin is asked again, echoed escaped, ends with the score"
+else
+	fail "quiz: garbage on stdin" "rc=$rc $(tail -1 <<<"$out")"
+fi
+out=$(printf 'zz\n\n' | "$BC" --sim 32 --seed 3 quiz 2>&1)
+if [[ $(grep -c 'not an answer' <<<"$out") == 2 &&
+      $(tail -1 <<<"$out") == "score: 0/0" ]]; then
+	pass "quiz: blank and malformed answers asked again; end of input ends it"
+else
+	fail "quiz: blank answers" "$out"
+fi
+t "quiz: a level that is not one" 2 "" "~--level takes 1, 2 or 3" --sim 16 --level 4 quiz
+
 # === Command line ===
 
 t "--version" 0 "~^buddyctl [0-9]" "" --version

@@ -3,7 +3,7 @@
 # twin.sh - the in-process twin against the module, in the QEMU guest:
 #
 #	scripts/vm-run.sh tools/buddyctl/tests/twin.sh scripts/e2e/lib.sh \
-#		tools/buddyctl/tests/twin
+#		tools/buddyctl/tests/twin scenarios
 #
 # Each script of twin/ runs as a buddyctl session on a freshly loaded
 # buddy.ko, and again in "buddyctl --sim PAGES --base BASE" with the
@@ -23,16 +23,18 @@ mask() {
 		tr -s ' ' | awk 'NF == 10 && $1 != "PFN" { $5 = "P"; $6 = "A" } 1'
 }
 
-# same NAME PAGES ARGS...: buddyctl ARGS on a fresh module and in the twin.
+# same NAME PAGES[:MAX_ORDER] ARGS...: buddyctl ARGS on a fresh module
+# and in the twin.
 same() {
-	name=$1 pages=$2
+	name=$1 pages=${2%:*} order=10
+	case $2 in *:*) order=${2#*:} ;; esac
 	shift 2
 	unload 2>/dev/null
-	load pages="$pages" max_order=10 || { fail "$name: insmod"; return; }
+	load pages="$pages" max_order="$order" || { fail "$name: insmod"; return; }
 	b=$(base)
 	buddyctl "$@" > mod.out 2>&1
 	echo "rc=$?" >> mod.out
-	buddyctl --sim "$pages" --base "$b" "$@" > sim.out 2>&1
+	buddyctl --sim "$pages" --max-order "$order" --base "$b" "$@" > sim.out 2>&1
 	echo "rc=$?" >> sim.out
 	expect "$name" "$(mask < sim.out)" "$(mask < mod.out)"
 }
@@ -49,6 +51,20 @@ for s in twin/*.txt; do
 	same "$n, --json ($p pages)" "$p" --json -k run "$s"
 done
 same "churn on 1000 pages" 1000 -k run twin/churn.txt
+# The same quiz in the module and the twin: its key, and a run of it.
+for seed in 2 5; do
+	same "quiz key, seed $seed" 32 --seed $seed --level 3 --answers quiz
+	buddyctl --sim 32 --seed $seed --level 3 --answers quiz > key.txt 2>&1
+	same "quiz, seed $seed, answered" 32 --seed $seed --level 3 quiz < key.txt
+done
+# The textbook scenarios (scenarios/), each on the pool its header asks.
+for s in scenarios/*.cmd; do
+	[ -e "$s" ] || continue
+	line=$(grep -m1 '^# buddy: ' "$s")
+	p=$(echo "$line" | sed -n 's/.*pages=\([0-9]*\).*/\1/p')
+	o=$(echo "$line" | sed -n 's/.*max_order=\([0-9]*\).*/\1/p')
+	same "scenario $(basename "$s" .cmd)" "$p:${o:-10}" -k run "$s"
+done
 same "one-shot alloc --explain" 16 --explain alloc 7K tag=A
 same "one-shot free of a free page" 16 free "$(printf '%#x' $(($(base) + 3)))"
 same "one-shot alloc above max_order" 100 alloc 7

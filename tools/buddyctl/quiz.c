@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * quiz.c - predict, then see: buddyctl quiz [--seed N] [--steps N]
+ *          [--level 1|2|3] [--answers]
+ *
+ * A sequence of allocations and frees drawn from a seed (the same on
+ * every machine, for a pool of the same geometry, in the module or the
+ * twin) runs in a session.  Before the allocator's answer to each step is
+ * shown, the student predicts it: level 1, the pfn an allocation returns;
+ * level 2, also how many splits (or, for a free, merges) it makes; level
+ * 3, also the buddyinfo line after it.  Each answer is marked right or
+ * wrong, then the step is shown with its steps in words, and the quiz
+ * ends with "score: X/Y".  --answers prints the answer key, one answer
+ * per line in the order asked, so "quiz --answers | quiz" scores full
+ * marks.  A blank or malformed answer is asked again; the end of input
+ * ends the quiz with the score so far.
+ *
+ * The allocator is the judge: each step runs before its question (its
+ * output kept back), and the answers are what it did.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "buddyctl.h"
+
+#define QUIZ_HELD	64	/* blocks the quiz holds at most */
+
+struct quiz {
+	struct session *s;
+	unsigned long long seed;
+	unsigned int level;
+	unsigned int max_order;
+	unsigned int nr_orders;
+	unsigned long long held[QUIZ_HELD];
+	unsigned int nr_held;
+	unsigned int asked, right;
+	char *input;
+	size_t input_cap;
+	bool eof;
+};
+
+static unsigned long long next_random(unsigned long long *x)
+{
+	*x ^= *x << 13;
+	*x ^= *x >> 7;
+	*x ^= *x << 17;
+	return *x;
+}
+
+/* The next step's command, drawn from the seed. */
+static void draw_step(struct quiz *q, unsigned int i, char *cmd, size_t len)
+{
+	unsigned long long r = next_random(&q->seed);
+	unsigned int top = q->max_order < 3 ? q->max_order : 3, k;
+
+	if (q->nr_held && (q->nr_held == QUIZ_HELD || r % 3 == 0)) {
+		k = (r >> 8) % q->nr_held;
+		snprintf(cmd, len, "free 0x%llx", q->held[k]);
+		q->held[k] = q->held[--q->nr_held];
+		return;
+	}
+	/* Small orders mostly, as a system's requests are. */
+	k = (r >> 8) % 8;
+	snprintf(cmd, len, "alloc %u tag=q%u", k < 4 ? 0 : k < 6 ? 1 % (top + 1) :
+		 k < 7 ? 2 % (top + 1) : top, i);
+}
+
+static unsigned int count_steps(const char *steps, const char *name)
+{
+	char pat[16];
+	unsigned int n = 0;
+	const char *p = steps;
+
+	snprintf(pat, sizeof(pat), " %s ", name);
+	while ((p = strstr(p, pat))) {
+		n++;
+		p++;
+	}
+	return n;
+}
+
+/* The buddyinfo numbers, "0 1 1 1 0", from the module's line. */
+static void buddyinfo_numbers(char *out, size_t len)
+{
+	char *text, *p, *word;
+	int n = 0;
+	size_t at = 0;
+
+	out[0] = '\0';
+	if (bk_file("buddyinfo", &text))
+		return;
+	/* "Node 0, zone    buddy      0      1 ...": numbers from the 4th. */
+	for (p = text; (word = strtok(n ? NULL : p, " \t\n")); n++)
+		if (n >= 4 && at < len)
+			at += snprintf(out + at, len - at, "%s%s",
+				       at ? " " : "", word);
+	free(text);
+}
+
+/* One answer line; false at the end of input. */
+static bool read_answer(struct quiz *q, const char *prompt)
+{
+	ssize_t n;
+
+	printf("  %s > ", prompt);
+	fflush(stdout);
+	n = getline(&q->input, &q->input_cap, stdin);
+	if (n < 0) {
+		q->eof = true;
+		putchar('\n');
+		return false;
+	}
+	q->input[strcspn(q->input, "\r\n")] = '\0';
+	/* Echo it when it did not come from a person typing; any bytes. */
+	if (!isatty(0)) {
+		char shown[80];
+
+		sanitize(shown, sizeof(shown), q->input);
+		printf("%s\n", shown);
+	}
+	return true;
+}
+
+/* Asks @prompt until the answer parses; false at the end of input. */
+static bool ask(struct quiz *q, const char *prompt, const char *key,
+		bool (*valid)(const char *answer, unsigned int nr_orders),
+		bool (*same)(const char *answer, const char *key))
+{
+	const char *a;
+
+	for (;;) {
+		if (!read_answer(q, prompt))
+			return false;
+		a = q->input + strspn(q->input, " \t");
+		if (valid(a, q->nr_orders))
+			break;
+		printf("  (that is not an answer to this; again)\n");
+	}
+	q->asked++;
+	if (same(a, key)) {
+		q->right++;
+		printf("  right: %s\n", key);
+	} else {
+		printf("  wrong: it is %s\n", key);
+	}
+	return true;
+}
+
+static bool pfn_valid(const char *a, unsigned int nr_orders)
+{
+	unsigned long long v;
+
+	(void)nr_orders;
+	return !strcmp(a, "none") || parse_u64(a, &v);
+}
+
+static bool pfn_same(const char *a, const char *key)
+{
+	unsigned long long x, y;
+
+	if (!strcmp(a, "none") || !strcmp(key, "none"))
+		return !strcmp(a, key);
+	return parse_u64(a, &x) && parse_u64(key, &y) && x == y;
+}
+
+static bool count_valid(const char *a, unsigned int nr_orders)
+{
+	(void)nr_orders;
+	return is_decimal(a) && strlen(a) < 4;
+}
+
+static bool count_same(const char *a, const char *key)
+{
+	return strtoul(a, NULL, 10) == strtoul(key, NULL, 10);
+}
+
+/* NR_ORDERS decimal numbers, blank separated. */
+static bool counts_valid(const char *a, unsigned int nr_orders)
+{
+	unsigned int n = 0;
+	const char *p = a;
+
+	while (*p) {
+		p += strspn(p, " \t");
+		if (!*p)
+			break;
+		if (!strchr("0123456789", *p))
+			return false;
+		p += strspn(p, "0123456789");
+		if (*p && *p != ' ' && *p != '\t')
+			return false;
+		n++;
+	}
+	return n == nr_orders;
+}
+
+static bool counts_same(const char *a, const char *key)
+{
+	const char *x = a, *y = key;
+	char *end;
+
+	for (;;) {
+		x += strspn(x, " \t");
+		y += strspn(y, " \t");
+		if (!*x || !*y)
+			return !*x && !*y;
+		if (strtoul(x, &end, 10) != strtoul(y, NULL, 10))
+			return false;
+		x = end;
+		y += strspn(y, "0123456789");
+	}
+}
+
+/* The answers of one step: what is asked, and what is right. */
+struct answers {
+	bool alloc;
+	char pfn[32];
+	char count[8];
+	char counts[512];
+};
+
+static void answers_of(struct quiz *q, const char *output, const char *steps,
+		       bool alloc, struct answers *a)
+{
+	unsigned long long pfn;
+
+	a->alloc = alloc;
+	snprintf(a->pfn, sizeof(a->pfn), "none");
+	if (alloc && sscanf(output, "pfn=%llx ", &pfn) == 1) {
+		snprintf(a->pfn, sizeof(a->pfn), "0x%llx", pfn);
+		if (q->nr_held < QUIZ_HELD)
+			q->held[q->nr_held++] = pfn;
+	}
+	snprintf(a->count, sizeof(a->count), "%u",
+		 count_steps(steps, alloc ? "split" : "merge"));
+	buddyinfo_numbers(a->counts, sizeof(a->counts));
+}
+
+/* The questions of one step, in the order the answer key lists them. */
+static bool ask_step(struct quiz *q, const struct answers *a)
+{
+	if (a->alloc && !ask(q, "which pfn does it return? (none if it fails)",
+			     a->pfn, pfn_valid, pfn_same))
+		return false;
+	if (q->level >= 2 &&
+	    !ask(q, a->alloc ? "how many splits?" : "how many merges?",
+		 a->count, count_valid, count_same))
+		return false;
+	if (q->level >= 3 &&
+	    !ask(q, "buddyinfo after it? (free blocks per order, e.g. 0 1 1 0)",
+		 a->counts, counts_valid, counts_same))
+		return false;
+	return true;
+}
+
+static void key_step(struct quiz *q, const struct answers *a)
+{
+	if (a->alloc)
+		puts(a->pfn);
+	if (q->level >= 2)
+		puts(a->count);
+	if (q->level >= 3)
+		puts(a->counts);
+}
+
+/**
+ * quiz_run() - The quiz.
+ * @seed: The seed of the sequence.
+ * @nr_steps: Its length.
+ * @level: 1, 2 or 3.
+ * @key: Print the answer key instead of asking.
+ *
+ * Return: the exit status: 0 (whatever the score), 1 if it could not run.
+ */
+int quiz_run(unsigned long long seed, unsigned int nr_steps,
+	     unsigned int level, bool key)
+{
+	struct quiz q = { .seed = seed * 2654435761ULL + 0x9e3779b9ULL,
+			  .level = level };
+	char cmd[64], *output = NULL, *steps = NULL;
+	bool explain = opt.explain;
+	struct buddy_info info = { 0 };
+	struct answers a;
+	unsigned int i;
+	int ret = 1;
+
+	q.s = session_open();
+	if (!q.s)
+		return 1;
+	if (dev_ioctl(session_fd(q.s), BUDDY_IOC_INFO, &info)) {
+		report("quiz", errno, CTX_DEV, NULL);
+		goto out;
+	}
+	q.max_order = info.max_order;
+	q.nr_orders = info.nr_orders;
+	opt.explain = false;
+	if (!key)
+		printf("quiz: seed %llu, %u steps, level %u, a pool of %llu pages from 0x%llx, max_order %u\n"
+		       "Predict what the allocator does; then see what it did, and why.\n",
+		       seed, nr_steps, level,
+		       (unsigned long long)info.nr_pages,
+		       (unsigned long long)info.first_pfn, q.max_order);
+	for (i = 1; i <= nr_steps; i++) {
+		draw_step(&q, i, cmd, sizeof(cmd));
+		if (session_exec_captured(q.s, cmd, &output, &steps) == -2)
+			goto out;
+		answers_of(&q, output ?: "", steps ?: "",
+			   !strncmp(cmd, "alloc", 5), &a);
+		if (key) {
+			key_step(&q, &a);
+		} else {
+			printf("\nstep %u: %s\n", i, cmd);
+			if (!ask_step(&q, &a))
+				break;
+			printf("  what happened:\n");
+			fputs(output ?: "", stdout);
+			explain_print(steps ?: "", NULL);
+		}
+		free(output);
+		free(steps);
+		output = NULL;
+		steps = NULL;
+	}
+	if (!key)
+		printf("\nscore: %u/%u\n", q.right, q.asked);
+	ret = 0;
+out:
+	opt.explain = explain;
+	free(output);
+	free(steps);
+	free(q.input);
+	session_close(q.s);
+	return ret;
+}
