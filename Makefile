@@ -32,7 +32,7 @@ test:
 fuzz:
 	$(MAKE) -C tools fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-## bench: ns/op table against a Linux-style free-list allocator
+## bench: ns/op and instructions/op (callgrind) against a Linux-style free-list allocator
 bench:
 	$(MAKE) -C tools bench
 
@@ -74,7 +74,7 @@ kmod:
 shellcheck:
 	scripts/deps.sh lint
 	shellcheck -x -P scripts/e2e scripts/*.sh scripts/e2e/*.sh .ci/run \
-		tools/buddyctl/tests/*.sh
+		tools/buddyctl/tests/*.sh tools/bench/*.sh
 
 ## deps: install the Debian packages the build and tests need
 deps:
