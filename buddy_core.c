@@ -38,26 +38,27 @@
  * its free bit decide.  Whatever does not confirm, every bad free among it,
  * goes to the exact binary search, so refusals are what they always were.
  *
- * Lowest address first: level 1 of each free bitmap has a bit per nonzero
- * word of level 0, and a cursor holds the lowest free block of the order.
- * Taking the cursor leaves the next lowest block in the lowest nonzero word
- * that the same level-1 word points to: one __ffs() there and one in
- * level 0, no search.  Adding a block takes the minimum.  Larger bitmaps
- * carry more summary levels, up to a single word, to find the next block
- * when a level-1 word empties; those levels 2+ are kept only while the
- * order has two or more free blocks (with one, the cursor is the block),
- * so an order that goes between none and one free block, as order 0 does
- * under churn, touches two words and the cursor.  A mask of the orders
- * that have free blocks finds the smallest sufficient order with one
- * __ffs64().  Alloc and free are thus O(max_order) steps of word-sized work
- * and never scan, and the working set is dense: a 16M-frame pool has 7 MiB
- * of metadata where a free-list allocator touches 16M list nodes.  Picking
- * the lowest address also keeps fragmentation below that of LIFO free lists
- * under churn.
+ * Lowest address first: a cursor holds the lowest free block of each
+ * order, and each free bitmap has summary levels, a bit per nonzero word
+ * of the level below, up to a single word.  Taking the cursor leaves the
+ * next lowest block in the lowest word that the cursor's level-1 word still
+ * marks (nothing below the cursor is free): one __ffs() there and one in
+ * level 0, no search; only when that level-1 word empties do the levels
+ * above come in.  Adding a block takes the minimum.  The summaries are kept
+ * only while the order has two free blocks or more: with one, the cursor
+ * is the block, so an order that goes between none and one free block, as
+ * order 0 does under churn and every order does in fill and drain, touches
+ * one bitmap word and the cursor.  A mask of the orders that have free
+ * blocks finds the smallest sufficient order with one __ffs64().  Alloc and
+ * free are thus O(max_order) steps of word-sized work and never scan, and
+ * the working set is dense: a 16M-frame pool has 7 MiB of metadata where a
+ * free-list allocator touches 16M list nodes.  Picking the lowest address
+ * also keeps fragmentation below that of LIFO free lists under churn.
  *
- * The hot paths (an alloc that needs no split, a free that needs no merge)
- * are inline and branch little; splits, merges, the summary levels 2+ and
- * every refusal are out of line, reached by tail calls.
+ * The hot paths (an alloc that needs no split, a free that needs no merge,
+ * each changing at most one summary word) are inline and call nothing;
+ * splits, merges, the other summary changes and every refusal are out of
+ * line, reached by tail calls.
  *
  * The core allocates nothing, takes no locks and never reads or writes the
  * frames: the caller provides the metadata and serialises calls.
@@ -85,10 +86,9 @@ struct buddy_core_order {
 	unsigned long *split;		/* a bit per block; NULL at order 0 */
 	unsigned long cursor;		/* lowest free block, or NO_BLOCK */
 	unsigned long nr_free;		/* free blocks of this order */
-	unsigned long lazy;		/* 1: levels 2+ exist, kept while */
-					/* nr_free >= 2, else all clear */
+	unsigned long frames;		/* frames in a block: 2^k */
 	unsigned long nr_blocks;	/* whole blocks that fit: frames >> k */
-	unsigned long nr_levels;	/* 0 when no block fits, else >= 2 */
+	unsigned long *upper;		/* levels 2, 3...; NULL if none */
 };
 
 static inline bool bit_test(const unsigned long *map, unsigned long nr)
@@ -130,191 +130,256 @@ static inline unsigned long head_run(unsigned int order)
 	return (BIT(order) - 1) / 2;
 }
 
-/* === Summary levels 2+, out of the hot paths === */
+/* === Summary levels, kept while an order has two free blocks or more === */
 
-/* Level l + 1 has a bit per word of level l; they lie one after another. */
-static void level_maps(const struct buddy_core_order *o, unsigned long **maps)
+/*
+ * The levels of an order, bottom up, in @maps: level l + 1 has a bit per
+ * word of level l, up to one word (at least levels 0 and 1).  Returns how
+ * many, 0 if no block of the order fits.
+ */
+static unsigned int level_maps(const struct buddy_core_order *o,
+			       unsigned long **maps)
 {
-	unsigned long bits = o->nr_blocks;
-	unsigned int l;
+	unsigned long bits = BITS_TO_LONGS(o->nr_blocks), *next = o->upper;
+	unsigned int l = 2;
+
+	if (!o->nr_blocks)
+		return 0;
+	maps[0] = o->free;
+	maps[1] = o->summary;
+	while (bits > BITS_PER_LONG) {
+		bits = BITS_TO_LONGS(bits);
+		maps[l++] = next;
+		next += BITS_TO_LONGS(bits);
+	}
+	return l;
+}
+
+/* A walk up the summary levels of an order, along one block's path. */
+struct level_walk {
+	unsigned long *map;		/* this level */
+	unsigned long bits;		/* its number of bits */
+	unsigned long nr;		/* the path's bit in it */
+};
+
+/* Starts at level 1, whose bits stand for the words of level 0. */
+static void walk_start(const struct buddy_core_order *o, unsigned long block,
+		       struct level_walk *w)
+{
+	w->map = o->summary;
+	w->bits = BITS_TO_LONGS(o->nr_blocks);
+	w->nr = block / BITS_PER_LONG;
+}
+
+/* One level up; false at the top, a single word. */
+static bool walk_up(const struct buddy_core_order *o, struct level_walk *w)
+{
+	if (w->bits <= BITS_PER_LONG)
+		return false;
+	w->map = w->map == o->summary ? o->upper :
+					w->map + BITS_TO_LONGS(w->bits);
+	w->bits = BITS_TO_LONGS(w->bits);
+	w->nr /= BITS_PER_LONG;
+	return true;
+}
+
+/* Sets @block's summary path, up to a word that was already nonzero. */
+static void summary_set(const struct buddy_core_order *o, unsigned long block)
+{
+	struct level_walk w;
+	unsigned long old;
+
+	walk_start(o, block, &w);
+	do {
+		old = w.map[w.nr / BITS_PER_LONG];
+		w.map[w.nr / BITS_PER_LONG] = old | BIT(w.nr % BITS_PER_LONG);
+	} while (!old && walk_up(o, &w));
+}
+
+/* Zeroes the words of @block's summary path: its bits are their only ones. */
+static void summary_zero(const struct buddy_core_order *o, unsigned long block)
+{
+	struct level_walk w;
+
+	walk_start(o, block, &w);
+	do {
+		w.map[w.nr / BITS_PER_LONG] = 0;
+	} while (walk_up(o, &w));
+}
+
+/*
+ * @block's level-0 word has emptied and the summaries are exact: clear its
+ * path up to a word that stays nonzero.  If @block was the cursor, nothing
+ * below it is free, so the next lowest block lies under the lowest bit of
+ * that word: down from there.
+ */
+static void summary_clear(struct buddy_core_order *o, unsigned long block)
+{
+	unsigned long *maps[BUDDY_CORE_LEVELS], *word, nr;
+	struct level_walk w;
+	unsigned int l = 1;
 
 	maps[0] = o->free;
-	for (l = 1; l < o->nr_levels; l++) {
-		bits = BITS_TO_LONGS(bits);
-		maps[l] = maps[l - 1] + bits;
-	}
-}
-
-/* Sets @block's bits in levels 2+, up to a word that was already nonzero. */
-static void upper_set(const struct buddy_core_order *o, unsigned long block)
-{
-	unsigned long *maps[BUDDY_CORE_LEVELS], *word, old;
-	unsigned long nr = block / BITS_PER_LONG / BITS_PER_LONG;
-	unsigned int l;
-
-	level_maps(o, maps);
-	for (l = 2; l < o->nr_levels; l++, nr /= BITS_PER_LONG) {
-		word = &maps[l][nr / BITS_PER_LONG];
-		old = *word;
-		*word = old | BIT(nr % BITS_PER_LONG);
-		if (old)
+	walk_start(o, block, &w);
+	for (;;) {
+		maps[l] = w.map;
+		word = &w.map[w.nr / BITS_PER_LONG];
+		*word &= ~BIT(w.nr % BITS_PER_LONG);
+		if (*word || !walk_up(o, &w))
 			break;
+		l++;
 	}
-}
-
-/* Clears @block's bits in levels 2+, up to a word that stays nonzero. */
-static void upper_clear(const struct buddy_core_order *o, unsigned long block)
-{
-	unsigned long *maps[BUDDY_CORE_LEVELS], *word;
-	unsigned long nr = block / BITS_PER_LONG / BITS_PER_LONG;
-	unsigned int l;
-
-	level_maps(o, maps);
-	for (l = 2; l < o->nr_levels; l++, nr /= BITS_PER_LONG) {
-		word = &maps[l][nr / BITS_PER_LONG];
-		*word &= ~BIT(nr % BITS_PER_LONG);
-		if (*word)
-			break;
-	}
-}
-
-/* Zeroes the words of @block's path in levels 2+: it is their only bit. */
-static void upper_zero(const struct buddy_core_order *o, unsigned long block)
-{
-	unsigned long *maps[BUDDY_CORE_LEVELS];
-	unsigned long nr = block / BITS_PER_LONG / BITS_PER_LONG;
-	unsigned int l;
-
-	level_maps(o, maps);
-	for (l = 2; l < o->nr_levels; l++, nr /= BITS_PER_LONG)
-		maps[l][nr / BITS_PER_LONG] = 0;
-}
-
-/* The lowest free block, from the top level down: all levels exact. */
-static unsigned long free_first(const struct buddy_core_order *o)
-{
-	unsigned long *maps[BUDDY_CORE_LEVELS], nr = 0;
-	unsigned int l;
-
-	level_maps(o, maps);
-	for (l = o->nr_levels; l-- > 0; )
+	if (block != o->cursor)
+		return;
+	nr = w.nr / BITS_PER_LONG * BITS_PER_LONG + __ffs(*word);
+	while (l-- > 0)
 		nr = nr * BITS_PER_LONG + __ffs(maps[l][nr]);
-	return nr;
-}
-
-/*
- * A lazy order gains @block, next to @n other free blocks: with one, levels
- * 2+ were clear and take both (the other is @cursor); with more, @block's
- * level-1 word was empty and its path goes up.
- */
-static noinline void upper_insert(const struct buddy_core_order *o,
-				  unsigned long block, unsigned long cursor,
-				  unsigned long n)
-{
-	if (n == 1)
-		upper_set(o, cursor);
-	upper_set(o, block);
-}
-
-/*
- * A lazy order lost @block, whose level-1 word emptied, and keeps @n >= 1
- * blocks: levels 2+ were exact, so clear its path, find the lowest block
- * from the top if @block was it, and with one block left clear its path too.
- */
-static noinline void upper_remove(struct buddy_core_order *o,
-				  unsigned long block, unsigned long n)
-{
-	upper_clear(o, block);
-	if (block == o->cursor)
-		o->cursor = free_first(o);
-	if (n == 1)
-		upper_zero(o, o->cursor);
-}
-
-/* A lazy order is down to one block, which shares the level-1 word. */
-static noinline void upper_single(const struct buddy_core_order *o)
-{
-	upper_zero(o, o->cursor);
+	o->cursor = nr;
 }
 
 /* === Free blocks of an order === */
 
 /*
- * Marks @block of @order free.  Level 1 is updated without a branch: its bit
- * goes up when the level-0 word was empty.  The cursor takes the minimum
- * (NO_BLOCK is above every block).  Levels 2+ change only when the order
- * had one block already, or when a level-1 word was empty: out of line.
+ * Marks @block of @order free, if that changes at most one summary word:
+ * the order had no free block (then it has no summaries, and the block is
+ * the cursor), or it had two or more and @block's level-1 word is nonzero
+ * (then that word takes the level-0 word's bit, without a branch, and the
+ * cursor the minimum).  Otherwise returns false, having written nothing.
  */
+static __always_inline bool insert_fast(struct buddy_core *core,
+					struct buddy_core_order *o,
+					unsigned int order, unsigned long block)
+{
+	unsigned long *word = &o->free[block / BITS_PER_LONG], old = *word;
+	unsigned long n = o->nr_free, *sum, sum_old, cursor;
+
+	if (!n) {
+		*word = old | BIT(block % BITS_PER_LONG);
+		o->cursor = block;
+		o->nr_free = 1;
+		core->free_orders |= BIT_ULL(order);
+		return true;
+	}
+	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
+	sum_old = *sum;
+	/* With one free block the summaries are clear: that goes out too. */
+	if (!sum_old)
+		return false;
+	*word = old | BIT(block % BITS_PER_LONG);
+	*sum = sum_old | (unsigned long)!old <<
+			 (block / BITS_PER_LONG % BITS_PER_LONG);
+	cursor = o->cursor;
+	o->cursor = block < cursor ? block : cursor;
+	o->nr_free = n + 1;
+	return true;
+}
+
+/*
+ * The rest, into an order that has free blocks: with one, its summaries
+ * appear for both blocks; with more, @block's path goes up from level 1
+ * if its level-0 word was empty.
+ */
+static noinline void insert_slow(struct buddy_core_order *o,
+				 unsigned long block)
+{
+	unsigned long *word = &o->free[block / BITS_PER_LONG], old = *word;
+
+	*word = old | BIT(block % BITS_PER_LONG);
+	if (o->nr_free++ == 1)
+		summary_set(o, o->cursor);
+	if (!old)
+		summary_set(o, block);
+	if (block < o->cursor)
+		o->cursor = block;
+}
+
 static __always_inline void free_insert(struct buddy_core *core,
 					struct buddy_core_order *o,
 					unsigned int order, unsigned long block)
 {
-	unsigned long *word = &o->free[block / BITS_PER_LONG];
-	unsigned long *sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
-	unsigned long old = *word, sum_old = *sum;
-	unsigned long n = o->nr_free, cursor = o->cursor;
-
-	*word = old | BIT(block % BITS_PER_LONG);
-	*sum = sum_old | (unsigned long)!old <<
-			 (block / BITS_PER_LONG % BITS_PER_LONG);
-	o->nr_free = n + 1;
-	o->cursor = block < cursor ? block : cursor;
-	core->free_orders |= BIT_ULL(order);
-	if (unlikely(n && (n == 1 || !sum_old) && o->lazy))
-		upper_insert(o, block, cursor, n);
+	if (!insert_fast(core, o, order, block))
+		insert_slow(o, block);
 }
 
 /*
- * Marks @block free in an order that had none, as alloc's splits do: no
- * minimum, no levels 2+ (clear while the order has at most one block).
+ * Marks @block free in an order that had none, as alloc's splits do (the
+ * caller sets the order's bit in free_orders).
  */
 static __always_inline void free_insert_first(struct buddy_core_order *o,
 					      unsigned long block)
 {
 	bit_set(o->free, block);
-	bit_set(o->summary, block / BITS_PER_LONG);
 	o->cursor = block;
 	o->nr_free = 1;
 }
 
 /*
- * Takes @block off the free blocks of @order; @lowest when the caller
- * knows it is the cursor.  Nothing below the cursor is free, so when the
- * cursor goes the next lowest block is in the lowest word that the cursor's
- * level-1 word still marks: two __ffs(), no search.  Only when that level-1
- * word empties and blocks remain do levels 2+ come in, out of line.
+ * Takes @block off the free blocks of @order, if that changes at most one
+ * summary word: it was the only one (no summaries), or two or more remain
+ * and its level-1 word stays nonzero.  Nothing below the cursor is free,
+ * so when the cursor (@lowest, or found equal) goes, the next lowest block
+ * is in the lowest word that level-1 word marks: two __ffs(), no search.
+ * Otherwise returns false, having written nothing.
  */
+static __always_inline bool remove_fast(struct buddy_core *core,
+					struct buddy_core_order *o,
+					unsigned int order, unsigned long block,
+					bool lowest)
+{
+	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
+	unsigned long n = o->nr_free, *sum, sum_left, next;
+
+	left = *word & ~BIT(block % BITS_PER_LONG);
+	if (n == 1) {
+		*word = left;
+		o->cursor = NO_BLOCK;
+		o->nr_free = 0;
+		core->free_orders &= ~BIT_ULL(order);
+		return true;
+	}
+	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
+	sum_left = *sum & ~((unsigned long)!left <<
+			    (block / BITS_PER_LONG % BITS_PER_LONG));
+	if (n == 2 || !sum_left)
+		return false;
+	*word = left;
+	*sum = sum_left;
+	o->nr_free = n - 1;
+	if (lowest || block == o->cursor) {
+		next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
+		       __ffs(sum_left);
+		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	}
+	return true;
+}
+
+/*
+ * The rest, with two free blocks or more (summaries exact): clear the
+ * block's path if its level-0 word emptied, move the cursor on if it was
+ * the block, and with one block left clear the summaries of that one.
+ */
+static noinline void remove_slow(struct buddy_core_order *o,
+				 unsigned long block)
+{
+	unsigned long *word = &o->free[block / BITS_PER_LONG];
+
+	*word &= ~BIT(block % BITS_PER_LONG);
+	if (!*word)
+		summary_clear(o, block);
+	else if (block == o->cursor)
+		o->cursor = block / BITS_PER_LONG * BITS_PER_LONG +
+			    __ffs(*word);
+	if (--o->nr_free == 1)
+		summary_zero(o, o->cursor);
+}
+
 static __always_inline void free_remove(struct buddy_core *core,
 					struct buddy_core_order *o,
 					unsigned int order, unsigned long block,
 					bool lowest)
 {
-	unsigned long *word = &o->free[block / BITS_PER_LONG];
-	unsigned long *sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
-	unsigned long n = o->nr_free - 1, cursor = o->cursor;
-	unsigned long left, sum_left, next;
-
-	left = *word & ~BIT(block % BITS_PER_LONG);
-	sum_left = *sum & ~((unsigned long)!left <<
-			    (block / BITS_PER_LONG % BITS_PER_LONG));
-	*word = left;
-	*sum = sum_left;
-	o->nr_free = n;
-	if (likely(sum_left)) {
-		if (lowest || block == cursor) {
-			next = block / BITS_PER_LONG / BITS_PER_LONG *
-			       BITS_PER_LONG + __ffs(sum_left);
-			o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
-		}
-		/* lazy is 0 or 1, and n >= 1 here: one block left, lazy. */
-		if (unlikely(n == o->lazy))
-			upper_single(o);
-	} else if (!n) {
-		o->cursor = NO_BLOCK;
-		core->free_orders &= ~BIT_ULL(order);
-	} else {
-		upper_remove(o, block, n);
-	}
+	if (!remove_fast(core, o, order, block, lowest))
+		remove_slow(o, block);
 }
 
 /* === Setting up === */
@@ -337,20 +402,24 @@ static size_t layout(void *meta, unsigned long nr_frames,
 
 	for (k = 0; k <= max_order + 1; k++) {
 		struct buddy_core_order o = { .cursor = NO_BLOCK };
-		unsigned long bits;
+		unsigned long bits, *map;
+		unsigned int levels = 0;
 
 		o.nr_blocks = k <= max_order ? blocks_of_order(nr_frames, k) : 0;
 		for (bits = o.nr_blocks; bits; bits = BITS_TO_LONGS(bits)) {
-			if (o.nr_levels == 1)
-				o.summary = words ? words + nr_words : NULL;
-			else if (!o.nr_levels)
-				o.free = words ? words + nr_words : NULL;
-			o.nr_levels++;
+			map = words ? words + nr_words : NULL;
+			if (levels == 0)
+				o.free = map;
+			else if (levels == 1)
+				o.summary = map;
+			else if (levels == 2)
+				o.upper = map;
+			levels++;
 			nr_words += BITS_TO_LONGS(bits);
-			if (bits <= BITS_PER_LONG && o.nr_levels >= 2)
+			if (bits <= BITS_PER_LONG && levels >= 2)
 				break;
 		}
-		o.lazy = o.nr_levels > 2;
+		o.frames = k < BITS_PER_LONG ? BIT(k) : 0;
 		if (k && o.nr_blocks) {
 			o.split = words ? words + nr_words : NULL;
 			nr_words += BITS_TO_LONGS(o.nr_blocks);
@@ -409,13 +478,12 @@ static void fill_order(struct buddy_core *core, struct buddy_core_order *o,
 		       unsigned int order, unsigned long full)
 {
 	unsigned long *maps[BUDDY_CORE_LEVELS], bits = full, i;
-	unsigned int l;
+	unsigned int l, nr_levels = level_maps(o, maps);
 
-	level_maps(o, maps);
 	memset(maps[0], 0xff, full / BITS_PER_LONG * sizeof(long));
 	if (full % BITS_PER_LONG)
 		maps[0][full / BITS_PER_LONG] = BIT(full % BITS_PER_LONG) - 1;
-	for (l = 1; l < o->nr_levels && (l < 2 || full >= 2); l++) {
+	for (l = 1; l < nr_levels && full >= 2; l++) {
 		bits = BITS_TO_LONGS(bits);
 		for (i = 0; i < bits; i++)
 			bit_set(maps[l], i);
@@ -638,17 +706,21 @@ static __always_inline long alloc_done(struct buddy_core *core,
 }
 
 /*
- * Splits @block of order @k, just taken, down to @order as expand() does:
- * keep the lower half, free the upper.  Orders @order to @k - 1 had no free
- * block (@k is the smallest that had one), so each upper half is its
- * order's first.
+ * Takes the lowest free block of order @k, the smallest order that has one,
+ * and splits it down to @order as expand() does: keep the lower half, free
+ * the upper.  Orders @order to @k - 1 had no free block, so each upper half
+ * is its order's first.  Any case, levels 2+ included: the hot path below
+ * comes here for what it does not do itself.
  */
-static __always_inline long split_down(struct buddy_core *core,
+static __always_inline long alloc_from(struct buddy_core *core,
 				       unsigned int order, unsigned int k,
-				       unsigned long block, bool observe)
+				       bool observe)
 {
 	struct buddy_core_order *o = &core->orders[k];
+	unsigned long block = o->cursor;
 
+	free_remove(core, o, k, block, true);
+	report(core, observe, BUDDY_STEP_TAKE, k, block << k, 0, 0, 0);
 	core->free_orders |= BIT_ULL(k) - BIT_ULL(order);
 	core->stats.splits += k - order;
 	while (k > order) {
@@ -663,21 +735,12 @@ static __always_inline long split_down(struct buddy_core *core,
 	return alloc_done(core, order, block << order, observe);
 }
 
-static noinline long split_plain(struct buddy_core *core, unsigned int order,
-				 unsigned int k, unsigned long block)
+/* Any alloc, once REQUEST is told: the refusals, and alloc_from(). */
+static __always_inline long alloc_any(struct buddy_core *core,
+				      unsigned int order, bool observe)
 {
-	return split_down(core, order, k, block, false);
-}
-
-static __always_inline long do_alloc(struct buddy_core *core,
-				     unsigned int order, bool observe)
-{
-	struct buddy_core_order *o;
 	unsigned long long fits;
-	unsigned long block;
-	unsigned int k;
 
-	report(core, observe, BUDDY_STEP_REQUEST, order, 0, 0, 0, 0);
 	if (unlikely(order > core->max_order)) {
 		report(core, observe, BUDDY_STEP_ALLOC_FAIL, order, 0, 0,
 		       -EINVAL, 0);
@@ -689,17 +752,40 @@ static __always_inline long do_alloc(struct buddy_core *core,
 		       -ENOMEM, 0);
 		return -ENOMEM;
 	}
+	return alloc_from(core, order, order + __ffs64(fits), observe);
+}
 
-	k = order + __ffs64(fits);
-	o = &core->orders[k];
+static noinline long alloc_slow(struct buddy_core *core, unsigned int order)
+{
+	return alloc_any(core, order, false);
+}
+
+/*
+ * The hot path: the order asked has a free block (no split), and taking
+ * the lowest leaves levels 2+ alone.  Then nothing is called; otherwise
+ * alloc_any(), out of line in the plain copy, as a tail call.
+ */
+static __always_inline long do_alloc(struct buddy_core *core,
+				     unsigned int order, bool observe)
+{
+	struct buddy_core_order *o;
+	unsigned long block;
+
+	report(core, observe, BUDDY_STEP_REQUEST, order, 0, 0, 0, 0);
+	if (unlikely(order > core->max_order ||
+		     !(core->free_orders & BIT_ULL(order))))
+		goto any;
+	o = &core->orders[order];
 	block = o->cursor;
-	free_remove(core, o, k, block, true);
-	report(core, observe, BUDDY_STEP_TAKE, k, block << k, 0, 0, 0);
-	if (k == order)
-		return alloc_done(core, order, block << order, observe);
+	if (unlikely(!remove_fast(core, o, order, block, true)))
+		goto any;
+	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
+	       0);
+	return alloc_done(core, order, block << order, observe);
+any:
 	if (observe)
-		return split_down(core, order, k, block, true);
-	return split_plain(core, order, k, block);
+		return alloc_any(core, order, true);
+	return alloc_slow(core, order);
 }
 
 static noinline long alloc_observed(struct buddy_core *core,
@@ -883,14 +969,17 @@ static __always_inline int do_free(struct buddy_core *core,
 	if (unlikely(word & BIT(block % BITS_PER_LONG)))
 		goto exact;
 	report(core, observe, BUDDY_STEP_FREE, order, frame, 0, 0, 0);
-	/* A free buddy: merge, out of line (merge_up() checks for a root). */
-	if (unlikely(word & BIT((block ^ 1) % BITS_PER_LONG))) {
+	/*
+	 * A free buddy (merge_up() checks for a root), or summaries to
+	 * change: out of line, as a tail call in the plain copy.
+	 */
+	if (unlikely(word & BIT((block ^ 1) % BITS_PER_LONG)) ||
+	    unlikely(!insert_fast(core, o, order, block))) {
 		if (observe)
 			return merge_up(core, order, block, core->top_order,
 					true);
 		return merge_plain(core, order, block);
 	}
-	free_insert(core, o, order, block);
 	core->nr_free += BIT(order);
 	core->stats.frees++;
 	if (observe)
@@ -1233,31 +1322,29 @@ static bool tail_clear(const unsigned long *map, unsigned long bits)
 	return !(map[bits / BITS_PER_LONG] & ~(BIT(bits % BITS_PER_LONG) - 1));
 }
 
-/* Levels 2+ of a lazy order are kept only with two free blocks or more. */
-static bool level_kept(const struct buddy_core_order *o, unsigned int l,
-		       unsigned long nr_free)
+/* Summary levels are kept only with two free blocks or more. */
+static bool level_kept(unsigned int l, unsigned long nr_free)
 {
-	return l < 2 || !o->lazy || nr_free >= 2;
+	return !l || nr_free >= 2;
 }
 
 /*
- * Each summary bit is set exactly when the word below it is nonzero, in
- * the levels kept (with @nr_free free blocks, counted from level 0); the
- * levels not kept are clear.
+ * Each summary bit is set exactly when the word below it is nonzero, with
+ * two free blocks or more (@nr_free, counted from level 0); with fewer,
+ * the summaries are clear.
  */
 static int audit_summaries(const struct buddy_core_order *o,
 			   unsigned int order, unsigned long nr_free,
 			   struct buddy_core_fault *fault)
 {
 	unsigned long *maps[BUDDY_CORE_LEVELS], bits = o->nr_blocks, i;
-	unsigned int l;
+	unsigned int l, nr_levels = level_maps(o, maps);
 
-	level_maps(o, maps);
-	for (l = 0; l < o->nr_levels; l++, bits = BITS_TO_LONGS(bits)) {
+	for (l = 0; l < nr_levels; l++, bits = BITS_TO_LONGS(bits)) {
 		if (!tail_clear(maps[l], bits))
 			return fault_at(fault, "free bit set past the last block",
 					order, bits);
-		if (!level_kept(o, l, nr_free)) {
+		if (!level_kept(l, nr_free)) {
 			for (i = 0; i < BITS_TO_LONGS(bits); i++)
 				if (maps[l][i])
 					return fault_at(fault,
@@ -1265,7 +1352,7 @@ static int audit_summaries(const struct buddy_core_order *o,
 							order, 0);
 			continue;
 		}
-		if (l + 1 == o->nr_levels || !level_kept(o, l + 1, nr_free))
+		if (l + 1 == nr_levels || !level_kept(l + 1, nr_free))
 			continue;
 		for (i = 0; i < BITS_TO_LONGS(bits); i++)
 			if (!maps[l][i] != !bit_test(maps[l + 1], i))
@@ -1287,12 +1374,6 @@ static int audit_order(const struct buddy_core *core, unsigned int order,
 	unsigned long lowest = NO_BLOCK;
 	int ret;
 
-	for (i = 0; i < words; i++)
-		nr_free += hweight_long(o->free[i]);
-	ret = audit_summaries(o, order, nr_free, fault);
-	if (ret)
-		return ret;
-
 	for (i = 0; i < words; i++) {
 		unsigned long bits = o->free[i];
 
@@ -1300,7 +1381,7 @@ static int audit_order(const struct buddy_core *core, unsigned int order,
 			unsigned long block = i * BITS_PER_LONG + __ffs(bits);
 
 			bits &= bits - 1;
-			if (lowest == NO_BLOCK)
+			if (!nr_free++)
 				lowest = block;
 			if (o->split && bit_test(o->split, block))
 				return fault_at(fault,
@@ -1332,6 +1413,10 @@ static int audit_order(const struct buddy_core *core, unsigned int order,
 						order, block);
 		}
 	}
+	/* The tree first, then what only speeds it up: summaries, cursor. */
+	ret = audit_summaries(o, order, nr_free, fault);
+	if (ret)
+		return ret;
 	if (nr_free != o->nr_free)
 		return fault_at(fault, "free block count is wrong", order, 0);
 	if (!nr_free != !(core->free_orders & (1ULL << order)))
@@ -1454,10 +1539,9 @@ static int audit_layout(const struct buddy_core *core,
 		o = &core->orders[k];
 		layout(core->orders, core->nr_frames, core->max_order, k,
 		       &want, &head);
-		if (o->nr_blocks != want.nr_blocks ||
-		    o->nr_levels != want.nr_levels || o->lazy != want.lazy ||
+		if (o->nr_blocks != want.nr_blocks || o->frames != want.frames ||
 		    o->free != want.free || o->summary != want.summary ||
-		    o->split != want.split ||
+		    o->upper != want.upper || o->split != want.split ||
 		    (!o->nr_blocks && (o->nr_free || o->cursor != NO_BLOCK)))
 			return fault_at(fault, "order descriptor is corrupt",
 					k, 0);

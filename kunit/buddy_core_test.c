@@ -1816,7 +1816,7 @@ static void audit_every_bit_flip(struct kunit *test)
 	 * (flipping it breaks the order's count or summary), a split bit is
 	 * zero (set, it is a split root that is also free, or a split block
 	 * under an unsplit parent), a summary bit mirrors a word (or, in
-	 * levels 2+ of an order with one free block, is zero), a head bit is
+	 * an order with fewer than two free blocks, is zero), a head bit is
 	 * zero (no block is allocated), a cursor is the lowest free block,
 	 * and bits past the last block must be zero.  So every single flip
 	 * must be caught.  (With blocks allocated it is not so: a split bit
@@ -1857,10 +1857,10 @@ static void expect_flip_caught(struct kunit *test,
 
 /*
  * In a busy pool, the metadata that only speeds things up is still pinned
- * by the audit: every bit of every summary level (exact, or clear in levels
- * 2+ of an order with fewer than two free blocks), of every cursor and of
- * the head bits (exactly the runs of the allocated blocks of order >= 2).
- * The pool is large enough for levels 2+ in orders 0 and 1, and is checked
+ * by the audit: every bit of every summary level (exact, or clear in an
+ * order with fewer than two free blocks), of every cursor and of the head
+ * bits (exactly the runs of the allocated blocks of order >= 2).  The pool
+ * is large enough for summary levels 2+ in orders 0 and 1, and is checked
  * after allocating and again after freeing much of it.
  */
 static void audit_flips_busy_pool(struct kunit *test)
@@ -1871,12 +1871,12 @@ static void audit_flips_busy_pool(struct kunit *test)
 	unsigned long *live = kunit_kmalloc_array(test, nr_frames,
 						  sizeof(*live), GFP_KERNEL);
 	unsigned long *maps[BUDDY_CORE_LEVELS], nr_live = 0, bits, i;
-	unsigned int round, order, l, bit;
+	unsigned int round, order, l, bit, nr_levels;
 	u64 rnd = 0x1a2b3c4dULL;
 	long frame;
 
 	KUNIT_ASSERT_NOT_NULL(test, live);
-	KUNIT_ASSERT_TRUE(test, core->orders[0].lazy);
+	KUNIT_ASSERT_NOT_NULL(test, core->orders[0].upper);
 	for (round = 0; round < 2; round++) {
 		/* before: as left; after: 3/4 allocated, then 1/2 freed */
 		while (buddy_core_free_frames(core) > nr_frames / 4) {
@@ -1895,9 +1895,9 @@ static void audit_flips_busy_pool(struct kunit *test)
 		for (order = 0; order <= 10; order++) {
 			struct buddy_core_order *o = &core->orders[order];
 
-			level_maps(o, maps);
+			nr_levels = level_maps(o, maps);
 			bits = BITS_TO_LONGS(o->nr_blocks);
-			for (l = 1; l < o->nr_levels; l++) {
+			for (l = 1; l < nr_levels; l++) {
 				for (i = 0; i < bits; i++)
 					expect_flip_caught(test, core,
 							   &maps[l][i / BITS_PER_LONG],

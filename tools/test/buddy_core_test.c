@@ -729,11 +729,13 @@ static bool test_huge_pool(void)
 }
 
 /*
- * Orders with more than 4096 blocks (64-bit words) have summary levels 2+,
- * kept only while the order has two free blocks or more.  Order 0 of a
- * 2^14-frame pool goes from none to one to two free blocks and back, with
- * the blocks in the same level-1 word and in different ones, and the
- * audit (which checks those levels) runs after every step.
+ * The summary levels of an order are kept only while it has two free
+ * blocks or more, and orders of more than 4096 blocks (64-bit words) have
+ * levels 2+.  Order 0 of a 2^14-frame pool goes from none to one to two to
+ * three free blocks and back, by alloc and by merges, with the blocks in
+ * the same level-0 word, the same level-1 word and in different ones, and
+ * the audit (which checks the summaries and the cursor) runs after every
+ * step.
  */
 static bool test_lazy_summary_levels(void)
 {
