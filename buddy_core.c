@@ -134,25 +134,25 @@ static inline unsigned long head_run(unsigned int order)
 
 /*
  * The levels of an order, bottom up, in @maps: level l + 1 has a bit per
- * word of level l, up to one word (at least levels 0 and 1).  Returns how
- * many, 0 if no block of the order fits.
+ * word of level l, up to one word (at least levels 0 and 1), and they lie
+ * one after another.  Returns how many, 0 if no block of the order fits.
  */
 static unsigned int level_maps(const struct buddy_core_order *o,
 			       unsigned long **maps)
 {
-	unsigned long bits = BITS_TO_LONGS(o->nr_blocks), *next = o->upper;
-	unsigned int l = 2;
+	unsigned long bits = BITS_TO_LONGS(o->nr_blocks);
+	unsigned int l = 1;
 
 	if (!o->nr_blocks)
 		return 0;
 	maps[0] = o->free;
 	maps[1] = o->summary;
 	while (bits > BITS_PER_LONG) {
+		maps[l + 1] = maps[l] + BITS_TO_LONGS(bits);
 		bits = BITS_TO_LONGS(bits);
-		maps[l++] = next;
-		next += BITS_TO_LONGS(bits);
+		l++;
 	}
-	return l;
+	return l + 1;
 }
 
 /* A walk up the summary levels of an order, along one block's path. */
@@ -163,8 +163,9 @@ struct level_walk {
 };
 
 /* Starts at level 1, whose bits stand for the words of level 0. */
-static void walk_start(const struct buddy_core_order *o, unsigned long block,
-		       struct level_walk *w)
+static __always_inline void walk_start(const struct buddy_core_order *o,
+				       unsigned long block,
+				       struct level_walk *w)
 {
 	w->map = o->summary;
 	w->bits = BITS_TO_LONGS(o->nr_blocks);
@@ -172,39 +173,41 @@ static void walk_start(const struct buddy_core_order *o, unsigned long block,
 }
 
 /* One level up; false at the top, a single word. */
-static bool walk_up(const struct buddy_core_order *o, struct level_walk *w)
+static __always_inline bool walk_up(struct level_walk *w)
 {
 	if (w->bits <= BITS_PER_LONG)
 		return false;
-	w->map = w->map == o->summary ? o->upper :
-					w->map + BITS_TO_LONGS(w->bits);
+	w->map += BITS_TO_LONGS(w->bits);
 	w->bits = BITS_TO_LONGS(w->bits);
 	w->nr /= BITS_PER_LONG;
 	return true;
 }
 
 /* Sets @block's summary path, up to a word that was already nonzero. */
-static void summary_set(const struct buddy_core_order *o, unsigned long block)
+static __always_inline void path_set(const struct buddy_core_order *o,
+				     unsigned long block)
 {
+	unsigned long *word, old;
 	struct level_walk w;
-	unsigned long old;
 
 	walk_start(o, block, &w);
 	do {
-		old = w.map[w.nr / BITS_PER_LONG];
-		w.map[w.nr / BITS_PER_LONG] = old | BIT(w.nr % BITS_PER_LONG);
-	} while (!old && walk_up(o, &w));
+		word = &w.map[w.nr / BITS_PER_LONG];
+		old = *word;
+		*word = old | BIT(w.nr % BITS_PER_LONG);
+	} while (!old && walk_up(&w));
 }
 
 /* Zeroes the words of @block's summary path: its bits are their only ones. */
-static void summary_zero(const struct buddy_core_order *o, unsigned long block)
+static __always_inline void path_zero(const struct buddy_core_order *o,
+				      unsigned long block)
 {
 	struct level_walk w;
 
 	walk_start(o, block, &w);
 	do {
 		w.map[w.nr / BITS_PER_LONG] = 0;
-	} while (walk_up(o, &w));
+	} while (walk_up(&w));
 }
 
 /*
@@ -213,7 +216,8 @@ static void summary_zero(const struct buddy_core_order *o, unsigned long block)
  * below it is free, so the next lowest block lies under the lowest bit of
  * that word: down from there.
  */
-static void summary_clear(struct buddy_core_order *o, unsigned long block)
+static __always_inline void path_clear(struct buddy_core_order *o,
+				       unsigned long block)
 {
 	unsigned long *maps[BUDDY_CORE_LEVELS], *word, nr;
 	struct level_walk w;
@@ -225,7 +229,7 @@ static void summary_clear(struct buddy_core_order *o, unsigned long block)
 		maps[l] = w.map;
 		word = &w.map[w.nr / BITS_PER_LONG];
 		*word &= ~BIT(w.nr % BITS_PER_LONG);
-		if (*word || !walk_up(o, &w))
+		if (*word || !walk_up(&w))
 			break;
 		l++;
 	}
@@ -262,7 +266,7 @@ static __always_inline bool insert_fast(struct buddy_core *core,
 	}
 	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
 	sum_old = *sum;
-	/* With one free block the summaries are clear: that goes out too. */
+	/* With one free block the summaries are clear: that goes on too. */
 	if (!sum_old)
 		return false;
 	*word = old | BIT(block % BITS_PER_LONG);
@@ -279,16 +283,16 @@ static __always_inline bool insert_fast(struct buddy_core *core,
  * appear for both blocks; with more, @block's path goes up from level 1
  * if its level-0 word was empty.
  */
-static noinline void insert_slow(struct buddy_core_order *o,
-				 unsigned long block)
+static __always_inline void insert_rest(struct buddy_core_order *o,
+					unsigned long block)
 {
 	unsigned long *word = &o->free[block / BITS_PER_LONG], old = *word;
 
 	*word = old | BIT(block % BITS_PER_LONG);
 	if (o->nr_free++ == 1)
-		summary_set(o, o->cursor);
+		path_set(o, o->cursor);
 	if (!old)
-		summary_set(o, block);
+		path_set(o, block);
 	if (block < o->cursor)
 		o->cursor = block;
 }
@@ -298,7 +302,7 @@ static __always_inline void free_insert(struct buddy_core *core,
 					unsigned int order, unsigned long block)
 {
 	if (!insert_fast(core, o, order, block))
-		insert_slow(o, block);
+		insert_rest(o, block);
 }
 
 /*
@@ -358,19 +362,20 @@ static __always_inline bool remove_fast(struct buddy_core *core,
  * block's path if its level-0 word emptied, move the cursor on if it was
  * the block, and with one block left clear the summaries of that one.
  */
-static noinline void remove_slow(struct buddy_core_order *o,
-				 unsigned long block)
+static __always_inline void remove_rest(struct buddy_core_order *o,
+					unsigned long block)
 {
-	unsigned long *word = &o->free[block / BITS_PER_LONG];
+	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
 
-	*word &= ~BIT(block % BITS_PER_LONG);
-	if (!*word)
-		summary_clear(o, block);
+	left = *word & ~BIT(block % BITS_PER_LONG);
+	*word = left;
+	if (!left)
+		path_clear(o, block);
 	else if (block == o->cursor)
 		o->cursor = block / BITS_PER_LONG * BITS_PER_LONG +
-			    __ffs(*word);
+			    __ffs(left);
 	if (--o->nr_free == 1)
-		summary_zero(o, o->cursor);
+		path_zero(o, o->cursor);
 }
 
 static __always_inline void free_remove(struct buddy_core *core,
@@ -379,7 +384,7 @@ static __always_inline void free_remove(struct buddy_core *core,
 					bool lowest)
 {
 	if (!remove_fast(core, o, order, block, lowest))
-		remove_slow(o, block);
+		remove_rest(o, block);
 }
 
 /* === Setting up === */
@@ -760,32 +765,63 @@ static noinline long alloc_slow(struct buddy_core *core, unsigned int order)
 	return alloc_any(core, order, false);
 }
 
+/* The lowest block of @order, when taking it changes more summary words. */
+static __always_inline long alloc_take_rest(struct buddy_core *core,
+					    unsigned int order, bool observe)
+{
+	struct buddy_core_order *o = &core->orders[order];
+	unsigned long block = o->cursor;
+
+	remove_rest(o, block);
+	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
+	       0);
+	return alloc_done(core, order, block << order, observe);
+}
+
+static noinline long alloc_take_slow(struct buddy_core *core,
+				     unsigned int order)
+{
+	return alloc_take_rest(core, order, false);
+}
+
 /*
  * The hot path: the order asked has a free block (no split), and taking
- * the lowest leaves levels 2+ alone.  Then nothing is called; otherwise
- * alloc_any(), out of line in the plain copy, as a tail call.
+ * the lowest changes at most one summary word.  Then nothing is called;
+ * otherwise alloc_any() or alloc_take_rest(), out of line in the plain
+ * copy, as tail calls.
  */
-static __always_inline long do_alloc(struct buddy_core *core,
-				     unsigned int order, bool observe)
+static __always_inline long alloc_block(struct buddy_core *core,
+					unsigned int order, bool observe)
 {
 	struct buddy_core_order *o;
 	unsigned long block;
 
-	report(core, observe, BUDDY_STEP_REQUEST, order, 0, 0, 0, 0);
 	if (unlikely(order > core->max_order ||
-		     !(core->free_orders & BIT_ULL(order))))
-		goto any;
+		     !(core->free_orders & BIT_ULL(order)))) {
+		if (observe)
+			return alloc_any(core, order, true);
+		return alloc_slow(core, order);
+	}
 	o = &core->orders[order];
 	block = o->cursor;
-	if (unlikely(!remove_fast(core, o, order, block, true)))
-		goto any;
+	if (unlikely(!remove_fast(core, o, order, block, true))) {
+		if (observe)
+			return alloc_take_rest(core, order, true);
+		return alloc_take_slow(core, order);
+	}
 	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
 	       0);
 	return alloc_done(core, order, block << order, observe);
-any:
-	if (observe)
-		return alloc_any(core, order, true);
-	return alloc_slow(core, order);
+}
+
+/* Order 0 gets a copy of its own, with the order a constant. */
+static __always_inline long do_alloc(struct buddy_core *core,
+				     unsigned int order, bool observe)
+{
+	report(core, observe, BUDDY_STEP_REQUEST, order, 0, 0, 0, 0);
+	if (!order)
+		return alloc_block(core, 0, observe);
+	return alloc_block(core, order, observe);
 }
 
 static noinline long alloc_observed(struct buddy_core *core,
@@ -895,6 +931,35 @@ static noinline int merge_plain(struct buddy_core *core, unsigned int order,
 	return merge_up(core, order, block, core->top_order, false);
 }
 
+/* The end of a free that merged nothing, below fast_end. */
+static __always_inline int free_done(struct buddy_core *core,
+				     unsigned int order, unsigned long block,
+				     bool observe)
+{
+	core->nr_free += BIT(order);
+	core->stats.frees++;
+	if (observe)
+		report(core, true, BUDDY_STEP_STOP, order, block << order,
+		       (block ^ 1) << order, 0,
+		       stop_why(core, order, core->top_order, block));
+	return 0;
+}
+
+/* A free that merges nothing but changes more summary words. */
+static __always_inline int free_insert_rest(struct buddy_core *core,
+					    unsigned int order,
+					    unsigned long block, bool observe)
+{
+	insert_rest(&core->orders[order], block);
+	return free_done(core, order, block, observe);
+}
+
+static noinline int free_insert_slow(struct buddy_core *core,
+				     unsigned int order, unsigned long block)
+{
+	return free_insert_rest(core, order, block, false);
+}
+
 /*
  * Free by the exact search, for everything the head bits did not confirm:
  * every refusal, and blocks in the tail of the pool or of a max_order 0
@@ -925,6 +990,49 @@ static noinline int free_exact_plain(struct buddy_core *core,
 	return free_exact(core, frame, false);
 }
 
+/* Anything the fast path below does not confirm, every refusal among it. */
+static __always_inline int free_other(struct buddy_core *core,
+				      unsigned long frame, bool observe)
+{
+	if (observe)
+		return free_exact(core, frame, true);
+	return free_exact_plain(core, frame);
+}
+
+/*
+ * The fast path's end, once @frame's order is known but not yet that the
+ * block is allocated.  Always inline: the copy for order 0 is compiled
+ * with the order a constant.
+ */
+static __always_inline int free_block(struct buddy_core *core,
+				      unsigned int order, unsigned long frame,
+				      bool observe)
+{
+	struct buddy_core_order *o = &core->orders[order];
+	unsigned long block = frame >> order;
+	unsigned long word = o->free[block / BITS_PER_LONG];
+
+	if (unlikely(word & BIT(block % BITS_PER_LONG)))
+		return free_other(core, frame, observe);
+	report(core, observe, BUDDY_STEP_FREE, order, frame, 0, 0, 0);
+	/*
+	 * A free buddy (merge_up() checks for a root), or more summary words
+	 * to change: out of line, as tail calls in the plain copy.
+	 */
+	if (unlikely(word & BIT((block ^ 1) % BITS_PER_LONG))) {
+		if (observe)
+			return merge_up(core, order, block, core->top_order,
+					true);
+		return merge_plain(core, order, block);
+	}
+	if (unlikely(!insert_fast(core, o, order, block))) {
+		if (observe)
+			return free_insert_rest(core, order, block, true);
+		return free_insert_slow(core, order, block);
+	}
+	return free_done(core, order, block, observe);
+}
+
 /*
  * Free: the fast path, with the order from the head bits confirmed as the
  * comment at the top says, for blocks in whole top-order blocks (below
@@ -933,64 +1041,34 @@ static noinline int free_exact_plain(struct buddy_core *core,
 static __always_inline int do_free(struct buddy_core *core,
 				   unsigned long frame, bool observe)
 {
-	struct buddy_core_order *o = core->orders;
-	unsigned long block, word, pair = frame / 2, *head;
+	unsigned long pair = frame / 2, *head;
 	unsigned int order, top;
 
 	if (unlikely(frame >= core->fast_end))
-		goto exact;
-	if (bit_test(o[1].split, pair)) {
-		/* The pair is split: an order-0 block. */
-		order = 0;
-		block = frame;
-	} else {
-		head = &core->head[pair / BITS_PER_LONG];
-		/* The run always ends in a zero: ~ is never 0. */
-		order = 1 + __ffs(~(*head >> (pair % BITS_PER_LONG)));
-		top = core->top_order;
-		if (likely(order < top)) {
-			if (!bit_test(o[order + 1].split, frame >> (order + 1)))
-				goto exact;
-		} else if (order > top) {
-			goto exact;
-		}
-		if (frame & 1)
-			goto exact;
-		/*
-		 * Confirmed.  An order >= 2 block here is allocated (it has
-		 * a run), and order 1 has no run to clear, so this changes
-		 * nothing if the free below turns out refused.
-		 */
-		*head &= ~(head_run(order) << (pair % BITS_PER_LONG));
-		o += order;
-		block = frame >> order;
+		return free_other(core, frame, observe);
+	/* The pair is split: an order-0 block. */
+	if (bit_test(core->orders[1].split, pair))
+		return free_block(core, 0, frame, observe);
+	head = &core->head[pair / BITS_PER_LONG];
+	/* The run always ends in a zero: ~ is never 0. */
+	order = 1 + __ffs(~(*head >> (pair % BITS_PER_LONG)));
+	top = core->top_order;
+	if (likely(order < top)) {
+		if (!bit_test(core->orders[order + 1].split,
+			      frame >> (order + 1)))
+			return free_other(core, frame, observe);
+	} else if (order > top) {
+		return free_other(core, frame, observe);
 	}
-	word = o->free[block / BITS_PER_LONG];
-	if (unlikely(word & BIT(block % BITS_PER_LONG)))
-		goto exact;
-	report(core, observe, BUDDY_STEP_FREE, order, frame, 0, 0, 0);
+	if (frame & 1)
+		return free_other(core, frame, observe);
 	/*
-	 * A free buddy (merge_up() checks for a root), or summaries to
-	 * change: out of line, as a tail call in the plain copy.
+	 * Confirmed.  An order >= 2 block here is allocated (it has a run),
+	 * and order 1 has no run to clear, so this changes nothing if the
+	 * free turns out refused.
 	 */
-	if (unlikely(word & BIT((block ^ 1) % BITS_PER_LONG)) ||
-	    unlikely(!insert_fast(core, o, order, block))) {
-		if (observe)
-			return merge_up(core, order, block, core->top_order,
-					true);
-		return merge_plain(core, order, block);
-	}
-	core->nr_free += BIT(order);
-	core->stats.frees++;
-	if (observe)
-		report(core, true, BUDDY_STEP_STOP, order, frame,
-		       frame ^ BIT(order), 0,
-		       stop_why(core, order, core->top_order, block));
-	return 0;
-exact:
-	if (observe)
-		return free_exact(core, frame, true);
-	return free_exact_plain(core, frame);
+	*head &= ~(head_run(order) << (pair % BITS_PER_LONG));
+	return free_block(core, order, frame, observe);
 }
 
 static noinline int free_observed(struct buddy_core *core, unsigned long frame)
