@@ -814,13 +814,24 @@ static __always_inline long alloc_block(struct buddy_core *core,
 	return alloc_done(core, order, block << order, observe);
 }
 
-/* Order 0 gets a copy of its own, with the order a constant. */
+/*
+ * Order 0 gets a copy of its own, with the order a constant, out of line
+ * in the plain copy so that it needs no registers saved for the others.
+ */
+static noinline long alloc_order0(struct buddy_core *core)
+{
+	return alloc_block(core, 0, false);
+}
+
 static __always_inline long do_alloc(struct buddy_core *core,
 				     unsigned int order, bool observe)
 {
 	report(core, observe, BUDDY_STEP_REQUEST, order, 0, 0, 0, 0);
-	if (!order)
-		return alloc_block(core, 0, observe);
+	if (!order) {
+		if (observe)
+			return alloc_block(core, 0, true);
+		return alloc_order0(core);
+	}
 	return alloc_block(core, order, observe);
 }
 
@@ -1033,6 +1044,11 @@ static __always_inline int free_block(struct buddy_core *core,
 	return free_done(core, order, block, observe);
 }
 
+static noinline int free_order0(struct buddy_core *core, unsigned long frame)
+{
+	return free_block(core, 0, frame, false);
+}
+
 /*
  * Free: the fast path, with the order from the head bits confirmed as the
  * comment at the top says, for blocks in whole top-order blocks (below
@@ -1046,9 +1062,12 @@ static __always_inline int do_free(struct buddy_core *core,
 
 	if (unlikely(frame >= core->fast_end))
 		return free_other(core, frame, observe);
-	/* The pair is split: an order-0 block. */
-	if (bit_test(core->orders[1].split, pair))
-		return free_block(core, 0, frame, observe);
+	/* The pair is split: an order-0 block (a copy of its own, as alloc). */
+	if (bit_test(core->orders[1].split, pair)) {
+		if (observe)
+			return free_block(core, 0, frame, true);
+		return free_order0(core, frame);
+	}
 	head = &core->head[pair / BITS_PER_LONG];
 	/* The run always ends in a zero: ~ is never 0. */
 	order = 1 + __ffs(~(*head >> (pair % BITS_PER_LONG)));
