@@ -241,6 +241,67 @@ static __always_inline void path_clear(struct buddy_core_order *o,
 	o->cursor = nr;
 }
 
+/*
+ * path_set() for the common shapes: @block's level-1 word is nonzero, or
+ * it is empty but its level-2 word is not, as with sparse blocks.  False,
+ * having written nothing, for any other.
+ */
+static __always_inline bool path_set_near(const struct buddy_core_order *o,
+					  unsigned long block)
+{
+	unsigned long *sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
+	unsigned long *up, old = *sum;
+
+	if (old) {
+		*sum = old | BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+		return true;
+	}
+	if (!o->upper)
+		return false;
+	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
+	if (!*up)
+		return false;
+	*sum = BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	*up |= BIT(block / BITS_PER_LONG / BITS_PER_LONG % BITS_PER_LONG);
+	return true;
+}
+
+/*
+ * path_clear() for the common shapes: @block's level-1 word stays nonzero,
+ * or it empties but its level-2 word does not.  The cursor moves on as in
+ * path_clear().  False, having written nothing, for any other.
+ */
+static __always_inline bool path_clear_near(struct buddy_core_order *o,
+					    unsigned long block)
+{
+	unsigned long *sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
+	unsigned long *up, sum_left, up_left, next;
+
+	sum_left = *sum & ~BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	if (sum_left) {
+		*sum = sum_left;
+		next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
+		       __ffs(sum_left);
+		goto cursor;
+	}
+	if (!o->upper)
+		return false;
+	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
+	up_left = *up & ~BIT(block / BITS_PER_LONG / BITS_PER_LONG %
+			     BITS_PER_LONG);
+	if (!up_left)
+		return false;
+	*sum = 0;
+	*up = up_left;
+	next = block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG *
+	       BITS_PER_LONG + __ffs(up_left);
+	next = next * BITS_PER_LONG + __ffs(o->summary[next]);
+cursor:
+	if (block == o->cursor)
+		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	return true;
+}
+
 /* === Free blocks of an order === */
 
 /*
@@ -252,10 +313,11 @@ static __always_inline void path_clear(struct buddy_core_order *o,
  */
 static __always_inline bool insert_fast(struct buddy_core *core,
 					struct buddy_core_order *o,
-					unsigned int order, unsigned long block)
+					unsigned int order, unsigned long block,
+					bool sparse)
 {
 	unsigned long *word = &o->free[block / BITS_PER_LONG], old = *word;
-	unsigned long n = o->nr_free, *sum, sum_old, cursor;
+	unsigned long n = o->nr_free, *sum, *up, sum_old, cursor;
 
 	if (!n) {
 		*word = old | BIT(block % BITS_PER_LONG);
@@ -266,9 +328,22 @@ static __always_inline bool insert_fast(struct buddy_core *core,
 	}
 	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
 	sum_old = *sum;
-	/* With one free block the summaries are clear: that goes on too. */
-	if (!sum_old)
-		return false;
+	if (!sum_old) {
+		/* With one free block the summaries are clear: not here. */
+		if (!sparse || n == 1)
+			return false;
+		/*
+		 * Sparse blocks: @block's level-1 word is empty and others
+		 * have theirs, so there is a level 2, whose word takes a
+		 * bit too, unless it was empty as well.
+		 */
+		up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG /
+			       BITS_PER_LONG];
+		if (!*up)
+			return false;
+		*up |= BIT(block / BITS_PER_LONG / BITS_PER_LONG %
+			   BITS_PER_LONG);
+	}
 	*word = old | BIT(block % BITS_PER_LONG);
 	*sum = sum_old | (unsigned long)!old <<
 			 (block / BITS_PER_LONG % BITS_PER_LONG);
@@ -291,7 +366,7 @@ static __always_inline void insert_rest(struct buddy_core_order *o,
 	*word = old | BIT(block % BITS_PER_LONG);
 	if (o->nr_free++ == 1)
 		path_set(o, o->cursor);
-	if (!old)
+	if (!old && !path_set_near(o, block))
 		path_set(o, block);
 	if (block < o->cursor)
 		o->cursor = block;
@@ -301,7 +376,7 @@ static __always_inline void free_insert(struct buddy_core *core,
 					struct buddy_core_order *o,
 					unsigned int order, unsigned long block)
 {
-	if (!insert_fast(core, o, order, block))
+	if (!insert_fast(core, o, order, block, true))
 		insert_rest(o, block);
 }
 
@@ -328,10 +403,10 @@ static __always_inline void free_insert_first(struct buddy_core_order *o,
 static __always_inline bool remove_fast(struct buddy_core *core,
 					struct buddy_core_order *o,
 					unsigned int order, unsigned long block,
-					bool lowest)
+					bool lowest, bool sparse)
 {
 	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
-	unsigned long n = o->nr_free, *sum, sum_left, next;
+	unsigned long n = o->nr_free, *sum, *up, sum_left, up_left, next;
 
 	left = *word & ~BIT(block % BITS_PER_LONG);
 	if (n == 1) {
@@ -344,14 +419,40 @@ static __always_inline bool remove_fast(struct buddy_core *core,
 	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
 	sum_left = *sum & ~((unsigned long)!left <<
 			    (block / BITS_PER_LONG % BITS_PER_LONG));
-	if (n == 2 || !sum_left)
+	if (n == 2)
+		return false;
+	if (sum_left) {
+		*word = left;
+		*sum = sum_left;
+		o->nr_free = n - 1;
+		if (lowest || block == o->cursor) {
+			next = block / BITS_PER_LONG / BITS_PER_LONG *
+			       BITS_PER_LONG + __ffs(sum_left);
+			o->cursor = next * BITS_PER_LONG +
+				    __ffs(o->free[next]);
+		}
+		return true;
+	}
+	if (!sparse)
+		return false;
+	/*
+	 * Sparse blocks: the level-1 word empties and others remain, so
+	 * there is a level 2.  If its word stays nonzero, the next lowest
+	 * block lies under its lowest bit; if it empties too, not here.
+	 */
+	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
+	up_left = *up & ~BIT(block / BITS_PER_LONG / BITS_PER_LONG %
+			     BITS_PER_LONG);
+	if (!up_left)
 		return false;
 	*word = left;
-	*sum = sum_left;
+	*sum = 0;
+	*up = up_left;
 	o->nr_free = n - 1;
 	if (lowest || block == o->cursor) {
-		next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
-		       __ffs(sum_left);
+		next = block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG *
+		       BITS_PER_LONG + __ffs(up_left);
+		next = next * BITS_PER_LONG + __ffs(o->summary[next]);
 		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
 	}
 	return true;
@@ -369,9 +470,10 @@ static __always_inline void remove_rest(struct buddy_core_order *o,
 
 	left = *word & ~BIT(block % BITS_PER_LONG);
 	*word = left;
-	if (!left)
-		path_clear(o, block);
-	else if (block == o->cursor)
+	if (!left) {
+		if (!path_clear_near(o, block))
+			path_clear(o, block);
+	} else if (block == o->cursor)
 		o->cursor = block / BITS_PER_LONG * BITS_PER_LONG +
 			    __ffs(left);
 	if (--o->nr_free == 1)
@@ -383,7 +485,7 @@ static __always_inline void free_remove(struct buddy_core *core,
 					unsigned int order, unsigned long block,
 					bool lowest)
 {
-	if (!remove_fast(core, o, order, block, lowest))
+	if (!remove_fast(core, o, order, block, lowest, true))
 		remove_rest(o, block);
 }
 
@@ -804,7 +906,7 @@ static __always_inline long alloc_block(struct buddy_core *core,
 	}
 	o = &core->orders[order];
 	block = o->cursor;
-	if (unlikely(!remove_fast(core, o, order, block, true))) {
+	if (unlikely(!remove_fast(core, o, order, block, true, order))) {
 		if (observe)
 			return alloc_take_rest(core, order, true);
 		return alloc_take_slow(core, order);
@@ -1036,7 +1138,7 @@ static __always_inline int free_block(struct buddy_core *core,
 					true);
 		return merge_plain(core, order, block);
 	}
-	if (unlikely(!insert_fast(core, o, order, block))) {
+	if (unlikely(!insert_fast(core, o, order, block, false))) {
 		if (observe)
 			return free_insert_rest(core, order, block, true);
 		return free_insert_slow(core, order, block);
@@ -1050,24 +1152,15 @@ static noinline int free_order0(struct buddy_core *core, unsigned long frame)
 }
 
 /*
- * Free: the fast path, with the order from the head bits confirmed as the
- * comment at the top says, for blocks in whole top-order blocks (below
- * fast_end); anything else goes to free_exact().
+ * A block of order >= 1, if the head bits say so and it confirms: the run
+ * at @frame's pair gives the order, as the comment at the top says.
  */
-static __always_inline int do_free(struct buddy_core *core,
-				   unsigned long frame, bool observe)
+static __always_inline int free_head(struct buddy_core *core,
+				     unsigned long frame, bool observe)
 {
 	unsigned long pair = frame / 2, *head;
 	unsigned int order, top;
 
-	if (unlikely(frame >= core->fast_end))
-		return free_other(core, frame, observe);
-	/* The pair is split: an order-0 block (a copy of its own, as alloc). */
-	if (bit_test(core->orders[1].split, pair)) {
-		if (observe)
-			return free_block(core, 0, frame, true);
-		return free_order0(core, frame);
-	}
 	head = &core->head[pair / BITS_PER_LONG];
 	/* The run always ends in a zero: ~ is never 0. */
 	order = 1 + __ffs(~(*head >> (pair % BITS_PER_LONG)));
@@ -1088,6 +1181,34 @@ static __always_inline int do_free(struct buddy_core *core,
 	 */
 	*head &= ~(head_run(order) << (pair % BITS_PER_LONG));
 	return free_block(core, order, frame, observe);
+}
+
+static noinline int free_head_plain(struct buddy_core *core,
+				    unsigned long frame)
+{
+	return free_head(core, frame, false);
+}
+
+/*
+ * Free: the fast path for blocks in whole top-order blocks (below
+ * fast_end), anything else to free_exact().  Orders 0 and >= 1 go apart
+ * first, each to a function of its own in the plain copy, so neither pays
+ * for the other's registers.
+ */
+static __always_inline int do_free(struct buddy_core *core,
+				   unsigned long frame, bool observe)
+{
+	if (unlikely(frame >= core->fast_end))
+		return free_other(core, frame, observe);
+	/* The pair is split: an order-0 block. */
+	if (bit_test(core->orders[1].split, frame / 2)) {
+		if (observe)
+			return free_block(core, 0, frame, true);
+		return free_order0(core, frame);
+	}
+	if (observe)
+		return free_head(core, frame, true);
+	return free_head_plain(core, frame);
 }
 
 static noinline int free_observed(struct buddy_core *core, unsigned long frame)
