@@ -267,6 +267,31 @@ static __always_inline bool path_set_near(const struct buddy_core_order *o,
 }
 
 /*
+ * @block's level-1 word is emptying (the caller writes it) and the
+ * summaries are exact: if its level-2 word stays nonzero, clears the bit
+ * there and gives in *@next the lowest nonzero level-0 word under that
+ * word, which holds the next lowest block if @block was the lowest.
+ * False, having written nothing, if the level-2 word would empty too.
+ */
+static __always_inline bool level2_clear(const struct buddy_core_order *o,
+					 unsigned long block,
+					 unsigned long *next)
+{
+	unsigned long *up, left;
+
+	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
+	left = *up & ~BIT(block / BITS_PER_LONG / BITS_PER_LONG %
+			  BITS_PER_LONG);
+	if (!left)
+		return false;
+	*up = left;
+	*next = block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG *
+		BITS_PER_LONG + __ffs(left);
+	*next = *next * BITS_PER_LONG + __ffs(o->summary[*next]);
+	return true;
+}
+
+/*
  * path_clear() for the common shapes: @block's level-1 word stays nonzero,
  * or it empties but its level-2 word does not.  The cursor moves on as in
  * path_clear().  False, having written nothing, for any other.
@@ -275,7 +300,7 @@ static __always_inline bool path_clear_near(struct buddy_core_order *o,
 					    unsigned long block)
 {
 	unsigned long *sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
-	unsigned long *up, sum_left, up_left, next;
+	unsigned long sum_left, next;
 
 	sum_left = *sum & ~BIT(block / BITS_PER_LONG % BITS_PER_LONG);
 	if (sum_left) {
@@ -284,18 +309,9 @@ static __always_inline bool path_clear_near(struct buddy_core_order *o,
 		       __ffs(sum_left);
 		goto cursor;
 	}
-	if (!o->upper)
-		return false;
-	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
-	up_left = *up & ~BIT(block / BITS_PER_LONG / BITS_PER_LONG %
-			     BITS_PER_LONG);
-	if (!up_left)
+	if (!o->upper || !level2_clear(o, block, &next))
 		return false;
 	*sum = 0;
-	*up = up_left;
-	next = block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG *
-	       BITS_PER_LONG + __ffs(up_left);
-	next = next * BITS_PER_LONG + __ffs(o->summary[next]);
 cursor:
 	if (block == o->cursor)
 		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
@@ -406,7 +422,7 @@ static __always_inline bool remove_fast(struct buddy_core *core,
 					bool lowest, bool sparse)
 {
 	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
-	unsigned long n = o->nr_free, *sum, *up, sum_left, up_left, next;
+	unsigned long n = o->nr_free, *sum, sum_left, next;
 
 	left = *word & ~BIT(block % BITS_PER_LONG);
 	if (n == 1) {
@@ -433,28 +449,18 @@ static __always_inline bool remove_fast(struct buddy_core *core,
 		}
 		return true;
 	}
-	if (!sparse)
-		return false;
 	/*
 	 * Sparse blocks: the level-1 word empties and others remain, so
-	 * there is a level 2.  If its word stays nonzero, the next lowest
-	 * block lies under its lowest bit; if it empties too, not here.
+	 * there is a level 2; unless its word empties too, the next lowest
+	 * block lies under its lowest bit.
 	 */
-	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
-	up_left = *up & ~BIT(block / BITS_PER_LONG / BITS_PER_LONG %
-			     BITS_PER_LONG);
-	if (!up_left)
+	if (!sparse || !level2_clear(o, block, &next))
 		return false;
 	*word = left;
 	*sum = 0;
-	*up = up_left;
 	o->nr_free = n - 1;
-	if (lowest || block == o->cursor) {
-		next = block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG *
-		       BITS_PER_LONG + __ffs(up_left);
-		next = next * BITS_PER_LONG + __ffs(o->summary[next]);
+	if (lowest || block == o->cursor)
 		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
-	}
 	return true;
 }
 
