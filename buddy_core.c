@@ -642,6 +642,8 @@ int buddy_core_init(struct buddy_core *core, void *meta,
 	core->max_order = max_order;
 	core->top_order = top_order(nr_frames, max_order);
 	core->orders = meta;
+	/* What free reads first, one load nearer. */
+	core->pair_split = core->orders[1].split;
 
 	/* Whole blocks of the top order first, a word at a time... */
 	k = core->top_order;
@@ -1217,7 +1219,7 @@ static __always_inline int do_free(struct buddy_core *core,
 	if (unlikely(frame >= core->fast_end))
 		return free_other(core, frame, observe);
 	/* The pair is split: an order-0 block. */
-	if (bit_test(core->orders[1].split, frame / 2)) {
+	if (bit_test(core->pair_split, frame / 2)) {
 		if (observe)
 			return free_block(core, 0, frame, true);
 		return free_order0(core, frame);
@@ -1780,8 +1782,9 @@ static int audit_layout(const struct buddy_core *core,
 			return fault_at(fault, "order descriptor is corrupt",
 					k, 0);
 	}
-	if (core->head != head)
-		return fault_at(fault, "head bits misplaced", 0, 0);
+	if (core->head != head || core->pair_split != core->orders[1].split)
+		return fault_at(fault, "head or pair split bits misplaced", 0,
+				0);
 	return 0;
 }
 

@@ -51,6 +51,7 @@ struct buddy_core {
 	unsigned long fast_end;		/* top_end, or 0 if top_order is 0 */
 	struct buddy_core_order *orders; /* max_order + 2 entries, in meta */
 	unsigned long *head;		/* a bit per frame pair, in meta */
+	unsigned long *pair_split;	/* order 1's split bits, in meta */
 	const struct buddy_core_observer *observer;	/* NULL: none */
 	struct buddy_core_stats stats;
 };
