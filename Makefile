@@ -33,7 +33,7 @@ test:
 fuzz:
 	$(MAKE) -C tools fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-## bench: ns/op table against a Linux-style free-list allocator
+## bench: ns/op and instructions/op (callgrind) against a Linux-style free-list allocator
 bench:
 	$(MAKE) -C tools bench
 
@@ -94,7 +94,7 @@ kmod:
 shellcheck:
 	scripts/deps.sh lint
 	shellcheck -x -P scripts/e2e scripts/*.sh scripts/e2e/*.sh .ci/run \
-		tools/buddyctl/tests/*.sh tools/browser/run.sh
+		tools/buddyctl/tests/*.sh tools/browser/run.sh tools/bench/*.sh
 
 ## deps: install the Debian packages the build and tests need
 deps:

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * An order-indexed buddy allocator in three bits per frame
+ * An order-indexed buddy allocator in three and a half bits per frame
  *
  * The algorithm is the one in mm/page_alloc.c: a block of order k is split in
  * two buddies of order k - 1 whose frame numbers differ in bit k - 1, and a
@@ -12,30 +12,53 @@
  *   free[k]   the block is a free block of exactly order k
  *   split[k]  the block is split into two buddies (k >= 1)
  *
- * That is 2 bits per frame for all the free bitmaps together (N + N/2 + ...)
- * plus 1 bit for the split bitmaps: 3 bits per frame, plus a 1/64 summary
- * and O(max_order) words of descriptors.  Everything else is derived:
+ * and one bitmap for the whole pool, a bit per pair of frames:
  *
- *  - The block holding frame f is the lowest of f's ancestors whose parent
- *    is split (or which is a root): block (k, f >> k) is real as soon as
- *    block (k + 1, f >> (k + 1)) is split.  A free block has its free bit
- *    set; any other real block that is not split is allocated.  So an
- *    allocated block needs no bits at all.  Along f's ancestors the split
- *    bits are clear up to the block's order and set above it, so a binary
- *    search finds the order in about log2(max_order) bit tests.
- *  - That same search classifies every bad free without extra state: a frame
- *    inside a free block is a double free, a frame inside an allocated block
- *    that is not its first frame is an interior free.
+ *   head      an allocated block of order k >= 1 writes its order there,
+ *             from its first pair: k - 1 ones, then a zero
  *
- * Lowest address first: each free bitmap carries a summary hierarchy, a bit
- * per nonzero word of the level below, up to a single word, so the lowest
- * free block of an order is found with one __ffs() per level (4 levels for
- * 16M frames) and never by scanning.  A mask of the orders that have free
+ * That is 2 bits per frame for all the free bitmaps together (N + N/2 + ...),
+ * 1 for the split bitmaps and 1/2 for the head bits: 3.5 bits per frame, plus
+ * a 1/64 summary and O(max_order) words of descriptors.
+ *
+ * Free finds the order itself; the caller never says it.  The block holding
+ * frame f is the lowest of f's ancestors whose parent is split (or which is
+ * a root), a free block has its free bit set, and any other real block that
+ * is not split is allocated: allocated blocks need no state of their own,
+ * and along f's ancestors the split bits are clear up to the block's order
+ * and set above it, so a binary search over them finds the order of any
+ * frame, and classifies every bad free: a frame inside a free block is a
+ * double free, a frame inside an allocated block but not its first is an
+ * interior free.  The head bits make the common case one word: free(f)
+ * reads the run of ones at f's pair, which gives order k, then confirms it.
+ * Head bits are set only in the runs of allocated blocks, so if the run is
+ * not empty f lies in an allocated block A of order >= 2, and the candidate
+ * block of order k at f has a split parent only if f is A's first frame
+ * (deeper in A nothing is split).  For k = 1 the pair's own split bit and
+ * its free bit decide.  Whatever does not confirm, every bad free among it,
+ * goes to the exact binary search, so refusals are what they always were.
+ *
+ * Lowest address first: a cursor holds the lowest free block of each
+ * order, and each free bitmap has summary levels, a bit per nonzero word
+ * of the level below, up to a single word.  Taking the cursor leaves the
+ * next lowest block in the lowest word that the cursor's level-1 word still
+ * marks (nothing below the cursor is free): one __ffs() there and one in
+ * level 0, no search; only when that level-1 word empties do the levels
+ * above come in.  Adding a block takes the minimum.  The summaries are kept
+ * only while the order has two free blocks or more: with one, the cursor
+ * is the block, so an order that goes between none and one free block, as
+ * order 0 does under churn and every order does in fill and drain, touches
+ * one bitmap word and the cursor.  A mask of the orders that have free
  * blocks finds the smallest sufficient order with one __ffs64().  Alloc and
- * free are thus O(max_order) steps of word-sized work, and the working set is
- * dense: a 16M-frame pool has 6 MiB of metadata where a free-list allocator
- * touches 16M list nodes.  Picking the lowest address also keeps
- * fragmentation below that of LIFO free lists under churn.
+ * free are thus O(max_order) steps of word-sized work and never scan, and
+ * the working set is dense: a 16M-frame pool has 7 MiB of metadata where a
+ * free-list allocator touches 16M list nodes.  Picking the lowest address
+ * also keeps fragmentation below that of LIFO free lists under churn.
+ *
+ * The hot paths (an alloc that needs no split, a free that needs no merge,
+ * each changing at most one summary word) are inline and call nothing;
+ * splits, merges, the other summary changes and every refusal are out of
+ * line, reached by tail calls.
  *
  * The core allocates nothing, takes no locks and never reads or writes the
  * frames: the caller provides the metadata and serialises calls.
@@ -49,14 +72,26 @@
  */
 #define BUDDY_CORE_LEVELS	7
 
-/* The bitmaps of one order; max_order + 2 of these open the metadata. */
+/* The cursor of an order without free blocks: above every block. */
+#define NO_BLOCK		(~0UL)
+
+/*
+ * The bitmaps of one order; max_order + 2 of these open the metadata.  All
+ * fields are words, so a descriptor has no padding and every bit of it is
+ * state the audit checks; eight of them make 64 bytes on 64-bit, a power
+ * of two, so finding an order's descriptor is a shift (frames, otherwise
+ * unused, keeps it at eight: a shift saved measured 1-4 instructions per
+ * operation).
+ */
 struct buddy_core_order {
-	/* free[0]: a bit per block; free[l + 1]: a bit per word of free[l] */
-	unsigned long *free[BUDDY_CORE_LEVELS];
+	unsigned long *free;		/* level 0: a bit per block */
+	unsigned long *summary;		/* level 1: a bit per word of level 0 */
 	unsigned long *split;		/* a bit per block; NULL at order 0 */
-	unsigned long nr_blocks;	/* whole blocks that fit: frames >> k */
+	unsigned long cursor;		/* lowest free block, or NO_BLOCK */
 	unsigned long nr_free;		/* free blocks of this order */
-	unsigned int nr_levels;		/* 0 when no block of this order fits */
+	unsigned long frames;		/* frames in a block: 2^k */
+	unsigned long nr_blocks;	/* whole blocks that fit: frames >> k */
+	unsigned long *upper;		/* levels 2, 3...; NULL if none */
 };
 
 static inline bool bit_test(const unsigned long *map, unsigned long nr)
@@ -92,66 +127,389 @@ static inline bool is_root(const struct buddy_core_order *o,
 	return (block >> 1) >= o[1].nr_blocks;
 }
 
-/* Marks a block free, keeping the summaries and the order mask. */
-static inline void free_set(struct buddy_core *core,
-			    struct buddy_core_order *o, unsigned int order,
-			    unsigned long block)
+/* The head bits an allocated block of @order writes: order - 1 ones. */
+static inline unsigned long head_run(unsigned int order)
 {
-	unsigned long nr = block;
-	unsigned int l;
-
-	for (l = 0; l < o->nr_levels; l++) {
-		unsigned long *word = &o->free[l][nr / BITS_PER_LONG];
-		unsigned long old = *word;
-
-		*word = old | BIT(nr % BITS_PER_LONG);
-		if (old)
-			break;
-		nr /= BITS_PER_LONG;
-	}
-	if (!o->nr_free++)
-		core->free_orders |= 1ULL << order;
+	return (BIT(order) - 1) / 2;
 }
 
-static inline void free_clear(struct buddy_core *core,
-			      struct buddy_core_order *o, unsigned int order,
-			      unsigned long block)
+/* === Summary levels, kept while an order has two free blocks or more === */
+
+/*
+ * The levels of an order, bottom up, in @maps: level l + 1 has a bit per
+ * word of level l, up to one word (at least levels 0 and 1), and they lie
+ * one after another.  Returns how many, 0 if no block of the order fits.
+ */
+static unsigned int level_maps(const struct buddy_core_order *o,
+			       unsigned long **maps)
 {
-	unsigned long nr = block;
-	unsigned int l;
+	unsigned long bits = BITS_TO_LONGS(o->nr_blocks);
+	unsigned int l = 1;
 
-	for (l = 0; l < o->nr_levels; l++) {
-		unsigned long *word = &o->free[l][nr / BITS_PER_LONG];
-
-		*word &= ~BIT(nr % BITS_PER_LONG);
-		if (*word)
-			break;
-		nr /= BITS_PER_LONG;
+	if (!o->nr_blocks)
+		return 0;
+	maps[0] = o->free;
+	maps[1] = o->summary;
+	while (bits > BITS_PER_LONG) {
+		maps[l + 1] = maps[l] + BITS_TO_LONGS(bits);
+		bits = BITS_TO_LONGS(bits);
+		l++;
 	}
-	if (!--o->nr_free)
-		core->free_orders &= ~(1ULL << order);
+	return l + 1;
 }
 
-/* The lowest free block of an order that has one: one __ffs() per level. */
-static inline unsigned long free_first(const struct buddy_core_order *o)
-{
-	unsigned long nr = 0;
-	unsigned int l;
+/* A walk up the summary levels of an order, along one block's path. */
+struct level_walk {
+	unsigned long *map;		/* this level */
+	unsigned long bits;		/* its number of bits */
+	unsigned long nr;		/* the path's bit in it */
+};
 
-	for (l = o->nr_levels; l-- > 0; )
-		nr = nr * BITS_PER_LONG + __ffs(o->free[l][nr]);
-	return nr;
+/* Starts at level 1, whose bits stand for the words of level 0. */
+static __always_inline void walk_start(const struct buddy_core_order *o,
+				       unsigned long block,
+				       struct level_walk *w)
+{
+	w->map = o->summary;
+	w->bits = BITS_TO_LONGS(o->nr_blocks);
+	w->nr = block / BITS_PER_LONG;
+}
+
+/* One level up; false at the top, a single word. */
+static __always_inline bool walk_up(struct level_walk *w)
+{
+	if (w->bits <= BITS_PER_LONG)
+		return false;
+	w->map += BITS_TO_LONGS(w->bits);
+	w->bits = BITS_TO_LONGS(w->bits);
+	w->nr /= BITS_PER_LONG;
+	return true;
+}
+
+/* Sets @block's summary path, up to a word that was already nonzero. */
+static __always_inline void path_set(const struct buddy_core_order *o,
+				     unsigned long block)
+{
+	unsigned long *word, old;
+	struct level_walk w;
+
+	walk_start(o, block, &w);
+	do {
+		word = &w.map[w.nr / BITS_PER_LONG];
+		old = *word;
+		*word = old | BIT(w.nr % BITS_PER_LONG);
+	} while (!old && walk_up(&w));
+}
+
+/* Zeroes the words of @block's summary path: its bits are their only ones. */
+static __always_inline void path_zero(const struct buddy_core_order *o,
+				      unsigned long block)
+{
+	struct level_walk w;
+
+	walk_start(o, block, &w);
+	do {
+		w.map[w.nr / BITS_PER_LONG] = 0;
+	} while (walk_up(&w));
 }
 
 /*
+ * @block's level-0 word has emptied and the summaries are exact: clear its
+ * path up to a word that stays nonzero.  If @block was the cursor, nothing
+ * below it is free, so the next lowest block lies under the lowest bit of
+ * that word: down from there.
+ */
+static __always_inline void path_clear(struct buddy_core_order *o,
+				       unsigned long block)
+{
+	unsigned long *maps[BUDDY_CORE_LEVELS], *word, nr;
+	struct level_walk w;
+	unsigned int l = 1;
+
+	maps[0] = o->free;
+	walk_start(o, block, &w);
+	for (;;) {
+		maps[l] = w.map;
+		word = &w.map[w.nr / BITS_PER_LONG];
+		*word &= ~BIT(w.nr % BITS_PER_LONG);
+		if (*word || !walk_up(&w))
+			break;
+		l++;
+	}
+	if (block != o->cursor)
+		return;
+	nr = w.nr / BITS_PER_LONG * BITS_PER_LONG + __ffs(*word);
+	while (l-- > 0)
+		nr = nr * BITS_PER_LONG + __ffs(maps[l][nr]);
+	o->cursor = nr;
+}
+
+/*
+ * path_set() for the common shapes: @block's level-1 word is nonzero, or
+ * it is empty but its level-2 word is not, as with sparse blocks.  False,
+ * having written nothing, for any other.
+ */
+static __always_inline bool path_set_near(const struct buddy_core_order *o,
+					  unsigned long block)
+{
+	unsigned long *sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
+	unsigned long *up, old = *sum;
+
+	if (old) {
+		*sum = old | BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+		return true;
+	}
+	if (!o->upper)
+		return false;
+	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
+	if (!*up)
+		return false;
+	*sum = BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	*up |= BIT(block / BITS_PER_LONG / BITS_PER_LONG % BITS_PER_LONG);
+	return true;
+}
+
+/*
+ * @block's level-1 word is emptying (the caller writes it) and the
+ * summaries are exact: if its level-2 word stays nonzero, clears the bit
+ * there and gives in *@next the lowest nonzero level-0 word under that
+ * word, which holds the next lowest block if @block was the lowest.
+ * False, having written nothing, if the level-2 word would empty too.
+ */
+static __always_inline bool level2_clear(const struct buddy_core_order *o,
+					 unsigned long block,
+					 unsigned long *next)
+{
+	unsigned long *up, left;
+
+	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
+	left = *up & ~BIT(block / BITS_PER_LONG / BITS_PER_LONG %
+			  BITS_PER_LONG);
+	if (!left)
+		return false;
+	*up = left;
+	*next = block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG *
+		BITS_PER_LONG + __ffs(left);
+	*next = *next * BITS_PER_LONG + __ffs(o->summary[*next]);
+	return true;
+}
+
+/*
+ * path_clear() for the common shapes: @block's level-1 word stays nonzero,
+ * or it empties but its level-2 word does not.  The cursor moves on as in
+ * path_clear().  False, having written nothing, for any other.
+ */
+static __always_inline bool path_clear_near(struct buddy_core_order *o,
+					    unsigned long block)
+{
+	unsigned long *sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
+	unsigned long sum_left, next;
+
+	sum_left = *sum & ~BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	if (sum_left) {
+		next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
+		       __ffs(sum_left);
+	} else if (!o->upper || !level2_clear(o, block, &next)) {
+		return false;
+	}
+	*sum = sum_left;
+	if (block == o->cursor)
+		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	return true;
+}
+
+/* === Free blocks of an order === */
+
+/*
+ * Marks @block of @order free, if that changes at most one summary word:
+ * the order had no free block (then it has no summaries, and the block is
+ * the cursor), or it had two or more and @block's level-1 word is nonzero
+ * (then that word takes the level-0 word's bit, without a branch, and the
+ * cursor the minimum).  With @sparse, also when that level-1 word is empty
+ * but its level-2 word is not.  Otherwise returns false, having written
+ * nothing.
+ */
+static __always_inline bool insert_fast(struct buddy_core *core,
+					struct buddy_core_order *o,
+					unsigned int order, unsigned long block,
+					bool sparse)
+{
+	unsigned long *word = &o->free[block / BITS_PER_LONG], old = *word;
+	unsigned long n = o->nr_free, *sum, *up, sum_old, cursor;
+
+	if (!n) {
+		*word = old | BIT(block % BITS_PER_LONG);
+		o->cursor = block;
+		o->nr_free = 1;
+		core->free_orders |= BIT_ULL(order);
+		return true;
+	}
+	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
+	sum_old = *sum;
+	if (!sum_old) {
+		/* With one free block the summaries are clear: not here. */
+		if (!sparse || n == 1)
+			return false;
+		/*
+		 * Sparse blocks: @block's level-1 word is empty and others
+		 * have theirs, so there is a level 2, whose word takes a
+		 * bit too, unless it was empty as well.
+		 */
+		up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG /
+			       BITS_PER_LONG];
+		if (!*up)
+			return false;
+		*up |= BIT(block / BITS_PER_LONG / BITS_PER_LONG %
+			   BITS_PER_LONG);
+	}
+	*word = old | BIT(block % BITS_PER_LONG);
+	*sum = sum_old | (unsigned long)!old <<
+			 (block / BITS_PER_LONG % BITS_PER_LONG);
+	cursor = o->cursor;
+	o->cursor = block < cursor ? block : cursor;
+	o->nr_free = n + 1;
+	return true;
+}
+
+/*
+ * The rest, into an order that has free blocks: with one, its summaries
+ * appear for both blocks; with more, @block's path goes up from level 1
+ * if its level-0 word was empty.
+ */
+static __always_inline void insert_rest(struct buddy_core_order *o,
+					unsigned long block)
+{
+	unsigned long *word = &o->free[block / BITS_PER_LONG], old = *word;
+
+	*word = old | BIT(block % BITS_PER_LONG);
+	if (o->nr_free++ == 1)
+		path_set(o, o->cursor);
+	if (!old && !path_set_near(o, block))
+		path_set(o, block);
+	if (block < o->cursor)
+		o->cursor = block;
+}
+
+static __always_inline void free_insert(struct buddy_core *core,
+					struct buddy_core_order *o,
+					unsigned int order, unsigned long block)
+{
+	if (!insert_fast(core, o, order, block, true))
+		insert_rest(o, block);
+}
+
+/*
+ * Marks @block free in an order that had none, as alloc's splits do (the
+ * caller sets the order's bit in free_orders).
+ */
+static __always_inline void free_insert_first(struct buddy_core_order *o,
+					      unsigned long block)
+{
+	bit_set(o->free, block);
+	o->cursor = block;
+	o->nr_free = 1;
+}
+
+/*
+ * Takes @block off the free blocks of @order, if that changes at most one
+ * summary word: it was the only one (no summaries), or two or more remain
+ * and its level-1 word stays nonzero.  Nothing below the cursor is free,
+ * so when the cursor (@lowest, or found equal) goes, the next lowest block
+ * is in the lowest word that level-1 word marks: two __ffs(), no search.
+ * With @sparse, also when that level-1 word empties but its level-2 word
+ * does not.  Otherwise returns false, having written nothing.
+ */
+static __always_inline bool remove_fast(struct buddy_core *core,
+					struct buddy_core_order *o,
+					unsigned int order, unsigned long block,
+					bool lowest, bool sparse)
+{
+	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
+	unsigned long n = o->nr_free, *sum, sum_left, next;
+
+	left = *word & ~BIT(block % BITS_PER_LONG);
+	if (n == 1) {
+		*word = left;
+		o->cursor = NO_BLOCK;
+		o->nr_free = 0;
+		core->free_orders &= ~BIT_ULL(order);
+		return true;
+	}
+	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
+	sum_left = *sum & ~((unsigned long)!left <<
+			    (block / BITS_PER_LONG % BITS_PER_LONG));
+	if (n == 2)
+		return false;
+	if (sum_left) {
+		*word = left;
+		*sum = sum_left;
+		o->nr_free = n - 1;
+		if (lowest || block == o->cursor) {
+			next = block / BITS_PER_LONG / BITS_PER_LONG *
+			       BITS_PER_LONG + __ffs(sum_left);
+			o->cursor = next * BITS_PER_LONG +
+				    __ffs(o->free[next]);
+		}
+		return true;
+	}
+	/*
+	 * Sparse blocks: the level-1 word empties and others remain, so
+	 * there is a level 2; unless its word empties too, the next lowest
+	 * block lies under its lowest bit.
+	 */
+	if (!sparse || !level2_clear(o, block, &next))
+		return false;
+	*word = left;
+	*sum = 0;
+	o->nr_free = n - 1;
+	if (lowest || block == o->cursor)
+		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	return true;
+}
+
+/*
+ * The rest, with two free blocks or more (summaries exact): clear the
+ * block's path if its level-0 word emptied, move the cursor on if it was
+ * the block, and with one block left clear the summaries of that one.
+ */
+static __always_inline void remove_rest(struct buddy_core_order *o,
+					unsigned long block)
+{
+	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
+
+	left = *word & ~BIT(block % BITS_PER_LONG);
+	*word = left;
+	if (!left) {
+		if (!path_clear_near(o, block))
+			path_clear(o, block);
+	} else if (block == o->cursor)
+		o->cursor = block / BITS_PER_LONG * BITS_PER_LONG +
+			    __ffs(left);
+	if (--o->nr_free == 1)
+		path_zero(o, o->cursor);
+}
+
+static __always_inline void free_remove(struct buddy_core *core,
+					struct buddy_core_order *o,
+					unsigned int order, unsigned long block,
+					bool lowest)
+{
+	if (!remove_fast(core, o, order, block, lowest, true))
+		remove_rest(o, block);
+}
+
+/* === Setting up === */
+
+/*
  * Lays out the metadata: the order descriptors, then per order its free
- * levels and split bitmap.  With @meta NULL it only measures; with @one
- * non-NULL it writes only order @k_one's descriptor, there, for the audit to
- * compare.  One function for all three, so they cannot disagree.
+ * levels (at least two) and split bitmap, then the head bits.  With @meta
+ * NULL it only measures; with @one non-NULL it writes only order @k_one's
+ * descriptor, there, for the audit to compare; @head, if not NULL, gets
+ * where the head bits go.  One function for all, so they cannot disagree.
  */
 static size_t layout(void *meta, unsigned long nr_frames,
 		     unsigned int max_order, unsigned int k_one,
-		     struct buddy_core_order *one)
+		     struct buddy_core_order *one, unsigned long **head)
 {
 	struct buddy_core_order *orders = meta;
 	unsigned long *words = meta ? (void *)(orders + max_order + 2) : NULL;
@@ -159,16 +517,25 @@ static size_t layout(void *meta, unsigned long nr_frames,
 	unsigned int k;
 
 	for (k = 0; k <= max_order + 1; k++) {
-		struct buddy_core_order o = { };
-		unsigned long bits;
+		struct buddy_core_order o = { .cursor = NO_BLOCK };
+		unsigned long bits, *map;
+		unsigned int levels = 0;
 
 		o.nr_blocks = k <= max_order ? blocks_of_order(nr_frames, k) : 0;
 		for (bits = o.nr_blocks; bits; bits = BITS_TO_LONGS(bits)) {
-			o.free[o.nr_levels++] = words ? words + nr_words : NULL;
+			map = words ? words + nr_words : NULL;
+			if (levels == 0)
+				o.free = map;
+			else if (levels == 1)
+				o.summary = map;
+			else if (levels == 2)
+				o.upper = map;
+			levels++;
 			nr_words += BITS_TO_LONGS(bits);
-			if (bits <= BITS_PER_LONG)
+			if (bits <= BITS_PER_LONG && levels >= 2)
 				break;
 		}
+		o.frames = k < BITS_PER_LONG ? BIT(k) : 0;
 		if (k && o.nr_blocks) {
 			o.split = words ? words + nr_words : NULL;
 			nr_words += BITS_TO_LONGS(o.nr_blocks);
@@ -178,6 +545,10 @@ static size_t layout(void *meta, unsigned long nr_frames,
 		else if (orders && !one)
 			orders[k] = o;
 	}
+	/* A bit per pair of frames, the last one maybe half a pair. */
+	if (head)
+		*head = words ? words + nr_words : NULL;
+	nr_words += BITS_TO_LONGS(nr_frames / 2 + 1);
 	return (max_order + 2) * sizeof(*orders) + nr_words * sizeof(long);
 }
 
@@ -192,7 +563,7 @@ static bool init_args_valid(unsigned long nr_frames, unsigned int max_order)
  * @nr_frames: Frames in the pool.
  * @max_order: Largest block order.
  *
- * About 3 bits per frame plus a few words per order.
+ * About 3.5 bits per frame plus a few words per order.
  *
  * Return: the size to allocate (aligned for unsigned long) and pass to
  * buddy_core_init(), or 0 when buddy_core_init() would refuse the arguments.
@@ -201,7 +572,7 @@ size_t buddy_core_meta_size(unsigned long nr_frames, unsigned int max_order)
 {
 	if (!init_args_valid(nr_frames, max_order))
 		return 0;
-	return layout(NULL, nr_frames, max_order, 0, NULL);
+	return layout(NULL, nr_frames, max_order, 0, NULL, NULL);
 }
 
 /* The largest order a block of the pool can have. */
@@ -214,24 +585,28 @@ static unsigned int top_order(unsigned long nr_frames, unsigned int max_order)
 	return order;
 }
 
-/* Rebuilds the summary levels and count of an order from its level 0. */
-static void rebuild_order(struct buddy_core *core, struct buddy_core_order *o,
-			  unsigned int order)
+/*
+ * Sets up the summary levels, count and cursor of an order whose level 0
+ * holds @full blocks from block 0 on (there is at least one).  Levels 2+
+ * only with two blocks or more, as everywhere.
+ */
+static void fill_order(struct buddy_core *core, struct buddy_core_order *o,
+		       unsigned int order, unsigned long full)
 {
-	unsigned long words = BITS_TO_LONGS(o->nr_blocks);
-	unsigned long i;
-	unsigned int l;
+	unsigned long *maps[BUDDY_CORE_LEVELS], bits = full, i;
+	unsigned int l, nr_levels = level_maps(o, maps);
 
-	o->nr_free = 0;
-	for (i = 0; i < words; i++)
-		o->nr_free += hweight_long(o->free[0][i]);
-	for (l = 1; l < o->nr_levels; l++, words = BITS_TO_LONGS(words)) {
-		for (i = 0; i < words; i++)
-			if (o->free[l - 1][i])
-				bit_set(o->free[l], i);
+	memset(maps[0], 0xff, full / BITS_PER_LONG * sizeof(long));
+	if (full % BITS_PER_LONG)
+		maps[0][full / BITS_PER_LONG] = BIT(full % BITS_PER_LONG) - 1;
+	for (l = 1; l < nr_levels && full >= 2; l++) {
+		bits = BITS_TO_LONGS(bits);
+		for (i = 0; i < bits; i++)
+			bit_set(maps[l], i);
 	}
-	if (o->nr_free)
-		core->free_orders |= 1ULL << order;
+	o->nr_free = full;
+	o->cursor = 0;
+	core->free_orders |= BIT_ULL(order);
 }
 
 /**
@@ -253,35 +628,33 @@ static void rebuild_order(struct buddy_core *core, struct buddy_core_order *o,
 int buddy_core_init(struct buddy_core *core, void *meta,
 		    unsigned long nr_frames, unsigned int max_order)
 {
-	unsigned long full, frame;
-	struct buddy_core_order *top;
+	unsigned long frame;
 	unsigned int k;
 
 	if (!core || !meta || !init_args_valid(nr_frames, max_order))
 		return -EINVAL;
 
-	memset(meta, 0, layout(NULL, nr_frames, max_order, 0, NULL));
-	layout(meta, nr_frames, max_order, 0, NULL);
+	memset(meta, 0, layout(NULL, nr_frames, max_order, 0, NULL, NULL));
 	memset(core, 0, sizeof(*core));
+	layout(meta, nr_frames, max_order, 0, NULL, &core->head);
 	core->nr_frames = nr_frames;
 	core->nr_free = nr_frames;
 	core->max_order = max_order;
 	core->top_order = top_order(nr_frames, max_order);
 	core->orders = meta;
+	/* What free reads first, one load nearer. */
+	core->pair_split = core->orders[1].split;
 
 	/* Whole blocks of the top order first, a word at a time... */
-	top = &core->orders[core->top_order];
-	full = top->nr_blocks;
-	memset(top->free[0], 0xff, full / BITS_PER_LONG * sizeof(long));
-	if (full % BITS_PER_LONG)
-		top->free[0][full / BITS_PER_LONG] = BIT(full % BITS_PER_LONG) - 1;
-	rebuild_order(core, top, core->top_order);
+	k = core->top_order;
+	fill_order(core, &core->orders[k], k, core->orders[k].nr_blocks);
+	core->top_end = core->orders[k].nr_blocks << k;
+	core->fast_end = k ? core->top_end : 0;
 	/* ...then one root per set bit of the remainder, largest first. */
-	core->top_end = full << core->top_order;
 	frame = core->top_end;
-	for (k = core->top_order; k-- > 0; ) {
+	while (k-- > 0) {
 		if (nr_frames & BIT(k)) {
-			free_set(core, &core->orders[k], k, frame >> k);
+			free_insert(core, &core->orders[k], k, frame >> k);
 			frame += BIT(k);
 		}
 	}
@@ -357,21 +730,22 @@ static inline unsigned int leaf_order(const struct buddy_core *core,
 }
 
 /*
- * What buddy_core_free() makes of @frame: the order of the allocated block
- * starting there, or the error.  *@root is the order of the frame's root.
+ * What buddy_core_free() makes of @frame, exactly, without the head bits:
+ * the order of the allocated block starting there, or the error.  *@root is
+ * the order of the frame's root.
  */
-static inline int classify(const struct buddy_core *core, unsigned long frame,
-			   unsigned int *root)
+static int classify(const struct buddy_core *core, unsigned long frame,
+		    unsigned int *root)
 {
 	unsigned int order;
 
-	if (unlikely(frame >= core->nr_frames))
+	if (frame >= core->nr_frames)
 		return -ERANGE;
 	*root = root_order(core, frame);
 	order = leaf_order(core, frame, *root);
-	if (unlikely(bit_test(core->orders[order].free[0], frame >> order)))
+	if (bit_test(core->orders[order].free, frame >> order))
 		return -EALREADY;
-	if (unlikely(frame & (BIT(order) - 1)))
+	if (frame & (BIT(order) - 1))
 		return -EINVAL;
 	return order;
 }
@@ -384,10 +758,12 @@ static enum buddy_core_state block_state(const struct buddy_core *core,
 
 	if (order && bit_test(o->split, block))
 		return BUDDY_CORE_SPLIT;
-	if (bit_test(o->free[0], block))
+	if (bit_test(o->free, block))
 		return BUDDY_CORE_FREE;
 	return BUDDY_CORE_ALLOCATED;
 }
+
+/* === Alloc and free === */
 
 /*
  * Tells the observer, if any, of a step.  @observe is a constant in each
@@ -431,15 +807,60 @@ void buddy_core_set_observer(struct buddy_core *core,
 	core->observer = obs;
 }
 
-static __always_inline long do_alloc(struct buddy_core *core,
-				     unsigned int order, bool observe)
+/*
+ * The end of every alloc: head bits (from order 2: order 1's run is just
+ * its zero), totals, the block's first frame.
+ */
+static __always_inline long alloc_done(struct buddy_core *core,
+				       unsigned int order,
+				       unsigned long frame, bool observe)
 {
-	struct buddy_core_order *o;
-	unsigned long long fits;
-	unsigned long block;
-	unsigned int k;
+	unsigned long pair = frame / 2;
 
-	report(core, observe, BUDDY_STEP_REQUEST, order, 0, 0, 0, 0);
+	if (order > 1)
+		core->head[pair / BITS_PER_LONG] |=
+			head_run(order) << (pair % BITS_PER_LONG);
+	core->nr_free -= BIT(order);
+	core->stats.allocs++;
+	report(core, observe, BUDDY_STEP_ALLOC, order, frame, 0, 0, 0);
+	return frame;
+}
+
+/*
+ * Takes the lowest free block of order @k, the smallest order that has one,
+ * and splits it down to @order as expand() does: keep the lower half, free
+ * the upper.  Orders @order to @k - 1 had no free block, so each upper half
+ * is its order's first.  The hot path below comes here for splits.
+ */
+static __always_inline long alloc_from(struct buddy_core *core,
+				       unsigned int order, unsigned int k,
+				       bool observe)
+{
+	struct buddy_core_order *o = &core->orders[k];
+	unsigned long block = o->cursor;
+
+	free_remove(core, o, k, block, true);
+	report(core, observe, BUDDY_STEP_TAKE, k, block << k, 0, 0, 0);
+	core->free_orders |= BIT_ULL(k) - BIT_ULL(order);
+	core->stats.splits += k - order;
+	while (k > order) {
+		bit_set(o->split, block);
+		o--;
+		k--;
+		block <<= 1;
+		free_insert_first(o, block + 1);
+		report(core, observe, BUDDY_STEP_SPLIT, k + 1, block << k,
+		       (block + 1) << k, 0, 0);
+	}
+	return alloc_done(core, order, block << order, observe);
+}
+
+/* Any alloc, once REQUEST is told: the refusals, and alloc_from(). */
+static __always_inline long alloc_any(struct buddy_core *core,
+				      unsigned int order, bool observe)
+{
+	unsigned long long fits;
+
 	if (unlikely(order > core->max_order)) {
 		report(core, observe, BUDDY_STEP_ALLOC_FAIL, order, 0, 0,
 		       -EINVAL, 0);
@@ -451,27 +872,86 @@ static __always_inline long do_alloc(struct buddy_core *core,
 		       -ENOMEM, 0);
 		return -ENOMEM;
 	}
+	return alloc_from(core, order, order + __ffs64(fits), observe);
+}
 
-	k = order + __ffs64(fits);
-	o = &core->orders[k];
-	block = free_first(o);
-	free_clear(core, o, k, block);
-	report(core, observe, BUDDY_STEP_TAKE, k, block << k, 0, 0, 0);
-	/* Split down, as expand() does: keep the lower half, free the upper. */
-	while (k > order) {
-		bit_set(o->split, block);
-		o--;
-		k--;
-		block <<= 1;
-		free_set(core, o, k, block + 1);
-		core->stats.splits++;
-		report(core, observe, BUDDY_STEP_SPLIT, k + 1, block << k,
-		       (block + 1) << k, 0, 0);
+static noinline long alloc_slow(struct buddy_core *core, unsigned int order)
+{
+	return alloc_any(core, order, false);
+}
+
+/* The lowest block of @order, when taking it changes more summary words. */
+static __always_inline long alloc_take_rest(struct buddy_core *core,
+					    unsigned int order, bool observe)
+{
+	struct buddy_core_order *o = &core->orders[order];
+	unsigned long block = o->cursor;
+
+	remove_rest(o, block);
+	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
+	       0);
+	return alloc_done(core, order, block << order, observe);
+}
+
+static noinline long alloc_take_slow(struct buddy_core *core,
+				     unsigned int order)
+{
+	return alloc_take_rest(core, order, false);
+}
+
+/*
+ * The hot path: the order asked has a free block (no split), and taking
+ * the lowest changes at most one summary word.  Then nothing is called;
+ * otherwise alloc_any() or alloc_take_rest(), out of line in the plain
+ * copy, as tail calls.
+ */
+static __always_inline long alloc_block(struct buddy_core *core,
+					unsigned int order, bool observe)
+{
+	struct buddy_core_order *o;
+	unsigned long block;
+
+	if (unlikely(order > core->max_order ||
+		     !(core->free_orders & BIT_ULL(order)))) {
+		if (observe)
+			return alloc_any(core, order, true);
+		return alloc_slow(core, order);
 	}
-	core->nr_free -= BIT(order);
-	core->stats.allocs++;
-	report(core, observe, BUDDY_STEP_ALLOC, order, block << order, 0, 0, 0);
-	return block << order;
+	o = &core->orders[order];
+	block = o->cursor;
+	/*
+	 * Sparse orders inline, but for order 0: its copy stays small (gcc
+	 * would save registers for the bigger code on every order-0 alloc).
+	 */
+	if (unlikely(!remove_fast(core, o, order, block, true, order != 0))) {
+		if (observe)
+			return alloc_take_rest(core, order, true);
+		return alloc_take_slow(core, order);
+	}
+	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
+	       0);
+	return alloc_done(core, order, block << order, observe);
+}
+
+/*
+ * Order 0 gets a copy of its own, with the order a constant, out of line
+ * in the plain copy so that it needs no registers saved for the others.
+ */
+static noinline long alloc_order0(struct buddy_core *core)
+{
+	return alloc_block(core, 0, false);
+}
+
+static __always_inline long do_alloc(struct buddy_core *core,
+				     unsigned int order, bool observe)
+{
+	report(core, observe, BUDDY_STEP_REQUEST, order, 0, 0, 0, 0);
+	if (!order) {
+		if (observe)
+			return alloc_block(core, 0, true);
+		return alloc_order0(core);
+	}
+	return alloc_block(core, order, observe);
 }
 
 static noinline long alloc_observed(struct buddy_core *core,
@@ -544,11 +1024,81 @@ static noinline void report_reject(const struct buddy_core *core,
 	       error, 0);
 }
 
-static __always_inline int do_free(struct buddy_core *core,
-				   unsigned long frame, bool observe)
+/*
+ * The end of every free of @block of @order, which is no longer allocated:
+ * merge while the buddy is free, as __free_one_page() does, up to the
+ * root's order @root, then mark the result free.
+ */
+static __always_inline int merge_up(struct buddy_core *core,
+				    unsigned int order, unsigned long block,
+				    unsigned int root, bool observe)
 {
-	struct buddy_core_order *o;
-	unsigned long block;
+	struct buddy_core_order *o = &core->orders[order];
+
+	core->nr_free += BIT(order);
+	core->stats.frees++;
+	while (order < root && bit_test(o->free, block ^ 1)) {
+		free_remove(core, o, order, block ^ 1, false);
+		report(core, observe, BUDDY_STEP_MERGE, order, block << order,
+		       (block ^ 1) << order, 0, 0);
+		block >>= 1;
+		o++;
+		order++;
+		bit_clear(o->split, block);
+		core->stats.merges++;
+	}
+	free_insert(core, o, order, block);
+	if (observe)
+		report(core, true, BUDDY_STEP_STOP, order, block << order,
+		       (block ^ 1) << order, 0,
+		       stop_why(core, order, root, block));
+	return 0;
+}
+
+static noinline int merge_plain(struct buddy_core *core, unsigned int order,
+				unsigned long block)
+{
+	return merge_up(core, order, block, core->top_order, false);
+}
+
+/* The end of a free that merged nothing, below fast_end. */
+static __always_inline int free_done(struct buddy_core *core,
+				     unsigned int order, unsigned long block,
+				     bool observe)
+{
+	core->nr_free += BIT(order);
+	core->stats.frees++;
+	if (observe)
+		report(core, true, BUDDY_STEP_STOP, order, block << order,
+		       (block ^ 1) << order, 0,
+		       stop_why(core, order, core->top_order, block));
+	return 0;
+}
+
+/* A free that merges nothing but changes more summary words. */
+static __always_inline int free_insert_rest(struct buddy_core *core,
+					    unsigned int order,
+					    unsigned long block, bool observe)
+{
+	insert_rest(&core->orders[order], block);
+	return free_done(core, order, block, observe);
+}
+
+static noinline int free_insert_slow(struct buddy_core *core,
+				     unsigned int order, unsigned long block)
+{
+	return free_insert_rest(core, order, block, false);
+}
+
+/*
+ * Free by the exact search, for everything the head bits did not confirm:
+ * every refusal, and blocks in the tail of the pool or of a max_order 0
+ * pool, which the fast path leaves alone.
+ */
+static __always_inline int free_exact(struct buddy_core *core,
+				      unsigned long frame, bool observe)
+{
+	unsigned long pair = frame / 2;
 	unsigned int root;
 	int order;
 
@@ -558,28 +1108,125 @@ static __always_inline int do_free(struct buddy_core *core,
 			report_reject(core, frame, order);
 		return order;
 	}
-
 	report(core, observe, BUDDY_STEP_FREE, order, frame, 0, 0, 0);
-	core->nr_free += BIT(order);
-	core->stats.frees++;
-	o = &core->orders[order];
-	block = frame >> order;
-	while ((unsigned int)order < root && bit_test(o->free[0], block ^ 1)) {
-		free_clear(core, o, order, block ^ 1);
-		report(core, observe, BUDDY_STEP_MERGE, order, block << order,
-		       (block ^ 1) << order, 0, 0);
-		block >>= 1;
-		o++;
-		order++;
-		bit_clear(o->split, block);
-		core->stats.merges++;
-	}
-	free_set(core, o, order, block);
+	core->head[pair / BITS_PER_LONG] &=
+		~(head_run(order) << (pair % BITS_PER_LONG));
+	return merge_up(core, order, frame >> order, root, observe);
+}
+
+static noinline int free_exact_plain(struct buddy_core *core,
+				     unsigned long frame)
+{
+	return free_exact(core, frame, false);
+}
+
+/* Anything the fast path below does not confirm, every refusal among it. */
+static __always_inline int free_other(struct buddy_core *core,
+				      unsigned long frame, bool observe)
+{
 	if (observe)
-		report(core, true, BUDDY_STEP_STOP, order, block << order,
-		       (block ^ 1) << order, 0,
-		       stop_why(core, order, root, block));
-	return 0;
+		return free_exact(core, frame, true);
+	return free_exact_plain(core, frame);
+}
+
+/*
+ * The fast path's end, once @frame's order is known but not yet that the
+ * block is allocated.  Always inline: the copy for order 0 is compiled
+ * with the order a constant.
+ */
+static __always_inline int free_block(struct buddy_core *core,
+				      unsigned int order, unsigned long frame,
+				      bool observe)
+{
+	struct buddy_core_order *o = &core->orders[order];
+	unsigned long block = frame >> order;
+	unsigned long word = o->free[block / BITS_PER_LONG];
+
+	if (unlikely(word & BIT(block % BITS_PER_LONG)))
+		return free_other(core, frame, observe);
+	report(core, observe, BUDDY_STEP_FREE, order, frame, 0, 0, 0);
+	/*
+	 * A free buddy (merge_up() checks for a root), or more summary words
+	 * to change: out of line, as tail calls in the plain copy.
+	 */
+	if (unlikely(word & BIT((block ^ 1) % BITS_PER_LONG))) {
+		if (observe)
+			return merge_up(core, order, block, core->top_order,
+					true);
+		return merge_plain(core, order, block);
+	}
+	/* Sparse orders out of line, for the same reason. */
+	if (unlikely(!insert_fast(core, o, order, block, false))) {
+		if (observe)
+			return free_insert_rest(core, order, block, true);
+		return free_insert_slow(core, order, block);
+	}
+	return free_done(core, order, block, observe);
+}
+
+static noinline int free_order0(struct buddy_core *core, unsigned long frame)
+{
+	return free_block(core, 0, frame, false);
+}
+
+/*
+ * A block of order >= 1, if the head bits say so and it confirms: the run
+ * at @frame's pair gives the order, as the comment at the top says.
+ */
+static __always_inline int free_head(struct buddy_core *core,
+				     unsigned long frame, bool observe)
+{
+	unsigned long pair = frame / 2, *head;
+	unsigned int order, top;
+
+	head = &core->head[pair / BITS_PER_LONG];
+	/* The run always ends in a zero: ~ is never 0. */
+	order = 1 + __ffs(~(*head >> (pair % BITS_PER_LONG)));
+	top = core->top_order;
+	if (likely(order < top)) {
+		if (!bit_test(core->orders[order + 1].split,
+			      frame >> (order + 1)))
+			return free_other(core, frame, observe);
+	} else if (order > top) {
+		return free_other(core, frame, observe);
+	}
+	if (frame & 1)
+		return free_other(core, frame, observe);
+	/*
+	 * Confirmed.  An order >= 2 block here is allocated (it has a run),
+	 * and order 1 has no run to clear, so this changes nothing if the
+	 * free turns out refused.
+	 */
+	*head &= ~(head_run(order) << (pair % BITS_PER_LONG));
+	return free_block(core, order, frame, observe);
+}
+
+static noinline int free_head_plain(struct buddy_core *core,
+				    unsigned long frame)
+{
+	return free_head(core, frame, false);
+}
+
+/*
+ * Free: the fast path for blocks in whole top-order blocks (below
+ * fast_end), anything else to free_exact().  Orders 0 and >= 1 go apart
+ * first, each to a function of its own in the plain copy, so neither pays
+ * for the other's registers.
+ */
+static __always_inline int do_free(struct buddy_core *core,
+				   unsigned long frame, bool observe)
+{
+	if (unlikely(frame >= core->fast_end))
+		return free_other(core, frame, observe);
+	/* The pair is split: an order-0 block. */
+	if (bit_test(core->pair_split, frame / 2)) {
+		if (observe)
+			return free_block(core, 0, frame, true);
+		return free_order0(core, frame);
+	}
+	if (observe)
+		return free_head(core, frame, true);
+	return free_head_plain(core, frame);
 }
 
 static noinline int free_observed(struct buddy_core *core, unsigned long frame)
@@ -911,21 +1558,40 @@ static bool tail_clear(const unsigned long *map, unsigned long bits)
 	return !(map[bits / BITS_PER_LONG] & ~(BIT(bits % BITS_PER_LONG) - 1));
 }
 
-/* Each summary bit is set exactly when the word below it is nonzero. */
-static int audit_summaries(const struct buddy_core_order *o,
-			   unsigned int order, struct buddy_core_fault *fault)
+/* Summary levels are kept only with two free blocks or more. */
+static bool level_kept(unsigned int l, unsigned long nr_free)
 {
-	unsigned long bits = o->nr_blocks, i;
-	unsigned int l;
+	return !l || nr_free >= 2;
+}
 
-	for (l = 0; l < o->nr_levels; l++, bits = BITS_TO_LONGS(bits)) {
-		if (!tail_clear(o->free[l], bits))
+/*
+ * Each summary bit is set exactly when the word below it is nonzero, with
+ * two free blocks or more (@nr_free, counted from level 0); with fewer,
+ * the summaries are clear.
+ */
+static int audit_summaries(const struct buddy_core_order *o,
+			   unsigned int order, unsigned long nr_free,
+			   struct buddy_core_fault *fault)
+{
+	unsigned long *maps[BUDDY_CORE_LEVELS], bits = o->nr_blocks, i;
+	unsigned int l, nr_levels = level_maps(o, maps);
+
+	for (l = 0; l < nr_levels; l++, bits = BITS_TO_LONGS(bits)) {
+		if (!tail_clear(maps[l], bits))
 			return fault_at(fault, "free bit set past the last block",
 					order, bits);
-		if (l + 1 == o->nr_levels)
-			break;
+		if (!level_kept(l, nr_free)) {
+			for (i = 0; i < BITS_TO_LONGS(bits); i++)
+				if (maps[l][i])
+					return fault_at(fault,
+							"free summary set with fewer than two free blocks",
+							order, 0);
+			continue;
+		}
+		if (l + 1 == nr_levels || !level_kept(l + 1, nr_free))
+			continue;
 		for (i = 0; i < BITS_TO_LONGS(bits); i++)
-			if (!o->free[l][i] != !bit_test(o->free[l + 1], i))
+			if (!maps[l][i] != !bit_test(maps[l + 1], i))
 				return fault_at(fault,
 						"free summary disagrees with its bitmap",
 						order, i * BITS_PER_LONG);
@@ -941,20 +1607,18 @@ static int audit_order(const struct buddy_core *core, unsigned int order,
 {
 	const struct buddy_core_order *o = &core->orders[order];
 	unsigned long words = BITS_TO_LONGS(o->nr_blocks), nr_free = 0, i;
+	unsigned long lowest = NO_BLOCK;
 	int ret;
 
-	ret = audit_summaries(o, order, fault);
-	if (ret)
-		return ret;
-
 	for (i = 0; i < words; i++) {
-		unsigned long bits = o->free[0][i];
+		unsigned long bits = o->free[i];
 
 		while (bits) {
 			unsigned long block = i * BITS_PER_LONG + __ffs(bits);
 
 			bits &= bits - 1;
-			nr_free++;
+			if (!nr_free++)
+				lowest = block;
 			if (o->split && bit_test(o->split, block))
 				return fault_at(fault,
 						"block both free and split",
@@ -965,7 +1629,7 @@ static int audit_order(const struct buddy_core *core, unsigned int order,
 				return fault_at(fault,
 						"free block inside a larger block",
 						order, block);
-			if (bit_test(o->free[0], block ^ 1))
+			if (bit_test(o->free, block ^ 1))
 				return fault_at(fault,
 						"free buddies left unmerged",
 						order, block);
@@ -985,10 +1649,107 @@ static int audit_order(const struct buddy_core *core, unsigned int order,
 						order, block);
 		}
 	}
+	/* The tree first, then what only speeds it up: summaries, cursor. */
+	ret = audit_summaries(o, order, nr_free, fault);
+	if (ret)
+		return ret;
 	if (nr_free != o->nr_free)
 		return fault_at(fault, "free block count is wrong", order, 0);
 	if (!nr_free != !(core->free_orders & (1ULL << order)))
 		return fault_at(fault, "free order mask is wrong", order, 0);
+	if (o->cursor != lowest)
+		return fault_at(fault, "cursor is not the lowest free block",
+				order, lowest == NO_BLOCK ? 0 : lowest);
+	return 0;
+}
+
+/* An allocated block of @order >= 2 at @block: its run of head bits. */
+static bool head_run_ok(const struct buddy_core *core, unsigned int order,
+			unsigned long block)
+{
+	unsigned long pair = (block << order) / 2;
+	unsigned long run = head_run(order);
+
+	return (core->head[pair / BITS_PER_LONG] >> (pair % BITS_PER_LONG) &
+		run) == run;
+}
+
+/*
+ * @block of @order (>= 2) is real: if allocated, its run must be there.
+ * Adds the run's length to *@ones.
+ */
+static bool head_check_block(const struct buddy_core *core,
+			     unsigned int order, unsigned long block,
+			     unsigned long *ones)
+{
+	if (block_state(core, order, block) != BUDDY_CORE_ALLOCATED)
+		return true;
+	*ones += order - 1;
+	return head_run_ok(core, order, block);
+}
+
+/*
+ * The head bits are exactly the runs of the allocated blocks of order 2 or
+ * more: each such block has its run (found through its split parent, or as
+ * a root), and no other bit is set, which the count of set bits shows
+ * once every run is known to be there.  The runs are what free's fast
+ * path trusts, so an error here is reported even if nothing else is wrong.
+ */
+static int audit_head(const struct buddy_core *core,
+		      struct buddy_core_fault *fault)
+{
+	unsigned long pairs = core->nr_frames / 2 + 1, ones = 0, set = 0, i;
+	unsigned long frame = core->top_end, bits, child;
+	unsigned int top = core->top_order, k;
+	const struct buddy_core_order *o;
+
+	if (!tail_clear(core->head, pairs))
+		return fault_at(fault, "head bit set past the last pair", 0,
+				core->nr_frames);
+	for (k = 2; k <= top; k++) {
+		o = &core->orders[k];
+		/* Children of split blocks of order k + 1. */
+		for (i = 0; k < top && i < BITS_TO_LONGS(o[1].nr_blocks); i++) {
+			for (bits = o[1].split[i]; bits; bits &= bits - 1) {
+				child = 2 * (i * BITS_PER_LONG + __ffs(bits));
+				if (!head_check_block(core, k, child, &ones) ||
+				    !head_check_block(core, k, ++child, &ones))
+					return fault_at(fault,
+							"allocated block without its head bits",
+							k, child);
+			}
+		}
+	}
+	/* The roots: whole top-order blocks, then the tail's. */
+	o = &core->orders[top];
+	for (i = 0; top >= 2 && i < BITS_TO_LONGS(o->nr_blocks); i++) {
+		bits = ~(o->free[i] | o->split[i]);
+		if (i == o->nr_blocks / BITS_PER_LONG)
+			bits &= BIT(o->nr_blocks % BITS_PER_LONG) - 1;
+		for (; bits; bits &= bits - 1) {
+			unsigned long block = i * BITS_PER_LONG + __ffs(bits);
+
+			ones += top - 1;
+			if (!head_run_ok(core, top, block))
+				return fault_at(fault,
+						"allocated block without its head bits",
+						top, block);
+		}
+	}
+	for (k = top; k-- > 2; ) {
+		if (!(core->nr_frames & BIT(k)))
+			continue;
+		if (!head_check_block(core, k, frame >> k, &ones))
+			return fault_at(fault,
+					"allocated block without its head bits",
+					k, frame >> k);
+		frame += BIT(k);
+	}
+	for (i = 0; i < BITS_TO_LONGS(pairs); i++)
+		set += hweight_long(core->head[i]);
+	if (set != ones)
+		return fault_at(fault, "head bit set outside an allocated block",
+				0, 0);
 	return 0;
 }
 
@@ -1001,28 +1762,29 @@ static int audit_layout(const struct buddy_core *core,
 {
 	struct buddy_core_order want;
 	const struct buddy_core_order *o;
-	unsigned int k, l;
+	unsigned long *head;
+	unsigned int k;
 
 	if (!init_args_valid(core->nr_frames, core->max_order) ||
 	    core->top_order != top_order(core->nr_frames, core->max_order) ||
 	    core->top_end != core->orders[core->top_order].nr_blocks <<
-			     core->top_order)
+			     core->top_order ||
+	    core->fast_end != (core->top_order ? core->top_end : 0))
 		return fault_at(fault, "pool geometry is wrong", 0, 0);
 	for (k = 0; k <= core->max_order + 1; k++) {
 		o = &core->orders[k];
 		layout(core->orders, core->nr_frames, core->max_order, k,
-		       &want);
-		if (o->nr_blocks != want.nr_blocks ||
-		    o->nr_levels != want.nr_levels || o->split != want.split ||
-		    (!o->nr_blocks && o->nr_free))
+		       &want, &head);
+		if (o->nr_blocks != want.nr_blocks || o->frames != want.frames ||
+		    o->free != want.free || o->summary != want.summary ||
+		    o->upper != want.upper || o->split != want.split ||
+		    (!o->nr_blocks && (o->nr_free || o->cursor != NO_BLOCK)))
 			return fault_at(fault, "order descriptor is corrupt",
 					k, 0);
-		for (l = 0; l < BUDDY_CORE_LEVELS; l++)
-			if (o->free[l] != want.free[l])
-				return fault_at(fault,
-						"order descriptor is corrupt",
-						k, 0);
 	}
+	if (core->head != head || core->pair_split != core->orders[1].split)
+		return fault_at(fault, "head or pair split bits misplaced", 0,
+				0);
 	return 0;
 }
 
@@ -1034,11 +1796,12 @@ static int audit_layout(const struct buddy_core *core,
  * Checks the metadata's own layout first, then that every free or split
  * block hangs from a split parent or is a root (so blocks never overlap and
  * no frame is both free and allocated), that no free block has a free
- * buddy, that no block is both free and split, that the summaries,
- * per-order counts, order mask and free-frame total agree with the bitmaps,
- * and that no bit lies past the pool.  Allocated blocks are the remaining
- * leaves, so they need no check of their own.  O(metadata words + set
- * bits).
+ * buddy, that no block is both free and split, that the summaries (levels
+ * 2+ clear while an order has fewer than two free blocks), per-order
+ * counts, cursors (the lowest free block), order mask and free-frame total
+ * agree with the bitmaps, that the head bits are exactly the runs of the
+ * allocated blocks, and that no bit lies past the pool.  O(metadata words +
+ * set bits).
  *
  * Context: Any context; may run concurrently with other read-only queries.
  * Return: 0 if consistent, -EUCLEAN otherwise.
@@ -1065,7 +1828,7 @@ int buddy_core_audit(const struct buddy_core *core,
 	}
 	if (nr_free != core->nr_free || nr_free > core->nr_frames)
 		return fault_at(fault, "free frame total is wrong", 0, 0);
-	return 0;
+	return audit_head(core, fault);
 }
 
 /**

@@ -48,7 +48,10 @@ struct buddy_core {
 	unsigned int max_order;
 	unsigned int top_order;		/* largest order a block can have */
 	unsigned long top_end;		/* frames in whole top-order blocks */
+	unsigned long fast_end;		/* top_end, or 0 if top_order is 0 */
 	struct buddy_core_order *orders; /* max_order + 2 entries, in meta */
+	unsigned long *head;		/* a bit per frame pair, in meta */
+	unsigned long *pair_split;	/* order 1's split bits, in meta */
 	const struct buddy_core_observer *observer;	/* NULL: none */
 	struct buddy_core_stats stats;
 };

@@ -800,8 +800,8 @@ static void init_every_shape(struct kunit *test)
 	}
 	KUNIT_EXPECT_EQ(test, frame, shape->nr_frames);
 
-	/* About 3 bits per frame, plus a few words per order. */
-	words = 3 * shape->nr_frames / BITS_PER_LONG +
+	/* About 3.5 bits per frame, plus a few words per order. */
+	words = 7 * shape->nr_frames / 2 / BITS_PER_LONG +
 		10 * (shape->max_order + 2);
 	KUNIT_EXPECT_LE(test, pool->meta_size,
 			(shape->max_order + 2) * sizeof(struct buddy_core_order) +
@@ -1796,8 +1796,8 @@ static void audit_every_bit_flip(struct kunit *test)
 	struct model_check *c = model_check_create(test, shape->nr_frames,
 						   shape->max_order);
 	struct pool_image *initial = image_take(test, pool);
-	size_t first = meta_descriptor_bytes(pool), byte;
 	struct buddy_core_fault fault;
+	size_t byte;
 	u8 *bytes = pool->meta;
 	unsigned long frame;
 	int bit;
@@ -1809,17 +1809,21 @@ static void audit_every_bit_flip(struct kunit *test)
 	KUNIT_ASSERT_MEMEQ(test, pool->meta, initial->meta, pool->meta_size);
 
 	/*
-	 * Past the order descriptors every byte is bitmap: free bits, their
-	 * summaries, split bits, with no padding.  With every frame free
-	 * each bit is pinned: a free bit is a root (flipping it breaks the
-	 * order's count or summary), a split bit is zero (set, it is a
-	 * split root that is also free, or a split block under an unsplit
-	 * parent), a summary bit mirrors a word, and bits past the last
-	 * block must be zero.  So every single flip must be caught.  (With
-	 * blocks allocated it is not so: a split bit set on an allocated
-	 * block makes two allocated blocks of it, which is consistent.)
+	 * Every byte is state, with no padding: the order descriptors
+	 * (pointers and sizes the layout fixes, a count, a cursor), then
+	 * bitmaps: free bits, their summaries, split bits, head bits.  With
+	 * every frame free each bit is pinned: a free bit is a root
+	 * (flipping it breaks the order's count or summary), a split bit is
+	 * zero (set, it is a split root that is also free, or a split block
+	 * under an unsplit parent), a summary bit mirrors a word (or, in
+	 * an order with fewer than two free blocks, is zero), a head bit is
+	 * zero (no block is allocated), a cursor is the lowest free block,
+	 * and bits past the last block must be zero.  So every single flip
+	 * must be caught.  (With blocks allocated it is not so: a split bit
+	 * set on an allocated block of order 1 makes two allocated blocks of
+	 * it, which is consistent.)
 	 */
-	for (byte = first; byte < pool->meta_size; byte++) {
+	for (byte = 0; byte < pool->meta_size; byte++) {
 		for (bit = 0; bit < 8; bit++) {
 			bytes[byte] ^= 1 << bit;
 			fault.what = NULL;
@@ -1829,11 +1833,88 @@ static void audit_every_bit_flip(struct kunit *test)
 						     byte, bit,
 						     pool->meta_size);
 			KUNIT_ASSERT_NOT_NULL(test, fault.what);
-			KUNIT_ASSERT_LE(test, fault.order, shape->max_order);
+			/* The descriptor past max_order counts as one more. */
+			KUNIT_ASSERT_LE(test, fault.order,
+					shape->max_order + 1);
 			bytes[byte] ^= 1 << bit;
 		}
 	}
 	KUNIT_EXPECT_EQ(test, buddy_core_check(core), 0);
+}
+
+/* Flips bit @bit of @word: the audit must catch it, then it is undone. */
+static void expect_flip_caught(struct kunit *test,
+			       const struct buddy_core *core,
+			       unsigned long *word, unsigned int bit,
+			       const char *what, unsigned int order)
+{
+	*word ^= BIT(bit);
+	if (buddy_core_check(core) != -EUCLEAN)
+		KUNIT_FAIL_AND_ABORT(test, "flip of %s bit %u (order %u) not caught",
+				     what, bit, order);
+	*word ^= BIT(bit);
+}
+
+/*
+ * In a busy pool, the metadata that only speeds things up is still pinned
+ * by the audit: every bit of every summary level (exact, or clear in an
+ * order with fewer than two free blocks), of every cursor and of the head
+ * bits (exactly the runs of the allocated blocks of order >= 2).  The pool
+ * is large enough for summary levels 2+ in orders 0 and 1, and is checked
+ * after allocating and again after freeing much of it.
+ */
+static void audit_flips_busy_pool(struct kunit *test)
+{
+	const unsigned long nr_frames = 1UL << 14;
+	struct pool *pool = pool_create(test, nr_frames, 10);
+	struct buddy_core *core = &pool->core;
+	unsigned long *live = kunit_kmalloc_array(test, nr_frames,
+						  sizeof(*live), GFP_KERNEL);
+	unsigned long *maps[BUDDY_CORE_LEVELS], nr_live = 0, bits, i;
+	unsigned int round, order, l, bit, nr_levels;
+	u64 rnd = 0x1a2b3c4dULL;
+	long frame;
+
+	KUNIT_ASSERT_NOT_NULL(test, live);
+	KUNIT_ASSERT_NOT_NULL(test, core->orders[0].upper);
+	for (round = 0; round < 2; round++) {
+		/* before: as left; after: 3/4 allocated, then 1/2 freed */
+		while (buddy_core_free_frames(core) > nr_frames / 4) {
+			frame = buddy_core_alloc(core, xorshift64(&rnd) % 6);
+			if (frame >= 0)
+				live[nr_live++] = frame;
+		}
+		for (i = 0; round && nr_live && i < nr_live / 2; i++) {
+			unsigned long j = xorshift64(&rnd) % nr_live;
+
+			KUNIT_ASSERT_EQ(test, buddy_core_free(core, live[j]), 0);
+			live[j] = live[--nr_live];
+		}
+		KUNIT_ASSERT_EQ(test, buddy_core_check(core), 0);
+
+		for (order = 0; order <= 10; order++) {
+			struct buddy_core_order *o = &core->orders[order];
+
+			nr_levels = level_maps(o, maps);
+			bits = BITS_TO_LONGS(o->nr_blocks);
+			for (l = 1; l < nr_levels; l++) {
+				for (i = 0; i < bits; i++)
+					expect_flip_caught(test, core,
+							   &maps[l][i / BITS_PER_LONG],
+							   i % BITS_PER_LONG,
+							   "summary", order);
+				bits = BITS_TO_LONGS(bits);
+			}
+			for (bit = 0; bit < BITS_PER_LONG; bit++)
+				expect_flip_caught(test, core, &o->cursor, bit,
+						   "cursor", order);
+		}
+		for (i = 0; i < nr_frames / 2 + 1; i++)
+			expect_flip_caught(test, core,
+					   &core->head[i / BITS_PER_LONG],
+					   i % BITS_PER_LONG, "head", 0);
+		KUNIT_EXPECT_EQ(test, buddy_core_check(core), 0);
+	}
 }
 
 static void audit_core_fields(struct kunit *test)
@@ -1928,6 +2009,7 @@ static struct kunit_case buddy_core_test_cases[] = {
 	KUNIT_CASE(frag_index_checkerboard),
 	KUNIT_CASE(frag_index_above_pool),
 	KUNIT_CASE_PARAM(audit_every_bit_flip, pool_shapes_gen_params),
+	KUNIT_CASE_SLOW(audit_flips_busy_pool),
 	KUNIT_CASE(audit_unmerged_buddies),
 	KUNIT_CASE(audit_free_inside_block),
 	KUNIT_CASE(audit_free_and_split),

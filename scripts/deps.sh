@@ -5,6 +5,8 @@
 #
 # Groups:
 #	build	compile the module and the user-space tools
+#	build32	the same tools for 32-bit x86 (make -C tools BUILD=32)
+#	bench	callgrind, for the instruction counts of make bench
 #	fuzz	libFuzzer and the sanitizer runtimes (clang)
 #	vm	boot a kernel in QEMU with a busybox initramfs
 #	kernel	build a kernel from Debian's linux-source-6.12, and build
@@ -27,6 +29,8 @@ set -euo pipefail
 
 declare -A groups=(
 	[build]="gcc make libc6-dev"
+	[build32]="gcc-multilib"
+	[bench]="valgrind"
 	[fuzz]="clang libclang-rt-14-dev"
 	[vm]="qemu-system-x86 busybox-static cpio gzip"
 	[kernel]="linux-source-$BUDDY_KSERIES gcc-12 make libc6-dev flex bison bc
@@ -36,7 +40,7 @@ declare -A groups=(
 )
 
 if [[ $# -eq 0 ]]; then
-	set -- build fuzz vm kernel lint browser
+	set -- build build32 bench fuzz vm kernel lint browser
 fi
 
 want=()

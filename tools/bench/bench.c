@@ -2,7 +2,8 @@
 /*
  * bench.c - buddy_core.c against a Linux-style free-list buddy allocator
  *
- * Usage: buddy_bench [-r REPEATS] [-i ITERATIONS] [-q] [-p]  (-h: help)
+ * Usage: buddy_bench [-r REPEATS] [-i ITERATIONS] [-q] [-p] [-I FILE]
+ *        (-h: help)
  *
  * Three workloads at three pool sizes (16 MiB, 1 GiB and 64 GiB of 4 KiB
  * frames, max_order 10), each run by three allocators in the same process:
@@ -27,6 +28,14 @@
  * The loops are written once, as always-inline functions of the allocator
  * kind; each kind gets its own copy with direct calls (ours and ref live in
  * other translation units, so neither is inlined into the loop).
+ *
+ * Instructions and branch mispredicts, which unlike time repeat exactly:
+ * run under valgrind --tool=callgrind --collect-atstart=no, the timed part
+ * of each workload is the only code callgrind counts (client requests turn
+ * collection on and off around it), and each run dumps its counts with a
+ * label naming pool, workload, allocator and operations.  callgrind.sh
+ * does that and writes one line per run; -I FILE reads those lines back
+ * and prints them beside the timings, net of the harness as they are.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -35,6 +44,14 @@
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
+
+#if __has_include("valgrind/callgrind.h")
+#include <valgrind/callgrind.h>
+#else
+/* Without valgrind's headers the counts are simply not taken. */
+#define CALLGRIND_TOGGLE_COLLECT	((void)0)
+#define CALLGRIND_DUMP_STATS_AT(label)	((void)(label))
+#endif
 
 #include "buddy_harness.h"
 #include "ref_buddy.h"
@@ -81,6 +98,24 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+/*
+ * The timed part of a workload: the clock, and callgrind's counting (a
+ * no-op natively: a few instructions outside the loop).
+ */
+static __always_inline uint64_t timed_start(void)
+{
+	uint64_t start = now_ns();
+
+	CALLGRIND_TOGGLE_COLLECT;
+	return start;
+}
+
+static __always_inline uint64_t timed_stop(uint64_t start)
+{
+	CALLGRIND_TOGGLE_COLLECT;
+	return now_ns() - start;
 }
 
 /* === The three allocators, chosen at compile time === */
@@ -182,13 +217,13 @@ static __always_inline uint64_t churn0(struct bench *b, enum kind kind)
 
 	for (i = 0; i < b->nr_frames / 2; i++)
 		live_push(b, bench_alloc(b, kind, 0), 0);
-	start = now_ns();
+	start = timed_start();
 	for (i = 0; i < b->iterations; i++) {
 		slot = scale(b->random[i], b->nr_live);
 		bench_free(b, kind, b->live_frame[slot], 0);
 		b->live_frame[slot] = bench_alloc(b, kind, 0);
 	}
-	return now_ns() - start;
+	return timed_stop(start);
 }
 
 /* A random order 0..10, uniformly: most frames end up in large blocks. */
@@ -202,8 +237,8 @@ static __always_inline uint64_t mixed(struct bench *b, enum kind kind)
 	/* The first pass fills to half, untimed; the second is measured. */
 	for (i = 0; i < 2 * b->iterations; i++) {
 		if (i == b->iterations) {
-			start = now_ns();
 			b->failed = 0;
+			start = timed_start();
 		}
 		if (allocated < target) {
 			order = scale(b->random[i], BENCH_MAX_ORDER + 1);
@@ -224,13 +259,13 @@ static __always_inline uint64_t mixed(struct bench *b, enum kind kind)
 			b->live_order[slot] = b->live_order[b->nr_live];
 		}
 	}
-	return now_ns() - start;
+	return timed_stop(start);
 }
 
 /* Allocate order 0 until -ENOMEM, then free everything in the same order. */
 static __always_inline uint64_t fill_drain(struct bench *b, enum kind kind)
 {
-	uint64_t start = now_ns();
+	uint64_t start = timed_start();
 	unsigned long i;
 	long frame;
 
@@ -238,7 +273,7 @@ static __always_inline uint64_t fill_drain(struct bench *b, enum kind kind)
 		live_push(b, frame, 0);
 	for (i = 0; i < b->nr_live; i++)
 		bench_free(b, kind, b->live_frame[i], 0);
-	return now_ns() - start;
+	return timed_stop(start);
 }
 
 #define INSTANTIATE(workload)						\
@@ -292,6 +327,11 @@ struct samples {
 	double init_ns[NR_POOLS][2][MAX_REPEATS];
 	double failed[NR_POOLS][2];	/* mixed churn, fraction of allocs */
 	size_t meta_bytes[NR_POOLS][2];
+	/* From callgrind (-I): instructions and mispredicts per operation */
+	bool have_counts;
+	double ir[NR_POOLS][NR_WORKLOADS][NR_KINDS];
+	double mispredicts[NR_POOLS][NR_WORKLOADS][NR_KINDS];
+	char counts_note[160];
 	/* kB resident and in huge pages, at the end of the last run */
 	unsigned long rss_kb[NR_POOLS], huge_kb[NR_POOLS];
 };
@@ -427,10 +467,17 @@ static int run_pool(unsigned int p, unsigned int repeats,
 			for (k = 0; k < NR_KINDS; k++) {
 				uint64_t ns;
 
+				char label[64];
+
 				bench_reset(&b, k);
 				ns = workloads[w].run[k](&b);
 				s->ns_per_op[p][w][k][r] = ns /
 							   workload_ops(w, &b);
+				/* For callgrind.sh: what was just counted. */
+				snprintf(label, sizeof(label),
+					 "bench %u %u %u %.0f", p, w, k,
+					 workload_ops(w, &b));
+				CALLGRIND_DUMP_STATS_AT(label);
 				if (w == 1 && k != HARNESS)
 					s->failed[p][k] += (double)b.failed /
 						iterations / repeats;
@@ -444,15 +491,77 @@ static int run_pool(unsigned int p, unsigned int repeats,
 	return 0;
 }
 
-static void print_table(const struct samples *s, unsigned int nr_pools,
+/*
+ * Reads callgrind.sh's lines, "POOL WORKLOAD KIND OPS Ir Bcm Bim", into
+ * per-operation figures; lines starting with '#' describe the run.
+ */
+static int read_counts(const char *path, struct samples *s)
+{
+	FILE *file = fopen(path, "r");
+	char line[256];
+
+	if (!file) {
+		perror(path);
+		return -errno;
+	}
+	while (fgets(line, sizeof(line), file)) {
+		unsigned int p, w, k;
+		double ops, ir, bcm, bim;
+
+		if (line[0] == '#') {
+			line[strcspn(line, "\n")] = '\0';
+			snprintf(s->counts_note, sizeof(s->counts_note), "%s",
+				 line + 1 + (line[1] == ' '));
+			continue;
+		}
+		if (sscanf(line, "%u %u %u %lf %lf %lf %lf", &p, &w, &k, &ops,
+			   &ir, &bcm, &bim) != 7 || p >= NR_POOLS ||
+		    w >= NR_WORKLOADS || k >= NR_KINDS || ops <= 0)
+			continue;
+		s->ir[p][w][k] = ir / ops;
+		s->mispredicts[p][w][k] = (bcm + bim) / ops;
+		s->have_counts = true;
+	}
+	fclose(file);
+	return 0;
+}
+
+/* Net of the harness, as the timings: ours and ref, one figure each. */
+static double net(const double (*by_kind)[NR_KINDS], unsigned int w,
+		  enum kind k)
+{
+	return by_kind[w][k] - by_kind[w][HARNESS];
+}
+
+static double net_ratio(const struct samples *s, unsigned int p,
+			unsigned int w, unsigned int repeats)
+{
+	double h = median(s->ns_per_op[p][w][HARNESS], repeats);
+
+	return (median(s->ns_per_op[p][w][OURS], repeats) - h) /
+	       (median(s->ns_per_op[p][w][REF], repeats) - h);
+}
+
+/* The targets of the ratio ours/ref, net: order-0 1.0x, mixed 1.5x. */
+static const double target_ratio[NR_WORKLOADS] = { 1.0, 1.5, 1.0 };
+
+static void print_times(const struct samples *s, unsigned int nr_pools,
 			unsigned int repeats)
 {
 	double worst_spread = 0;
 	unsigned int p, w, k;
 
-	printf("%-25s %-7s %7s %7s %8s %8s %8s %8s %8s\n", "workload", "pool",
-	       "ours", "ref", "ours/ref", "harness", "ours net", "ref net",
-	       "net o/r");
+	printf("%-24s %-6s %6s %6s %7s %6s %6s %7s", "workload", "pool",
+	       "ours", "ref", "harness", "ours", "ref", "ours");
+	if (s->have_counts)
+		printf(" | %6s %6s %6s | %5s %5s", "ours", "ref", "ours",
+		       "ours", "ref");
+	printf("\n%-24s %-6s %6s %6s %7s %6s %6s %7s", "", "", "", "", "",
+	       "net", "net", "/ref");
+	if (s->have_counts)
+		printf(" | %6s %6s %6s | %5s %5s", "instr", "instr", "/ref",
+		       "mispr", "mispr");
+	putchar('\n');
 	for (w = 0; w < NR_WORKLOADS; w++) {
 		for (p = 0; p < nr_pools; p++) {
 			double m[NR_KINDS];
@@ -465,37 +574,60 @@ static void print_table(const struct samples *s, unsigned int nr_pools,
 					worst_spread = spread(s->ns_per_op[p][w][k],
 							      repeats);
 			}
-			printf("%-25s %-7s %7.1f %7.1f %7.2fx %8.1f %8.1f %8.1f %7.2fx\n",
+			printf("%-24s %-6s %6.1f %6.1f %7.1f %6.1f %6.1f %6.2fx",
 			       p ? "" : workloads[w].name, pools[p].name,
-			       m[OURS], m[REF], m[OURS] / m[REF], m[HARNESS],
+			       m[OURS], m[REF], m[HARNESS],
 			       m[OURS] - m[HARNESS], m[REF] - m[HARNESS],
-			       (m[OURS] - m[HARNESS]) / (m[REF] - m[HARNESS]));
+			       net_ratio(s, p, w, repeats));
+			if (s->have_counts)
+				printf(" | %6.1f %6.1f %5.2fx | %5.2f %5.2f",
+				       net(s->ir[p], w, OURS),
+				       net(s->ir[p], w, REF),
+				       net(s->ir[p], w, OURS) /
+				       net(s->ir[p], w, REF),
+				       net(s->mispredicts[p], w, OURS),
+				       net(s->mispredicts[p], w, REF));
+			putchar('\n');
 		}
 	}
-	printf("(ns per alloc or free, median of %u runs; net = minus harness; worst run-to-run spread %.0f%%)\n",
+	printf("(ns per alloc or free, median of %u runs; net = minus the harness; worst run-to-run spread of ours or ref %.0f%%)\n",
 	       repeats, 100 * worst_spread);
+	if (s->have_counts)
+		printf("(instr, mispr: instructions and branch mispredicts per operation, net of the harness,\n %s)\n",
+		       s->counts_note[0] ? s->counts_note :
+					   "from callgrind");
+}
 
-	if (nr_pools > 1) {
-		printf("\ngrowth %s -> %s, net ns/op (target for ours: <= 1.3x)\n",
-		       pools[0].name, pools[nr_pools - 1].name);
-		for (w = 0; w < NR_WORKLOADS; w++) {
-			double growth[2];
+static void print_targets(const struct samples *s, unsigned int nr_pools,
+			  unsigned int repeats)
+{
+	unsigned int p, w;
 
-			for (k = OURS; k <= REF; k++) {
-				double h0 = median(s->ns_per_op[0][w][HARNESS],
-						   repeats);
-				double hn = median(s->ns_per_op[nr_pools - 1][w][HARNESS],
-						   repeats);
+	printf("\ntargets (net ours/ref): order-0 churn and fill/drain <= 1.0x, mixed <= 1.5x at every\n"
+	       "pool; the ratio at %s no worse than at %s\n",
+	       pools[nr_pools - 1].name, pools[0].name);
+	for (w = 0; w < NR_WORKLOADS; w++) {
+		bool met = true;
+		double first = net_ratio(s, 0, w, repeats);
+		double last = net_ratio(s, nr_pools - 1, w, repeats);
 
-				growth[k] = (median(s->ns_per_op[nr_pools - 1][w][k],
-						    repeats) - hn) /
-					    (median(s->ns_per_op[0][w][k],
-						    repeats) - h0);
-			}
-			printf("  %-25s ours %5.2fx   ref %5.2fx\n",
-			       workloads[w].name, growth[OURS], growth[REF]);
-		}
+		for (p = 0; p < nr_pools; p++)
+			met &= net_ratio(s, p, w, repeats) <= target_ratio[w];
+		printf("  %-24s <= %.1fx: %-7s  %s %.2fx -> %s %.2fx: %s\n",
+		       workloads[w].name, target_ratio[w],
+		       met ? "met" : "not met", pools[0].name, first,
+		       pools[nr_pools - 1].name, last,
+		       last <= first ? "no worse" : "worse");
 	}
+}
+
+static void print_table(const struct samples *s, unsigned int nr_pools,
+			unsigned int repeats)
+{
+	unsigned int p;
+
+	print_times(s, nr_pools, repeats);
+	print_targets(s, nr_pools, repeats);
 
 	printf("\n%-8s %11s %11s %9s %9s %11s %11s %8s\n", "pool",
 	       "ours meta", "ref meta", "ours b/f", "ref b/f", "ours init",
@@ -528,11 +660,12 @@ static void print_table(const struct samples *s, unsigned int nr_pools,
 static void print_usage(const char *prog)
 {
 	fprintf(stderr,
-		"usage: %s [-r REPEATS] [-i ITERATIONS] [-q] [-p]\n"
+		"usage: %s [-r REPEATS] [-i ITERATIONS] [-q] [-p] [-I FILE]\n"
 		"  -r  runs per figure, 1..%d (default 7)\n"
 		"  -i  churn iterations per run (default 1048576)\n"
 		"  -q  quick: skip the 64 GiB pool\n"
-		"  -p  plain 4 KiB pages, no transparent huge pages\n",
+		"  -p  plain 4 KiB pages, no transparent huge pages\n"
+		"  -I  print the instruction counts of FILE (callgrind.sh) too\n",
 		prog, MAX_REPEATS);
 }
 
@@ -540,10 +673,11 @@ int main(int argc, char **argv)
 {
 	unsigned long iterations = 1UL << 20;
 	unsigned int repeats = 7, nr_pools = NR_POOLS, p;
+	const char *counts = NULL;
 	struct samples *s;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "r:i:qph")) != -1) {
+	while ((opt = getopt(argc, argv, "r:i:qpI:h")) != -1) {
 		switch (opt) {
 		case 'r':
 			repeats = strtoul(optarg, NULL, 0);
@@ -557,6 +691,9 @@ int main(int argc, char **argv)
 		case 'p':
 			use_thp = false;
 			break;
+		case 'I':
+			counts = optarg;
+			break;
 		default:
 			print_usage(argv[0]);
 			return opt == 'h' ? 0 : 1;
@@ -568,7 +705,7 @@ int main(int argc, char **argv)
 	}
 
 	s = calloc(1, sizeof(*s));
-	if (!s)
+	if (!s || (counts && read_counts(counts, s)))
 		return 1;
 	printf("buddy bench: max_order %u, 4 KiB frames, %lu churn iterations, %u runs, %s pages\n",
 	       BENCH_MAX_ORDER, iterations, repeats,

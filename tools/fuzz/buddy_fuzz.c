@@ -13,9 +13,10 @@
  *              its arguments; missing bytes read as 0
  *
  * Each operation goes through buddy_diff.c, which compares the core with the
- * model (tools/test/buddy_model.c) and returns false on any difference; the
- * target then aborts so libFuzzer keeps the input.  At the end the whole tree
- * is compared, everything is freed, and the tree must be as after init.
+ * model (tools/test/buddy_model.c) and returns false on any difference, and
+ * is followed by the core's audit; the target then aborts so libFuzzer
+ * keeps the input.  At the end the whole tree is compared, everything is
+ * freed, and the tree must be as after init.
  */
 #include <limits.h>
 #include <stdint.h>
@@ -101,9 +102,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (ret)
 		return 0;	/* both refused the shape */
 
+	/* The audit after every operation: stale state may heal later. */
 	ok = true;
 	while (ok && in.size)
-		ok = run_op(&diff, &in);
+		ok = run_op(&diff, &in) && diff_audit(&diff);
 	ok = ok && diff_compare_walk(&diff);
 	while (ok && diff.nr_live)
 		ok = diff_free_live(&diff, 0);

@@ -4,9 +4,10 @@
  *
  * Every mutation is followed by a comparison of everything cheap: the return
  * value, the per-order free counts, the frame totals and the counters.  The
- * tree itself (walk, seek, check) is compared when the caller asks, since it
- * costs O(nr_frames).  A free that must fail is also checked to leave the
- * core bit for bit as it was: the metadata is compared as bytes.
+ * core's audit and the tree itself (walk, seek) are compared when the
+ * caller asks, since they cost O(metadata) and O(nr_frames).  A free that
+ * must fail is also checked to leave the core bit for bit as it was: the
+ * metadata is compared as bytes.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -327,13 +328,15 @@ bool diff_seek(struct buddy_diff *diff, unsigned long frame,
  * The whole tree: check(), the walk node by node, and a seek to each node
  * (which must land on that very node, or a listing could not resume).
  */
-bool diff_compare_walk(struct buddy_diff *diff)
+/*
+ * The core's own audit: O(metadata words + set bits), cheap enough to run
+ * far more often than the walk, which the lazy summary levels need (a
+ * stale bit there can heal by itself a few steps later).
+ */
+bool diff_audit(struct buddy_diff *diff)
 {
 	const struct buddy_core *core = &diff->pool.core;
-	unsigned long max = model_walk_max(&diff->model), nr = 0, i;
 	struct buddy_core_fault fault;
-	struct buddy_core_node node = { };
-	bool more;
 	int ret;
 
 	ret = buddy_core_audit(core, &fault);
@@ -343,7 +346,18 @@ bool diff_compare_walk(struct buddy_diff *diff)
 	ret = buddy_core_check(core);
 	if (ret)
 		return diff_fail(diff, "check: %d after a clean audit", ret);
+	return true;
+}
 
+bool diff_compare_walk(struct buddy_diff *diff)
+{
+	const struct buddy_core *core = &diff->pool.core;
+	unsigned long max = model_walk_max(&diff->model), nr = 0, i;
+	struct buddy_core_node node = { };
+	bool more;
+
+	if (!diff_audit(diff))
+		return false;
 	refresh_model_nodes(diff);
 	for (more = buddy_core_walk_first(core, &node); more;
 	     more = buddy_core_walk_next(core, &node)) {

@@ -50,6 +50,7 @@ bool diff_query(struct buddy_diff *diff, unsigned long frame,
 bool diff_seek(struct buddy_diff *diff, unsigned long frame,
 	       unsigned int order);
 bool diff_compare_counts(struct buddy_diff *diff);
+bool diff_audit(struct buddy_diff *diff);
 bool diff_compare_walk(struct buddy_diff *diff);
 
 #endif /* _BUDDY_DIFF_H */

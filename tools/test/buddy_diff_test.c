@@ -97,6 +97,8 @@ static bool diff_run(const struct diff_shape *shape, uint64_t seed)
 			alloc_percent = phases[rng_below(&rng,
 							 ARRAY_SIZE(phases))];
 		ok = diff_step(&diff, &rng, alloc_percent, &last_freed);
+		if (ok && step % 64 == 0)
+			ok = diff_audit(&diff);
 		if (ok && step % walk_every == 0) {
 			ok = diff_compare_walk(&diff);
 			for (i = 0; ok && i < 8; i++)
