@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all modules clean help lib test fuzz bench buddyctl deps \
 	debug-kernel e2e kunit check demo vm-shell kmod shellcheck bigpool \
-	screenshot
+	screenshot lab check-lab
 
 all: modules
 
@@ -51,6 +51,14 @@ demo:
 		grep -v '^BUDDY-' | base64 -d > build/demo.html && \
 		test -s build/demo.html && \
 		echo "make demo: the tour as a page to step through: build/demo.html"
+
+## lab: build/lab, a copy with parts of buddy_core.c for students to write
+lab:
+	scripts/lab.sh
+
+## check-lab: grade this tree's core, test by test (make -C build/lab check-lab)
+check-lab:
+	scripts/check-lab.sh
 
 ## check: every test, as CI runs it; ends with "N passed, N failed"
 check:

@@ -842,6 +842,20 @@ static __always_inline long alloc_from(struct buddy_core *core,
 	free_remove(core, o, k, block, true);
 	report(core, observe, BUDDY_STEP_TAKE, k, block << k, 0, 0, 0);
 	core->free_orders |= BIT_ULL(k) - BIT_ULL(order);
+	/* LAB BEGIN split
+	 * Split the block down to the order asked.  @block is the index of
+	 * the taken block in order @k (its first frame is block << k) and @o
+	 * is &core->orders[k].  While @k > @order, one split: mark the block
+	 * split in its order's split bitmap (bit_set(o->split, block)); go
+	 * down an order (o, k, and the block's index, which doubles); the
+	 * lower half stays taken, and the upper half, index block + 1, goes
+	 * on its order's free list, as its first block since the order had
+	 * none: free_insert_first(o, block + 1).  Report each split to the
+	 * observer: report(core, observe, BUDDY_STEP_SPLIT, order of the
+	 * block split, its first frame, the upper half's first frame, 0, 0).
+	 * Count them: core->stats.splits grows by one per split.  At the end
+	 * @block must be the kept block's index in @order.
+	 */
 	core->stats.splits += k - order;
 	while (k > order) {
 		bit_set(o->split, block);
@@ -852,6 +866,7 @@ static __always_inline long alloc_from(struct buddy_core *core,
 		report(core, observe, BUDDY_STEP_SPLIT, k + 1, block << k,
 		       (block + 1) << k, 0, 0);
 	}
+	/* LAB END split */
 	return alloc_done(core, order, block << order, observe);
 }
 
@@ -1037,6 +1052,21 @@ static __always_inline int merge_up(struct buddy_core *core,
 
 	core->nr_free += BIT(order);
 	core->stats.frees++;
+	/* LAB BEGIN merge
+	 * Merge the freed block with its buddy for as long as the buddy is
+	 * free.  @block is the freed block's index in @order (its first
+	 * frame is block << order; its buddy's index is block ^ 1) and @o
+	 * is &core->orders[order].  Blocks of the root's order @root have no
+	 * buddy: stop there.  While the buddy is free (bit_test(o->free,
+	 * block ^ 1)): take the buddy off its free list
+	 * (free_remove(core, o, order, block ^ 1, false)); report the merge
+	 * (report(core, observe, BUDDY_STEP_MERGE, order, the block's first
+	 * frame, the buddy's first frame, 0, 0)); go up an order to the
+	 * parent (o, order, and the index, which halves), which is no longer
+	 * split: bit_clear(o->split, block); count it in core->stats.merges.
+	 * At the end @o, @order and @block are the merged block's, and the
+	 * code after this puts it on its free list.
+	 */
 	while (order < root && bit_test(o->free, block ^ 1)) {
 		free_remove(core, o, order, block ^ 1, false);
 		report(core, observe, BUDDY_STEP_MERGE, order, block << order,
@@ -1047,6 +1077,7 @@ static __always_inline int merge_up(struct buddy_core *core,
 		bit_clear(o->split, block);
 		core->stats.merges++;
 	}
+	/* LAB END merge */
 	free_insert(core, o, order, block);
 	if (observe)
 		report(core, true, BUDDY_STEP_STOP, order, block << order,

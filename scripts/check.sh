@@ -86,6 +86,7 @@ step "fuzz ${CHECK_FUZZ_SECONDS:-30} s" \
 	make -C tools fuzz FUZZ_SECONDS="${CHECK_FUZZ_SECONDS:-30}"
 step "buddyctl host tests" tools/buddyctl/tests/run.sh
 step "textbook scenarios in the twin" scripts/scenarios.sh
+step "the lab: stubs fail, the real bodies pass" scripts/lab-selftest.sh
 step "checkpatch --strict" checkpatch
 step "shellcheck" make -s shellcheck
 step "W=1 build, Debian 6.12 headers" build_w1 debian

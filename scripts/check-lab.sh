@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# check-lab.sh - grade the allocator core of this tree: every user-space
+# test (tools/test: one behaviour each, and the differential tests against
+# the model) in a process of its own, so that one crash or endless loop
+# fails that behaviour and not the rest.  For the lab (scripts/lab.sh), and
+# as a check of the real core.
+#
+# Prints "PASS NAME" or "FAIL NAME" per test, the first lines of each
+# failure, and "N passed, N failed".
+# Env:	LAB_TIMEOUT	seconds a test may take (default 120)
+# Exit: 0 if every test passed.
+
+set -uo pipefail
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+cd "$BUDDY_ROOT" || exit 1
+limit=${LAB_TIMEOUT:-120}
+if ! build=$(make -s -C tools ../build/user/buddy_test 2>&1); then
+	printf '%s\n' "$build"
+	printf '\nFAIL the build: the code does not compile (errors above)\n'
+	printf '0 passed, 1 failed\n'
+	exit 1
+fi
+bin=$BUDDY_BUILD/user/buddy_test
+mapfile -t tests < <("$bin" -l)
+[[ ${#tests[@]} -gt 0 ]] || die "$bin -l lists no test"
+
+passed=0
+failed=0
+out=$(mktemp)
+trap 'rm -f "$out"' EXIT
+for t in "${tests[@]}"; do
+	timeout -k 5 "$limit" "$bin" "$t" >"$out" 2>&1
+	status=$?
+	if [[ $status -eq 0 ]]; then
+		printf 'PASS  %s\n' "$t"
+		passed=$((passed + 1))
+		continue
+	fi
+	failed=$((failed + 1))
+	if grep -q 'ERROR: AddressSanitizer\|runtime error:' "$out"; then
+		printf 'FAIL  %s: crashed: a bad memory access or undefined behaviour\n' "$t"
+		# Where, not the sanitizer's boilerplate.
+		grep -m3 'runtime error:\|ERROR: AddressSanitizer\|^ *#[0-2] ' "$out" |
+			sed 's/^ */        /'
+		continue
+	fi
+	case $status in
+	124 | 137) why="did not finish in $limit s (an endless loop?)" ;;
+	1) why="failed" ;;
+	*) why="crashed (exit status $status)" ;;
+	esac
+	printf 'FAIL  %s: %s\n' "$t" "$why"
+	# The test's own words: not the summary lines, nor the leak report
+	# of a test that gave up half way.
+	awk '/^====/ { exit } /^[0-9]+ tests run|^Test .* FAILED$|^$/ { next }
+	     { print "        " $0 }' "$out" | head -n 6
+done
+printf '\n%d passed, %d failed\n' "$passed" "$failed"
+[[ $failed -eq 0 ]]
