@@ -71,6 +71,7 @@ struct control_file {
 	char *buf;			/* CONTROL_RESULT_MAX, on first use */
 	struct buddy_out out;
 	bool own;			/* buf holds this file's result */
+	bool rewind;			/* the next read starts at 0 */
 };
 
 static int control_open(struct inode *inode, struct file *file)
@@ -139,8 +140,12 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 	mutex_unlock(&buddy_lock);
 	buddy_out_finish(&cf->out);
 	cf->own = true;
-	/* The next read shows this result from its start. */
-	*ppos = 0;
+	/*
+	 * The next read shows this result from its start.  Not by setting
+	 * *ppos: write(2) keeps the position only when it succeeds, and a
+	 * refusal's explanation must be read from its start too.
+	 */
+	cf->rewind = true;
 	mutex_unlock(&cf->lock);
 	if (ret) {
 		buddy_log_refusal("control", buf, len, why, ret);
@@ -160,6 +165,9 @@ static ssize_t control_read(struct file *file, char __user *ubuf,
 	ret = control_buf(cf);
 	if (ret)
 		goto out_unlock;
+	/* Until a read succeeds: read(2) keeps no position on failure. */
+	if (cf->rewind)
+		*ppos = 0;
 	if (!cf->own && !*ppos) {
 		buddy_out_reset(&cf->out);
 		mutex_lock(&buddy_lock);
@@ -170,6 +178,8 @@ static ssize_t control_read(struct file *file, char __user *ubuf,
 		mutex_unlock(&buddy_lock);
 	}
 	ret = simple_read_from_buffer(ubuf, count, ppos, cf->buf, cf->out.len);
+	if (ret >= 0)
+		cf->rewind = false;
 out_unlock:
 	mutex_unlock(&cf->lock);
 	return ret;

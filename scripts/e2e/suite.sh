@@ -257,6 +257,10 @@ EOT
 	echo "free $(printf '%#x' $(($(base) + 97)))" >&3 2>/dev/null
 	expect "a refused command: why, on the same open file" "$(norm <&3)" \
 		"error=EALREADY why=pfn +97 lies in free block +97-+97 (order 0): double free"
+	# After a result was read to its end, a refusal reads from its start.
+	echo "free $(printf '%#x' $(($(base) + 97)))" >&3 2>/dev/null
+	expect "a refused command after a read result: why, from its start" \
+		"$(head -c 14 <&3)" "error=EALREADY"
 	exec 3>&-
 	expect "a refused command: nothing in the log by default" \
 		"$(dmesg | wc -l)" "$lines"
