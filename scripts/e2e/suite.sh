@@ -293,6 +293,16 @@ EOT
 	unload
 }
 
+# One free page, smaller than every request of order 1 up: mm/vmstat.c's
+# extfrag index is negative there, and prints with its sign first.
+test_extfrag_negative() {
+	load pages=16
+	for c in "alloc 0" "alloc 3" "alloc 2" "alloc 1"; do ctl "$c" >/dev/null; done
+	expect "extfrag_index below zero" "$(cat "$D/extfrag_index")" \
+		"Node 0, zone    buddy -1.000 -0.500 -0.250 -0.125 -0.062 "
+	unload
+}
+
 # The largest pool, fragmented to the last page: bounded, correct output.
 test_large_pool() {
 	load pages=1024
@@ -371,6 +381,7 @@ test_not_buddies
 test_bad_commands
 test_sizes
 test_views
+test_extfrag_negative
 test_large_pool
 test_ownership
 test_dev
