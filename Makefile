@@ -7,7 +7,7 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 FUZZ_SECONDS ?= 60
 
 .PHONY: all modules clean help lib test fuzz bench buddyctl deps \
-	debug-kernel e2e kunit check demo vm-shell kmod shellcheck
+	debug-kernel e2e kunit check demo vm-shell kmod shellcheck stress
 
 all: modules
 
@@ -53,6 +53,10 @@ check:
 ## e2e: the end-to-end suite in Debian's 6.12 kernel and the debug kernel
 e2e:
 	scripts/e2e.sh
+
+## stress: concurrency stress + ioctl fuzzer, both kernels, long (STRESS_SEED: random; STRESS_OPS, FUZZ_IOCTLS)
+stress:
+	scripts/stress.sh
 
 ## kunit: buddy_test.ko in the debug kernel, KTAP checked by kunit.py parse
 kunit:
