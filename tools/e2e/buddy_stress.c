@@ -186,15 +186,6 @@ static int open_or_die(const char *path, int flags)
 	return fd;
 }
 
-/* Callers allocate only below MAX_HELD: a block is never forgotten. */
-static void held_add(struct list *l, const struct held *h)
-{
-	if (l->n < MAX_HELD)
-		l->b[l->n++] = *h;
-	else
-		result(0, "stress: a list of held blocks overflowed");
-}
-
 static struct held held_take(struct list *l, unsigned int i)
 {
 	struct held h = l->b[i];
@@ -215,14 +206,19 @@ static void held_forget(struct list *l, unsigned long long pfn)
 			i++;
 }
 
-static bool held_has(const struct list *l, unsigned long long pfn)
+/*
+ * A new block.  An older entry at its pfn is of a block that is gone (one
+ * file cannot hold two blocks there), whatever the counts say: forgotten,
+ * so that freeing it cannot free the new one.  Callers allocate only below
+ * MAX_HELD: a block is never forgotten.
+ */
+static void held_add(struct list *l, const struct held *h)
 {
-	unsigned int i;
-
-	for (i = 0; i < l->n; i++)
-		if (l->b[i].pfn == pfn)
-			return true;
-	return false;
+	held_forget(l, h->pfn);
+	if (l->n < MAX_HELD)
+		l->b[l->n++] = *h;
+	else
+		result(0, "stress: a list of held blocks overflowed");
 }
 
 /* A pfn as a block of @order can start: inside the pool, aligned. */
@@ -333,7 +329,8 @@ static void dev_alloc(struct worker *w, int fd, struct list *l,
  * must free exactly; one that may be gone may give EALREADY, EINVAL or
  * EPERM, or free whatever block of this file starts there now.  @risky is
  * the scope's risky count; NULL for the private file, where the thread
- * knows every block and never frees a pfn a newer block of its own holds.
+ * knows every block (held_add() keeps one entry per pfn), so a block that
+ * frees is the entry's.
  */
 static void dev_free(struct worker *w, int fd, struct list *l,
 		     unsigned long *risky, bool priv)
@@ -345,10 +342,6 @@ static void dev_free(struct worker *w, int fd, struct list *l,
 	int err;
 
 	alive = free_lock(&h, risky);
-	if (!alive && priv && held_has(l, h.pfn)) {
-		free_unlock(alive, risky);
-		return;
-	}
 	err = ioc(fd, BUDDY_IOC_FREE, &f);
 	free_unlock(alive, risky);
 
