@@ -600,7 +600,8 @@ static bool parse_tree(char *line, unsigned long long *last,
 	return true;
 }
 
-static bool parse_vmstat(const char *line, bool index)
+/* A zone line of mm/vmstat.c: a value per order, each from @lo to @hi. */
+static bool parse_vmstat(const char *line, double lo, double hi)
 {
 	unsigned int k = 0;
 	const char *p;
@@ -613,8 +614,7 @@ static bool parse_vmstat(const char *line, bool index)
 	for (p += 16; *p; p += n, k++) {
 		if (sscanf(p, "%lf %n", &v, &n) != 1)
 			return false;
-		if (index ? v != -1.0 && (v < 0 || v > 1) : v < 0 ||
-		    v > sh->nr_pages)
+		if (v < lo || v > hi)
 			return false;
 	}
 	return k == sh->max_order + 1;
@@ -739,10 +739,13 @@ static void read_file(struct worker *w)
 			ok = parse_tree(line, &last, &last_order);
 			break;
 		case 1:
-			ok = parse_vmstat(line, false);
+			ok = parse_vmstat(line, 0, sh->nr_pages);
 			break;
-		case 2: case 3:
-			ok = parse_vmstat(line, true);
+		case 2:
+			ok = parse_vmstat(line, 0, 1);
+			break;
+		case 3:		/* -1 "would succeed", else -0.5 to 1 */
+			ok = parse_vmstat(line, -1, 1);
 			break;
 		case 5:
 			ok = parse_allocation(line, &last);
