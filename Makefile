@@ -8,7 +8,7 @@ FUZZ_SECONDS ?= 60
 
 .PHONY: all modules clean help lib test fuzz bench buddyctl deps \
 	debug-kernel e2e kunit check demo vm-shell kmod shellcheck bigpool \
-	screenshot lab check-lab
+	screenshot lab check-lab stress
 
 all: modules
 
@@ -81,6 +81,10 @@ bigpool:
 		scripts/vm-run.sh scripts/e2e/bigpool.sh scripts/e2e/lib.sh \
 			build/user/buddy_mmap_test build/user/buddy_write || exit 1; \
 	done
+
+## stress: concurrency stress + ioctl fuzzer, both kernels, long (STRESS_SEED: random; STRESS_OPS, FUZZ_IOCTLS)
+stress:
+	scripts/stress.sh
 
 ## kunit: buddy_test.ko in the debug kernel, KTAP checked by kunit.py parse
 kunit:

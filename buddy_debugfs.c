@@ -79,7 +79,7 @@ struct control_file {
 	char *buf;			/* from CONTROL_RESULT_MIN, on first use */
 	struct buddy_out out;
 	bool own;			/* buf holds this file's result */
-	bool fresh;			/* written since the last read */
+	bool rewind;			/* the next read starts at 0 */
 };
 
 static int control_open(struct inode *inode, struct file *file)
@@ -175,10 +175,11 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 	buddy_out_finish(&cf->out);
 	cf->own = true;
 	/*
-	 * The next read shows this result from its start.  A failed write
-	 * does not move the file position, so read() rewinds, not write().
+	 * The next read shows this result from its start.  Not by setting
+	 * *ppos: write(2) keeps the position only when it succeeds, and a
+	 * refusal's explanation must be read from its start too.
 	 */
-	cf->fresh = true;
+	cf->rewind = true;
 	mutex_unlock(&cf->lock);
 	if (ret) {
 		buddy_log_refusal("control", buf, len, why, ret);
@@ -198,10 +199,9 @@ static ssize_t control_read(struct file *file, char __user *ubuf,
 	ret = control_buf(cf);
 	if (ret)
 		goto out_unlock;
-	if (cf->fresh) {
-		cf->fresh = false;
+	/* Until a read succeeds: read(2) keeps no position on failure. */
+	if (cf->rewind)
 		*ppos = 0;
-	}
 	if (!cf->own && !*ppos) {
 		buddy_out_reset(&cf->out);
 		mutex_lock(&buddy_lock);
@@ -212,6 +212,8 @@ static ssize_t control_read(struct file *file, char __user *ubuf,
 		mutex_unlock(&buddy_lock);
 	}
 	ret = simple_read_from_buffer(ubuf, count, ppos, cf->buf, cf->out.len);
+	if (ret >= 0)
+		cf->rewind = false;
 out_unlock:
 	mutex_unlock(&cf->lock);
 	return ret;

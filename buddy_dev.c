@@ -340,6 +340,17 @@ static long ioctl_info(const struct dev_file *df,
 		ret = -EINVAL;
 		goto out;
 	}
+	/*
+	 * Prove the whole reply writable first, by writing back what was
+	 * read: a struct that runs into a read-only page must fail with
+	 * nothing written, not half of it.
+	 */
+	if (copy_to_user(uarg, info, sizeof(*info))) {
+		ret = -EFAULT;
+		goto out;
+	}
+	memset(info, 0, sizeof(*info));
+
 	mutex_lock(&buddy_lock);
 	/* Where the pool lies in physical memory is the administrator's. */
 	buddy_pool_info(&buddy_pool, info, df->privileged);

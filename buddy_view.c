@@ -305,7 +305,7 @@ void buddy_view_vmstat(struct buddy_out *out, const struct buddy_pool *pool,
 {
 	const struct buddy_core *core = &pool->core;
 	unsigned int order;
-	int index;
+	int index, mag;
 
 	buddy_printf(out, "Node %d, zone %8s ", pool->nid, "buddy");
 	for (order = 0; order <= buddy_core_max_order(core); order++) {
@@ -320,9 +320,16 @@ void buddy_view_vmstat(struct buddy_out *out, const struct buddy_pool *pool,
 				     index % 1000);
 			break;
 		case BUDDY_VMSTAT_EXTFRAG:
+			/*
+			 * mm/vmstat.c prints "%2d.%03d": between -1000 and 0
+			 * (one free block, smaller than the request) that
+			 * gives " 0.-500".  The sign goes first here, so
+			 * -500 reads "-0.500"; every other value as there.
+			 */
 			index = buddy_core_extfrag_index(core, order);
-			buddy_printf(out, "%2d.%03d ", index / 1000,
-				     index % 1000);
+			mag = index < 0 ? -index : index;
+			buddy_printf(out, "%s%d.%03d ", index < 0 ? "-" : " ",
+				     mag / 1000, mag % 1000);
 			break;
 		}
 	}

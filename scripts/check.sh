@@ -7,6 +7,8 @@
 # (steps), and the exit status is 1 if any step failed.
 #
 # Env:	CHECK_FUZZ_SECONDS	libFuzzer run time (default 30)
+#	CHECK_STRESS_OPS	buddy_stress operations (default 4000)
+#	CHECK_FUZZ_IOCTLS	buddy_ioctl_fuzz ioctls (default 50000)
 #	CHECK_ONLY		a regex: run only the steps whose name matches
 
 set -uo pipefail
@@ -99,6 +101,10 @@ step "buddyctl and its twin in the guest" scripts/vm-run.sh \
 step "the page in headless Chromium" tools/browser/run.sh
 step "KUnit, debug kernel" scripts/kunit.sh
 step "e2e, debug kernel (KASAN, lockdep, kmemleak)" scripts/e2e.sh debug
+# Short, with a fixed seed; make stress runs them long with a random one.
+step "stress + ioctl fuzz, both kernels (seed 1)" env STRESS_SEED=1 \
+	STRESS_OPS="${CHECK_STRESS_OPS:-4000}" \
+	FUZZ_IOCTLS="${CHECK_FUZZ_IOCTLS:-50000}" scripts/stress.sh
 
 printf '\n===== summary =====\n'
 printf '%s\n' "${summary[@]}"

@@ -263,6 +263,10 @@ EOT
 	expect "a refused command: why, on the same open file" "$(norm <&3)" \
 		"error=EALREADY why=pfn +97 lies in free block +97-+97 (order 0): double free
 seq=4 reject pfn=+97 error=EALREADY block=+97 block_order=0 owner=debugfs"
+	# After a result was read to its end, a refusal reads from its start.
+	echo "free $(printf '%#x' $(($(base) + 97)))" >&3 2>/dev/null
+	expect "a refused command after a read result: why, from its start" \
+		"$(head -c 14 <&3)" "error=EALREADY"
 	exec 3>&-
 	expect "a refused command: nothing in the log by default" \
 		"$(dmesg | wc -l)" "$lines"
@@ -292,6 +296,16 @@ seq=4 reject pfn=+97 error=EALREADY block=+97 block_order=0 owner=debugfs"
 		"pages_total pages_free pages_allocated allocations waste_bytes meta_bytes max_order allocs frees failed_allocs splits merges rejected_free_range rejected_free_double rejected_free_interior rejected_free_perm rejected_commands rejected_free_busy mapped_blocks deferred_blocks "
 	expect "stats totals" "$(stat_of pages_total) $(stat_of pages_free) $(stat_of pages_allocated)" \
 		"100 99 1"
+	unload
+}
+
+# One free page, smaller than every request of order 1 up: mm/vmstat.c's
+# extfrag index is negative there, and prints with its sign first.
+test_extfrag_negative() {
+	load pages=16
+	for c in "alloc 0" "alloc 3" "alloc 2" "alloc 1"; do ctl "$c" >/dev/null; done
+	expect "extfrag_index below zero" "$(cat "$D/extfrag_index")" \
+		"Node 0, zone    buddy -1.000 -0.500 -0.250 -0.125 -0.062 "
 	unload
 }
 
@@ -573,6 +587,7 @@ test_not_buddies
 test_bad_commands
 test_sizes
 test_views
+test_extfrag_negative
 test_large_pool
 test_ownership
 test_dev

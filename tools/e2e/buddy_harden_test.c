@@ -334,6 +334,31 @@ static void *sibling_run(void *arg)
 	return NULL;
 }
 
+/* INFO into a half read-only struct: EFAULT, and not half written. */
+static void test_straddle_info(int fd)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	struct buddy_info *info, before;
+	char *mem;
+	int err;
+
+	mem = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (mem == MAP_FAILED)
+		die("mmap");
+	memset(mem, 0x5a, 2 * page);
+	info = (void *)(mem + page - sizeof(*info) / 2);
+	memset(info->reserved, 0, sizeof(info->reserved));
+	before = *info;
+	if (mprotect(mem + page, page, PROT_READ))
+		die("mprotect");
+	err = ioc(fd, BUDDY_IOC_INFO, info);
+	result(err == EFAULT && !memcmp(&before, info, sizeof(before)),
+	       "straddle: INFO, reply half read-only: EFAULT (%s), nothing written",
+	       strerror(err));
+	munmap(mem, 2 * page);
+}
+
 static void test_straddle(void)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -405,6 +430,7 @@ static void test_straddle(void)
 	result(efault == 3000 && !sib.lost,
 	       "straddle: 3000 EFAULTs beside a sibling's %lu alloc/free pairs: %lu of its blocks lost",
 	       sib.pairs, sib.lost);
+	test_straddle_info(fd);
 	close(fd);
 	before = slurp(DBG "check");
 	result(!strcmp(before, "ok\n"), "straddle: check says %s", before);

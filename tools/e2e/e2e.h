@@ -2,16 +2,23 @@
 /*
  * e2e.h - what the guest-side test programs share: marked result lines
  * ("BUDDY-TEST: PASS|FAIL name", so kernel noise on the console cannot be
- * mistaken for one) and the ioctl errno.  Each program is one .c file that
- * includes this.
+ * mistaken for one), the ioctl errno, a seeded random generator, and the
+ * audit of the pool through debugfs that ends a run.  Each program is one .c
+ * file that includes this.  result() may be called from several threads.
  */
 #ifndef _BUDDY_E2E_H
 #define _BUDDY_E2E_H
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/ioctl.h>
+#include <unistd.h>
+
+#define E2E_DBG		"/sys/kernel/debug/buddy/"
 
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -22,20 +29,135 @@ void result(int ok, const char *fmt, ...)
 {
 	va_list ap;
 
+	flockfile(stdout);
 	printf("BUDDY-TEST: %s ", ok ? "PASS" : "FAIL");
 	va_start(ap, fmt);
 	vprintf(fmt, ap);
 	va_end(ap);
 	putchar('\n');
 	fflush(stdout);
+	funlockfile(stdout);
 	if (!ok)
-		nr_failed++;
+		__atomic_fetch_add(&nr_failed, 1, __ATOMIC_RELAXED);
 }
 
 /* The ioctl's errno, or 0 on success. */
 static inline int ioc(int fd, unsigned long cmd, void *arg)
 {
 	return ioctl(fd, cmd, arg) ? errno : 0;
+}
+
+/*
+ * A whole file (a debugfs file is never seekable to its end), NUL-terminated
+ * and malloc()ed; NULL if it cannot be opened or read.
+ */
+static inline char *e2e_slurp(const char *path)
+{
+	size_t len = 0, size = 4096;
+	char *buf = malloc(size), *bigger;
+	int fd = open(path, O_RDONLY);
+	ssize_t n;
+
+	if (fd < 0 || !buf)
+		goto fail;
+	while ((n = read(fd, buf + len, size - len - 1)) > 0) {
+		len += n;
+		if (size - len > 1)
+			continue;
+		bigger = realloc(buf, size * 2);
+		if (!bigger)
+			goto fail;
+		buf = bigger;
+		size *= 2;
+	}
+	if (n < 0)
+		goto fail;
+	close(fd);
+	buf[len] = '\0';
+	return buf;
+fail:
+	if (fd >= 0)
+		close(fd);
+	free(buf);
+	return NULL;
+}
+
+/* The value of "KEY value" in the text of the stats file, or -1. */
+static inline long long e2e_stat(const char *stats, const char *key)
+{
+	size_t len = strlen(key);
+	const char *p;
+
+	for (p = stats; p && *p; p = strchr(p, '\n'), p = p ? p + 1 : p)
+		if (!strncmp(p, key, len) && p[len] == ' ')
+			return strtoll(p + len, NULL, 10);
+	return -1;
+}
+
+/* splitmix64: a seed reproduces every draw, on any machine. */
+static inline unsigned long long e2e_rand(unsigned long long *state)
+{
+	unsigned long long z = (*state += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* A draw below @n (> 0). */
+static inline unsigned long long e2e_below(unsigned long long *state,
+					   unsigned long long n)
+{
+	return e2e_rand(state) % n;
+}
+
+/*
+ * The pool's own account, as debugfs gives it: check is "ok", stats' totals
+ * add up, and the allocations listing has stats' count of lines and pages.
+ * Meant for a quiet pool (nothing else changing it).  Reports as @who;
+ * returns how many of its checks failed.
+ */
+static inline int e2e_audit(const char *who)
+{
+	char *check = e2e_slurp(E2E_DBG "check");
+	char *stats = e2e_slurp(E2E_DBG "stats");
+	char *allocs = e2e_slurp(E2E_DBG "allocations");
+	long long lines = 0, pages = 0, total, free_, held, nr;
+	const char *p;
+	int before = nr_failed;
+
+	result(check && !strcmp(check, "ok\n"), "%s: check says %.*s", who,
+	       check ? (int)strcspn(check, "\n") : 12,
+	       check ? check : "(unreadable)");
+	if (!stats || !allocs) {
+		result(0, "%s: stats or allocations unreadable", who);
+		goto out;
+	}
+	/* The first " pages=" of a line: comm, last, is the process's. */
+	for (p = allocs; *p; p = strchr(p, '\n') + 1) {
+		const char *nl = strchr(p, '\n'), *q = strstr(p, " pages=");
+
+		if (!nl)
+			break;
+		lines++;
+		if (q && q < nl)
+			pages += strtoll(q + 7, NULL, 10);
+	}
+	total = e2e_stat(stats, "pages_total");
+	free_ = e2e_stat(stats, "pages_free");
+	held = e2e_stat(stats, "pages_allocated");
+	nr = e2e_stat(stats, "allocations");
+	result(total > 0 && free_ + held == total,
+	       "%s: pages_free %lld + pages_allocated %lld = pages_total %lld",
+	       who, free_, held, total);
+	result(nr == lines && held == pages,
+	       "%s: stats say %lld allocations of %lld pages, allocations lists %lld of %lld",
+	       who, nr, held, lines, pages);
+out:
+	free(check);
+	free(stats);
+	free(allocs);
+	return nr_failed - before;
 }
 
 #endif /* _BUDDY_E2E_H */

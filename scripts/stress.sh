@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# stress.sh [debian|debug...] - the concurrency stress (buddy_stress) and
+# the ioctl fuzzer (buddy_ioctl_fuzz) in a QEMU guest, on Debian's 6.12
+# kernel, the debug kernel (KASAN, lockdep, kmemleak, hung tasks), or both
+# (default).  The guest script is scripts/e2e/stress.sh; on the debug
+# kernel the guest also unloads the module and fails on kmemleak reports.
+#
+# Env:	STRESS_SEED	seed of both programs (default: a random one, printed)
+#	STRESS_OPS	buddy_stress operations (default 200000)
+#	FUZZ_IOCTLS	buddy_ioctl_fuzz ioctls (default 1000000)
+#	STRESS_PAGES	the pool, buddy.ko pages= (default 512)
+#
+# A run prints its seed; the same seed and sizes replay it:
+#	STRESS_SEED=N STRESS_OPS=... FUZZ_IOCTLS=... scripts/stress.sh debug
+#
+# Exit: 0 if every run passed with a clean kernel log.
+
+set -euo pipefail
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+cd "$BUDDY_ROOT"
+[[ $# -gt 0 ]] || set -- debian debug
+seed=${STRESS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
+ops=${STRESS_OPS:-200000}
+ioctls=${FUZZ_IOCTLS:-1000000}
+pages=${STRESS_PAGES:-512}
+for n in "$seed" "$ops" "$ioctls" "$pages"; do
+	[[ $n =~ ^[0-9]+$ ]] || die "STRESS_SEED, STRESS_OPS, FUZZ_IOCTLS and STRESS_PAGES are numbers, not '$n'"
+done
+replay="STRESS_SEED=$seed STRESS_OPS=$ops FUZZ_IOCTLS=$ioctls STRESS_PAGES=$pages scripts/stress.sh"
+info "seed $seed: $ops stress operations, $ioctls fuzzed ioctls, $pages pages (replay: $replay $*)"
+
+make -s -C tools e2e
+conf=$BUDDY_BUILD/stress/stress.conf
+mkdir -p "$(dirname "$conf")"
+{
+	echo "STRESS_SEED=$seed"
+	echo "STRESS_OPS=$ops"
+	echo "FUZZ_SEED=$seed"
+	echo "FUZZ_IOCTLS=$ioctls"
+	echo "STRESS_PAGES=$pages"
+} >"$conf"
+
+status=0
+for kernel in "$@"; do
+	kmemleak=0 slow=1
+	# The debug kernel runs the same work several times slower (KASAN,
+	# lockdep); the timeout is generous: the guest's checks fail first.
+	[[ $kernel == debug ]] && kmemleak=1 slow=4
+	timeout=$((120 + (ops / 100 + ioctls / 1000) * slow))
+	if ! BUDDY_KERNEL=$kernel BUDDY_LOAD=0 BUDDY_KMEMLEAK=$kmemleak \
+		VM_TIMEOUT=${VM_TIMEOUT:-$timeout} scripts/vm-run.sh \
+		scripts/e2e/stress.sh scripts/e2e/lib.sh build/user/buddy_stress \
+		build/user/buddy_ioctl_fuzz "$conf"; then
+		warn "$kernel: FAILED; replay: $replay $kernel"
+		status=1
+	fi
+done
+exit "$status"
