@@ -47,7 +47,6 @@ test_load_unload() {
 	# All but 16 of the guest's pages: under the limit, but the kernel's
 	# own memory sits in any range that large.  (Most of the memory,
 	# 200000 of 247000 pages, can succeed: alloc_contig_range() migrates.)
-	local most
 	most=$(($(awk '/MemTotal/ { print $2 }' /proc/meminfo) / 4 - 16))
 	refused "pages=all but 16" "pages=$most"
 	ok "pages=all but 16 says why" logged "pages=$most: "
