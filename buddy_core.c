@@ -957,6 +957,12 @@ static noinline long alloc_slow(struct buddy_core *core, unsigned int order)
 	return alloc_any(core, order, false);
 }
 
+/* alloc_slow() with the order a constant: fill and drain split here. */
+static noinline long alloc_slow0(struct buddy_core *core)
+{
+	return alloc_any(core, 0, false);
+}
+
 /* The lowest block of @order, when taking it changes more summary words. */
 static __always_inline long alloc_take_rest(struct buddy_core *core,
 					    unsigned int order, bool observe)
@@ -996,6 +1002,8 @@ static __always_inline long alloc_block(struct buddy_core *core,
 		     !(core->free_orders & BIT_ULL(order)))) {
 		if (observe)
 			return alloc_any(core, order, true);
+		if (!order)
+			return alloc_slow0(core);
 		return alloc_slow(core, order);
 	}
 	o = &core->orders[order];
