@@ -7,8 +7,8 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 FUZZ_SECONDS ?= 60
 
 .PHONY: all modules clean help lib test fuzz bench buddyctl deps \
-	debug-kernel e2e kunit check demo vm-shell kmod shellcheck bigpool \
-	screenshot lab check-lab
+	debug-kernel e2e kunit faults check demo vm-shell kmod shellcheck \
+	bigpool screenshot lab check-lab
 
 all: modules
 
@@ -85,6 +85,10 @@ bigpool:
 ## kunit: buddy_test.ko in the debug kernel, KTAP checked by kunit.py parse
 kunit:
 	scripts/kunit.sh
+
+## faults: every allocation of insmod and of each command fails in turn (debug kernel)
+faults:
+	scripts/faults.sh
 
 ## debug-kernel: build the KASAN/lockdep/KUnit kernel (cached)
 debug-kernel:
