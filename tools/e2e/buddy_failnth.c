@@ -72,12 +72,23 @@
 /* x86_64: modules live above the kernel image, below MODULES_END. */
 #define MODULES_END	"0xffffffffff000000"
 
+/* Every file of the module's debugfs directory. */
 static const char *const files[] = {
 	"control", "tree", "buddyinfo", "unusable_index", "extfrag_index",
-	"stats", "allocations", "check",
+	"stats", "allocations", "check", "events", "bitmaps", "map",
 };
 
-#define CHECK		7	/* files[CHECK] is "check" */
+/*
+ * What a run is compared by: the pool's state and its last result (a
+ * fresh control file shows it).  The other views are drawn from the same
+ * core state as tree and buddyinfo.
+ */
+static const char *const shown[] = {
+	"control", "tree", "buddyinfo", "stats", "allocations", "check",
+	"events",
+};
+
+enum { CONTROL, TREE, BUDDYINFO, STATS, ALLOCATIONS, CHECK, EVENTS };
 
 static int fail_nth = -1;
 static int verbose;
@@ -234,56 +245,27 @@ static void fi_scope(bool module_only)
 
 /* === What the module shows === */
 
-/* A whole file, NUL-terminated, malloc()ed; NULL if it cannot be read. */
-static char *slurp(const char *path)
-{
-	size_t len = 0, size = 1 << 16;
-	char *buf = malloc(size);
-	ssize_t n;
-	int fd;
-
-	if (!buf)
-		die("malloc");
-	fd = open(path, O_RDONLY);
-	if (fd < 0) {
-		free(buf);
-		return NULL;
-	}
-	while ((n = read(fd, buf + len, size - len - 1)) > 0) {
-		len += n;
-		if (size - len < 2) {
-			size *= 2;
-			buf = realloc(buf, size);
-			if (!buf)
-				die("realloc");
-		}
-	}
-	close(fd);
-	if (n < 0) {
-		free(buf);
-		return NULL;
-	}
-	buf[len] = '\0';
-	return buf;
-}
-
 /*
  * Everything the module shows of its pool, ages and /dev/buddy file
  * numbers masked: they differ between two runs that did the same.
  */
 struct snap {
-	char *file[ARRAY_SIZE(files)];
+	char *file[ARRAY_SIZE(shown)];
+	char *result;		/* what the caller reads back, if anything */
 };
 
-/* Drops the digits after every "age_ms=" and "dev#" of @s, in place. */
-static void mask(char *s)
+/*
+ * Drops the digits after every "age_ms=" and "dev#" of @s, in place, and
+ * with @seqs after every "seq=".
+ */
+static void mask(char *s, bool seqs)
 {
-	static const char *const keys[] = { "age_ms=", "dev#" };
+	static const char *const keys[] = { "age_ms=", "dev#", "seq=" };
+	size_t i, nr = seqs ? 3 : 2;
 	char *in = s, *out = s;
-	size_t i;
 
 	while (*in) {
-		for (i = 0; i < ARRAY_SIZE(keys); i++) {
+		for (i = 0; i < nr; i++) {
 			size_t len = strlen(keys[i]);
 
 			if (!strncmp(in, keys[i], len)) {
@@ -295,7 +277,7 @@ static void mask(char *s)
 				break;
 			}
 		}
-		if (i == ARRAY_SIZE(keys))
+		if (i == nr)
 			*out++ = *in++;
 	}
 	*out = '\0';
@@ -306,21 +288,62 @@ static void snap_take(struct snap *s)
 	char path[64];
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
-		snprintf(path, sizeof(path), DBG "%s", files[i]);
-		s->file[i] = slurp(path);
+	for (i = 0; i < ARRAY_SIZE(shown); i++) {
+		snprintf(path, sizeof(path), DBG "%s", shown[i]);
+		s->file[i] = read_file(path);
 		if (!s->file[i])
 			die(path);
-		mask(s->file[i]);
+		mask(s->file[i], false);
 	}
+	s->result = NULL;
 }
 
 static void snap_free(struct snap *s)
 {
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(files); i++)
+	for (i = 0; i < ARRAY_SIZE(shown); i++)
 		free(s->file[i]);
+	free(s->result);
+	memset(s, 0, sizeof(*s));
+}
+
+/* The seq of the last step of an events listing, 0 if none. */
+static unsigned long long last_seq(const char *events)
+{
+	size_t len = strlen(events);
+	unsigned long long seq = 0;
+	const char *p;
+
+	if (len && events[len - 1] == '\n')
+		len--;
+	p = events + len;
+	while (p > events && p[-1] != '\n')
+		p--;
+	return sscanf(p, "seq=%llu", &seq) == 1 ? seq : 0;
+}
+
+/* The steps of an events listing after @seq, without their seqs. */
+static char *events_after(const char *events, unsigned long long seq)
+{
+	char *out = malloc(strlen(events) + 1), *o = out;
+	const char *line, *end, *rest;
+	unsigned long long n;
+
+	if (!out)
+		die("malloc");
+	for (line = events; *line; line = end) {
+		end = strchr(line, '\n');
+		end = end ? end + 1 : line + strlen(line);
+		rest = strchr(line, ' ');
+		if (sscanf(line, "seq=%llu", &n) == 1 && n > seq && rest &&
+		    rest < end) {
+			memcpy(o, rest, end - rest);
+			o += end - rest;
+		}
+	}
+	*o = '\0';
+	return out;
 }
 
 /* The value of a "name value" line of stats, or -1. */
@@ -350,28 +373,67 @@ static bool stats_moved_alike(const char *a, const char *a0, const char *b,
 	return true;
 }
 
+/* Says how @what differs, on stdout, the texts cut short. */
+static void show_diff(const char *what, const char *was, const char *is)
+{
+	printf("  %s differs:\n--- was\n%.2000s--- is\n%.2000s---\n", what,
+	       was, is);
+}
+
 /*
- * @a and @b differ: says where, on stdout, and returns true.  With @a0
- * and @b0 (a success: the counters keep counting), stats are compared as
- * the changes from @a0 to @a and from @b0 to @b.
+ * A result read back after a success is a clean run's, or its first
+ * lines and the mark of a cut (a result buffer that could not grow).
+ */
+static bool result_alike(const char *a, const char *b)
+{
+	const char *cut = strstr(a, "truncated lines="), *end;
+
+	if (!strcmp(a, b))
+		return true;
+	if (!cut || (cut != a && cut[-1] != '\n'))
+		return false;
+	end = strchr(cut, '\n');
+	return end && !end[1] && !strncmp(a, b, cut - a);
+}
+
+/*
+ * @a and @b differ: says where, on stdout, and returns true.  Without
+ * @a0 and @b0 (a failure) all must be the same, to the byte.  With them
+ * (a success, compared with a clean run), the counters of stats and the
+ * steps of events are compared as what changed from @a0 to @a and from
+ * @b0 to @b, and so is the result read back, but for its seqs.
  */
 static bool snap_differs(const struct snap *a, const struct snap *b,
 			 const struct snap *a0, const struct snap *b0)
 {
 	bool differs = false, same;
+	char *new_a, *new_b;
 	size_t i;
 
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
-		if (a0 && b0 && !strcmp(files[i], "stats"))
+	for (i = 0; i < ARRAY_SIZE(shown); i++) {
+		if (a0 && i == STATS) {
 			same = stats_moved_alike(a->file[i], a0->file[i],
 						 b->file[i], b0->file[i]);
-		else
+		} else if (a0 && i == EVENTS) {
+			new_a = events_after(a->file[i], last_seq(a0->file[i]));
+			new_b = events_after(b->file[i], last_seq(b0->file[i]));
+			same = !strcmp(new_a, new_b);
+			if (!same)
+				show_diff("the new events", new_b, new_a);
+			free(new_a);
+			free(new_b);
+			differs |= !same;
+			continue;
+		} else {
 			same = !strcmp(a->file[i], b->file[i]);
-		if (!same) {
-			printf("  %s differs:\n--- was\n%s--- is\n%s---\n",
-			       files[i], b->file[i], a->file[i]);
-			differs = true;
 		}
+		if (!same)
+			show_diff(shown[i], b->file[i], a->file[i]);
+		differs |= !same;
+	}
+	if (a0 && a->result && b->result && !result_alike(a->result, b->result)) {
+		show_diff("the result read back", b->result, a->result);
+		differs = true;
 	}
 	return differs;
 }
@@ -420,6 +482,7 @@ struct op {
 	unsigned long flag;		/* the open flags, the ioctl */
 	bool module_scope;
 	bool insmod;			/* checked as a load, not a pool */
+	bool readback;			/* op_fd reads back the result */
 };
 
 static const struct op *cur;		/* the operation under test */
@@ -454,6 +517,19 @@ static void prepare_base(void)
 	ctl_ok("alloc 2 tag=U");
 }
 
+/*
+ * The base, and 32 one-page blocks tagged L: freeing them all makes a
+ * result of more than the 4 KiB a control file starts with.
+ */
+static void prepare_long(void)
+{
+	int i;
+
+	prepare_base();
+	for (i = 0; i < 32; i++)
+		ctl_ok("alloc 0 tag=L");
+}
+
 /* The base, and the pfn of its order-3 block to free. */
 static void prepare_free_pfn(void)
 {
@@ -462,7 +538,7 @@ static void prepare_free_pfn(void)
 	unsigned int order;
 
 	prepare_base();
-	allocs = slurp(DBG "allocations");
+	allocs = read_file(DBG "allocations");
 	if (!allocs)
 		die("allocations");
 	for (line = strtok(allocs, "\n"); line; line = strtok(NULL, "\n"))
@@ -563,7 +639,7 @@ static int run_close(void)
 
 static bool loaded(void)
 {
-	char *mods = slurp("/proc/modules");
+	char *mods = read_file("/proc/modules");
 	bool yes;
 
 	if (!mods)
@@ -631,13 +707,11 @@ static bool loaded_whole(unsigned int n, const struct snap *ref)
 	if (!whole)
 		return false;
 	snap_take(&s);
-	/* The pool may land elsewhere: the tree is compared by its shape. */
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
-		if (!strcmp(files[i], "tree"))
-			continue;
-		if (strcmp(s.file[i], ref->file[i])) {
+	/* The pool may land elsewhere: its tree shows where. */
+	for (i = 0; i < ARRAY_SIZE(shown); i++) {
+		if (i != TREE && strcmp(s.file[i], ref->file[i])) {
 			printf("  insmod: point %u: %s is\n%s--- not\n%s---\n",
-			       n, files[i], s.file[i], ref->file[i]);
+			       n, shown[i], s.file[i], ref->file[i]);
 			whole = false;
 		}
 	}
@@ -648,7 +722,7 @@ static bool loaded_whole(unsigned int n, const struct snap *ref)
 #define CTL(_name, _cmd, _prepare) {					\
 	.name = "control: " _name, .prepare = _prepare,			\
 	.setup = setup_ctl, .run = run_write, .teardown = close_op_fd,	\
-	.arg = _cmd }
+	.arg = _cmd, .readback = true }
 #define OPEN(_path, _flags) {						\
 	.name = "open " _path, .prepare = prepare_base,			\
 	.run = run_open, .teardown = close_op_fd, .arg = _path,		\
@@ -660,7 +734,7 @@ static bool loaded_whole(unsigned int n, const struct snap *ref)
 #define IOCTL(_name, _setup, _ioctl) {					\
 	.name = "ioctl " _name, .prepare = prepare_base,		\
 	.setup = _setup, .run = run_ioctl, .teardown = close_op_fd,	\
-	.flag = _ioctl }
+	.flag = _ioctl, .readback = _ioctl != BUDDY_IOC_INFO }
 
 /*
  * insmod counts the module's allocations only: load_module()'s few
@@ -673,6 +747,8 @@ static const struct op ops[] = {
 	CTL("alloc SIZE", "alloc 7K tag=F", prepare_base),
 	CTL("free PFN", NULL, prepare_free_pfn),
 	CTL("free tag=", "free tag=T", prepare_base),
+	CTL("free tag=, a result that outgrows 4 KiB", "free tag=L",
+	    prepare_long),
 	CTL("reset", "reset", prepare_base),
 	OPEN(DBG "control", O_RDWR),
 	OPEN(DBG "tree", O_RDONLY),
@@ -682,6 +758,9 @@ static const struct op ops[] = {
 	OPEN(DBG "stats", O_RDONLY),
 	OPEN(DBG "allocations", O_RDONLY),
 	OPEN(DBG "check", O_RDONLY),
+	OPEN(DBG "events", O_RDONLY),
+	OPEN(DBG "bitmaps", O_RDONLY),
+	OPEN(DBG "map", O_RDONLY),
 	OPEN(DEV, O_RDWR),
 	READ("control"),
 	READ("tree"),
@@ -691,6 +770,9 @@ static const struct op ops[] = {
 	READ("stats"),
 	READ("allocations"),
 	READ("check"),
+	READ("events"),
+	READ("bitmaps"),
+	READ("map"),
 	IOCTL("ALLOC", setup_dev_alloc, BUDDY_IOC_ALLOC),
 	IOCTL("FREE", setup_dev_held, BUDDY_IOC_FREE),
 	IOCTL("INFO", setup_dev, BUDDY_IOC_INFO),
@@ -705,7 +787,7 @@ static const struct op ops[] = {
 static bool run_pool_op(const struct op *op, unsigned int n, bool *fired,
 			int *err)
 {
-	struct snap before, after;
+	struct snap before, after, *now;
 	bool ok = true;
 
 	if (op->setup)
@@ -715,7 +797,14 @@ static bool run_pool_op(const struct op *op, unsigned int n, bool *fired,
 		fail_at(n);
 	*err = op->run();
 	*fired = n && fail_stop();
-	snap_take(n ? &after : &ref1);
+	now = n ? &after : &ref1;
+	snap_take(now);
+	if (op->readback && !*err) {
+		now->result = read_all(op_fd);
+		if (!now->result)
+			die("reading the result back");
+		mask(now->result, true);
+	}
 	if (op->teardown)
 		op->teardown();
 	if (!n)
