@@ -7,10 +7,10 @@
  * a file holding blocks) and for N = 1, 2, ...: /proc/thread-self/fail-nth
  * makes the Nth fault-injection point of that one syscall fail (a slab or
  * page allocation), until a run completes with the Nth not reached.
- * Then each point whose failure was absorbed (the kernel retried, or fell
- * back on another allocation) fails again, now with every allocation
- * after it failing too (the task's make-it-fail), so that the fallback
- * fails as well.  After every run:
+ * Then again, with every allocation after the Nth failing too (the task's
+ * make-it-fail), so that where the kernel absorbs the first failure (a
+ * retry, a fallback on another allocation) the fallback fails as well.
+ * After every run:
  *
  *   failed     the errno is ENOMEM, and everything the module shows (tree,
  *              buddyinfo, the vmstat indices, stats with every counter,
@@ -883,54 +883,39 @@ static bool run_point(const struct op *op, unsigned int n, bool *fired,
 }
 
 struct tally {
-	unsigned int points, refused, absorbed, missed;
+	unsigned int points, refused, absorbed;
 };
 
-/*
- * @op with each of its @nr points @at (NULL: 1, 2, ... until one is not
- * reached) failing in turn; the points absorbed go to @absorbed_at.
- */
-static bool run_points(const struct op *op, const unsigned int *at,
-		       unsigned int nr, unsigned int *absorbed_at,
-		       struct tally *t)
+/* @op with its points 1, 2, ... failing in turn, until one is not reached. */
+static bool run_points(const struct op *op, struct tally *t)
 {
 	bool fired, absorbed, ok = true;
-	unsigned int i, n;
+	unsigned int n;
 
-	for (i = 0; ok && (at ? i < nr : i < MAX_POINTS); i++) {
-		n = at ? at[i] : i + 1;
+	for (n = 1; ok && n <= MAX_POINTS; n++) {
 		ok = run_point(op, n, &fired, &absorbed);
-		/* The end; onward, the count moved (KASAN, kmemleak). */
-		if (!fired && !at)
-			break;
-		if (!fired) {
-			t->missed++;
-			continue;
-		}
+		if (!fired)
+			return ok;
 		t->points++;
-		if (absorbed)
-			absorbed_at[t->absorbed++] = n;
-		else
-			t->refused++;
+		t->absorbed += absorbed;
+		t->refused += !absorbed;
 	}
-	if (!at && i == MAX_POINTS) {
+	if (ok)
 		printf("  %s: still failing after %u points\n", op->name,
 		       MAX_POINTS);
-		ok = false;
-	}
-	return ok;
+	return false;
 }
 
 /*
- * Every injection point of @op fails alone, in turn.  Then each point
- * whose failure was absorbed (the kernel retried, or fell back on another
- * allocation) fails again with every allocation after it: the fallback
- * fails too.  A point whose failure was refused already failed the
- * operation; failing the rest too would only fail its unwinding.
+ * Every injection point of @op fails alone, in turn: each failure the
+ * kernel does not absorb (with a retry, or by falling back on another
+ * allocation) fails the operation.  Then every point fails in turn with
+ * every allocation after it failing too, so that no retry or fallback
+ * succeeds.  The counts of the two differ a little: where an allocation
+ * needs a new slab or page table page, say, depends on what came before.
  */
 static bool test_op(const struct op *op)
 {
-	static unsigned int absorbed_at[MAX_POINTS], unused[MAX_POINTS];
 	struct tally alone = { 0 }, onward = { 0 };
 	bool fired, absorbed, ok;
 
@@ -942,20 +927,18 @@ static bool test_op(const struct op *op)
 	pass = ALONE;
 	op->prepare();
 	ok = run_point(op, 0, &fired, &absorbed);
-	ok = ok && run_points(op, NULL, 0, absorbed_at, &alone);
+	ok = ok && run_points(op, &alone);
 	pass = ONWARD;
-	ok = ok && run_points(op, absorbed_at, alone.absorbed, unused,
-			      &onward);
+	ok = ok && run_points(op, &onward);
 	pass = ALONE;
 	snap_free(&ref0);
 	snap_free(&ref1);
-	result(ok, "faults: %s: %u allocations%s failed in turn: %u refused with ENOMEM and nothing %s, %u absorbed; of those, with every later allocation failing too, %u refused and %u absorbed%s",
+	result(ok, "faults: %s: %u allocations%s failed in turn: %u refused with ENOMEM and nothing %s, %u absorbed; each with all after it: %u, %u refused, %u absorbed",
 	       op->name, alone.points,
 	       op->module_scope ? " (module code on the stack)" : "",
 	       alone.refused, op->insmod ? "left" : "changed",
-	       alone.absorbed, onward.refused, onward.absorbed,
-	       onward.missed ? " (the others not reached: the count moved)" :
-	       "");
+	       alone.absorbed, onward.points, onward.refused,
+	       onward.absorbed);
 	return ok;
 }
 
