@@ -26,7 +26,9 @@
  * the module area): buddy_init()'s and the kernel's on its behalf, not
  * the few hundred of load_module() itself; for everything else, every
  * allocation of the syscall, the kernel's around the module's callbacks
- * included.
+ * included.  Never kmemleak's own record of an allocation (a reject
+ * range): it falls back on an emergency pool, so it only doubled the
+ * points and never failed anything.
  *
  * Only this task fails anything.  fail-nth counts the task's own
  * allocations, so the program locks its memory first: a page fault of
@@ -189,19 +191,51 @@ static void fi_write(const char *attr, const char *knob, const char *val)
 
 /* The first address past the kernel image, where modules may start. */
 static char modules_start[32];
+/* kmemleak's function that allocates its own record of an allocation. */
+static char kmemleak_start[32], kmemleak_end[32];
+
+/* Reads what fi_setup() needs of /proc/kallsyms (sorted by address). */
+static void read_symbols(void)
+{
+	unsigned long long addr, end = 0, start = 0, after = 0;
+	FILE *syms = fopen("/proc/kallsyms", "r");
+	char line[256], name[128];
+
+	if (!syms)
+		die("/proc/kallsyms");
+	while (fgets(line, sizeof(line), syms)) {
+		if (sscanf(line, "%llx %*s %127s", &addr, name) != 2)
+			continue;
+		if (start && !after && addr > start)
+			after = addr;
+		if (!strcmp(name, "__alloc_object"))
+			start = addr;
+		if (!strcmp(name, "_end"))
+			end = addr;
+	}
+	fclose(syms);
+	if (!end)
+		die("_end in /proc/kallsyms (kptr_restrict?)");
+	snprintf(modules_start, sizeof(modules_start), "%#llx", end);
+	if (start && after) {
+		snprintf(kmemleak_start, sizeof(kmemleak_start), "%#llx",
+			 start);
+		snprintf(kmemleak_end, sizeof(kmemleak_end), "%#llx", after);
+	}
+}
 
 /*
  * Only this task fails anything: through fail-nth, and with make-it-fail
  * set (every time, probability 100).  Every allocation counts, also those
  * that may not sleep, of order 0, of highmem: the defaults skip them.
+ * But not kmemleak's record of each slab allocation: half the points,
+ * all of them absorbed by its emergency pool, and none the module's.
  */
 static void fi_setup(void)
 {
-	FILE *syms = fopen("/proc/kallsyms", "r");
-	unsigned long long addr = 0;
-	char line[256], name[128];
 	size_t i;
 
+	read_symbols();
 	for (i = 0; i < ARRAY_SIZE(fault_attrs); i++) {
 		fi_write(fault_attrs[i], "task-filter", "Y");
 		fi_write(fault_attrs[i], "probability", "100");
@@ -210,21 +244,30 @@ static void fi_setup(void)
 		fi_write(fault_attrs[i], "space", "0");
 		fi_write(fault_attrs[i], "verbose", verbose > 1 ? "2" : "0");
 		fi_write(fault_attrs[i], "ignore-gfp-wait", "N");
+		if (kmemleak_start[0]) {
+			fi_write(fault_attrs[i], "reject-start",
+				 kmemleak_start);
+			fi_write(fault_attrs[i], "reject-end", kmemleak_end);
+		}
 	}
 	fi_write("failslab", "cache-filter", "N");
 	fi_write("fail_page_alloc", "ignore-gfp-highmem", "N");
 	fi_write("fail_page_alloc", "min-order", "0");
+}
 
-	if (!syms)
-		die("/proc/kallsyms");
-	while (fgets(line, sizeof(line), syms))
-		if (sscanf(line, "%llx %*s %127s", &addr, name) == 2 &&
-		    !strcmp(name, "_end"))
-			break;
-	if (feof(syms) || !addr)
-		die("_end in /proc/kallsyms");
-	fclose(syms);
-	snprintf(modules_start, sizeof(modules_start), "%#llx", addr);
+/* Back to the kernel's defaults: nothing fails, for anyone. */
+static void fi_reset(void)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(fault_attrs); i++) {
+		fi_write(fault_attrs[i], "probability", "0");
+		fi_write(fault_attrs[i], "task-filter", "N");
+		fi_write(fault_attrs[i], "require-start", "0");
+		fi_write(fault_attrs[i], "require-end", "0xffffffffffffffff");
+		fi_write(fault_attrs[i], "reject-start", "0");
+		fi_write(fault_attrs[i], "reject-end", "0");
+	}
 }
 
 /*
@@ -1040,6 +1083,7 @@ int main(int argc, char **argv)
 		if (wanted(argv, argc, ops[i].name))
 			test_op(&ops[i]);
 	}
+	fi_reset();
 	if (!loaded() && run_insmod())
 		die("insmod");
 	ctl_ok("reset");
