@@ -99,6 +99,7 @@ step "buddyctl and its twin in the guest" scripts/vm-run.sh \
 step "the page in headless Chromium" tools/browser/run.sh
 step "KUnit, debug kernel" scripts/kunit.sh
 step "e2e, debug kernel (KASAN, lockdep, kmemleak)" scripts/e2e.sh debug
+step "fault injection, debug kernel" scripts/faults.sh
 
 printf '\n===== summary =====\n'
 printf '%s\n' "${summary[@]}"
