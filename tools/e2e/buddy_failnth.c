@@ -3,8 +3,8 @@
  * buddy_failnth - every allocation of an operation fails in turn
  *
  * For each operation on buddy.ko (insmod, each kind of control command,
- * the open of every file, the read of every view, each ioctl, the close of
- * a file holding blocks) and for N = 1, 2, ...: /proc/thread-self/fail-nth
+ * the open of every file, the read of every view, each ioctl, mmap of a
+ * block, the close of a file holding blocks) and for N = 1, 2, ...: /proc/thread-self/fail-nth
  * makes the Nth fault-injection point of that one syscall fail (a slab or
  * page allocation), until a run completes with the Nth not reached.
  * Then again, with every allocation after the Nth failing too (the task's
@@ -44,7 +44,7 @@
  *		for debugging: the stack dumps fail the log scan)
  *	-m KO	the module (default /lib/buddy/buddy.ko)
  *	OP	run only the operations whose names start so ("insmod",
- *		"control", "open", "read", "ioctl", "close", ...)
+ *		"control", "open", "read", "ioctl", "mmap", "close", ...)
  * Prints a "BUDDY-TEST: PASS|FAIL name" line per operation with its counts
  * of injection points; exits non-zero on a failure.
  */
@@ -78,6 +78,7 @@
 static const char *const files[] = {
 	"control", "tree", "buddyinfo", "unusable_index", "extfrag_index",
 	"stats", "allocations", "check", "events", "bitmaps", "map",
+	"compare",
 };
 
 /*
@@ -527,12 +528,15 @@ struct op {
 	bool insmod;			/* checked as a load, not a pool */
 	bool readback;			/* op_fd reads back the result */
 	bool setup_allocates;		/* setup changes the pool */
+	unsigned int max_points;	/* 0, or fail only the first so many */
 };
 
 static const struct op *cur;		/* the operation under test */
 static struct snap ref0, ref1;		/* a clean run: before, after */
 
 static int op_fd = -1;
+static void *op_map = MAP_FAILED;
+static unsigned long long op_phys;	/* of the block setup_dev_held() made */
 static char pfn_arg[64];		/* "free 0x..." */
 static struct buddy_alloc op_alloc;
 static struct buddy_free op_free;
@@ -656,6 +660,7 @@ static void setup_dev_held(void)
 		die("ALLOC");
 	memset(&op_free, 0, sizeof(op_free));
 	op_free.pfn = a.pfn;
+	op_phys = a.phys_addr;
 	a.order = 0;
 	if (ioc(op_fd, BUDDY_IOC_ALLOC, &a))
 		die("ALLOC");
@@ -669,6 +674,24 @@ static int run_ioctl(void)
 
 	memset(&op_info, 0, sizeof(op_info));
 	return ioc(op_fd, cur->flag, arg);
+}
+
+/* The 4 pages of the order-2 block setup_dev_held() made. */
+#define MAP_LEN		(4 << 12)
+
+static int run_mmap(void)
+{
+	op_map = mmap(NULL, MAP_LEN, PROT_READ | PROT_WRITE, MAP_SHARED, op_fd,
+		      op_phys);
+	return op_map == MAP_FAILED ? errno : 0;
+}
+
+static void unmap_close(void)
+{
+	if (op_map != MAP_FAILED)
+		munmap(op_map, MAP_LEN);
+	op_map = MAP_FAILED;
+	close_op_fd();
 }
 
 static int run_close(void)
@@ -805,6 +828,7 @@ static const struct op ops[] = {
 	OPEN(DBG "events", O_RDONLY),
 	OPEN(DBG "bitmaps", O_RDONLY),
 	OPEN(DBG "map", O_RDONLY),
+	OPEN(DBG "compare", O_RDONLY),
 	OPEN(DEV, O_RDWR),
 	READ("control"),
 	READ("tree"),
@@ -817,11 +841,23 @@ static const struct op ops[] = {
 	READ("events"),
 	READ("bitmaps"),
 	READ("map"),
+	/*
+	 * After the seq_file buffer and its own two allocations (and a new
+	 * slab page, maybe), compare runs a benchmark of thousands of
+	 * alloc_pages(), whose failures only show as a "-" in their rows:
+	 * only the first points fail.
+	 */
+	{ .name = "read compare", .prepare = prepare_base,
+	  .setup = setup_read, .run = run_read, .teardown = close_op_fd,
+	  .arg = DBG "compare", .max_points = 5 },
 	IOCTL("ALLOC", setup_dev_alloc, BUDDY_IOC_ALLOC),
 	{ .name = "ioctl FREE", .prepare = prepare_base,
 	  .setup = setup_dev_held, .run = run_ioctl, .teardown = close_op_fd,
 	  .flag = BUDDY_IOC_FREE, .readback = true, .setup_allocates = true },
 	IOCTL("INFO", setup_dev, BUDDY_IOC_INFO),
+	{ .name = "mmap of a block", .prepare = prepare_base,
+	  .setup = setup_dev_held, .run = run_mmap, .teardown = unmap_close,
+	  .setup_allocates = true },
 	{ .name = "close " DEV " holding blocks", .prepare = prepare_base,
 	  .setup = setup_dev_held, .run = run_close,
 	  .teardown = close_op_fd, .setup_allocates = true },
@@ -956,6 +992,8 @@ static bool run_points(const struct op *op, struct tally *t)
 	unsigned int n;
 
 	for (n = 1; ok && n <= MAX_POINTS; n++) {
+		if (op->max_points && n > op->max_points)
+			return ok;
 		ok = run_point(op, n, &fired, &absorbed);
 		if (!fired)
 			return ok;
@@ -1067,7 +1105,12 @@ int main(int argc, char **argv)
 	read_image(ko);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	prefault_stack();
-	if (mlockall(MCL_CURRENT | MCL_FUTURE))
+	/*
+	 * What a syscall under test touches of this program's memory (its
+	 * buffers, the module image, the stack) exists by now: locked, none
+	 * of it faults in during one.
+	 */
+	if (mlockall(MCL_CURRENT))
 		die("mlockall");
 	fail_nth = open("/proc/thread-self/fail-nth", O_RDWR);
 	make_it_fail = open("/proc/thread-self/make-it-fail", O_RDWR);
