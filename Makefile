@@ -7,8 +7,8 @@ KDIR ?= /lib/modules/$(shell uname -r)/build
 FUZZ_SECONDS ?= 60
 
 .PHONY: all modules clean help lib test fuzz bench buddyctl deps \
-	debug-kernel e2e kunit check demo vm-shell kmod shellcheck bigpool \
-	screenshot lab check-lab stress
+	debug-kernel e2e kunit faults check demo vm-shell kmod shellcheck \
+	bigpool screenshot lab check-lab stress
 
 all: modules
 
@@ -89,6 +89,10 @@ stress:
 ## kunit: buddy_test.ko in the debug kernel, KTAP checked by kunit.py parse
 kunit:
 	scripts/kunit.sh
+
+## faults: every allocation of insmod and of each command fails in turn (debug kernel)
+faults:
+	scripts/faults.sh
 
 ## debug-kernel: build the KASAN/lockdep/KUnit kernel (cached)
 debug-kernel:

@@ -176,7 +176,12 @@ static int __init buddy_init(void)
 	ret = buddy_dev_init();
 	if (ret)
 		goto err_unreserve;
-	buddy_debugfs_init();
+	ret = buddy_debugfs_init();
+	if (ret) {
+		pr_err("cannot create /sys/kernel/debug/%s (%d)\n",
+		       KBUILD_MODNAME, ret);
+		goto err_dev_exit;
+	}
 
 	pr_info("managing %lu pages, pfn %#lx-%#lx, %zu meta bytes, max_order %u\n",
 		pool->nr_pages, pool->first_pfn,
@@ -184,6 +189,8 @@ static int __init buddy_init(void)
 		buddy_core_max_order(&pool->core));
 	return 0;
 
+err_dev_exit:
+	buddy_dev_exit();
 err_unreserve:
 	pool_unreserve(pool);
 	return ret;

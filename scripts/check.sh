@@ -101,6 +101,7 @@ step "buddyctl and its twin in the guest" scripts/vm-run.sh \
 step "the page in headless Chromium" tools/browser/run.sh
 step "KUnit, debug kernel" scripts/kunit.sh
 step "e2e, debug kernel (KASAN, lockdep, kmemleak)" scripts/e2e.sh debug
+step "fault injection, debug kernel" scripts/faults.sh
 # Short, with a fixed seed; make stress runs them long with a random one.
 step "stress + ioctl fuzz, both kernels (seed 1)" env STRESS_SEED=1 \
 	STRESS_OPS="${CHECK_STRESS_OPS:-4000}" \

@@ -999,7 +999,7 @@ static void fuzz_control(void)
 /* A control file opened afresh reads the pool's last result. */
 static void fuzz_fresh_control(void)
 {
-	char *text = e2e_slurp(CONTROL);
+	char *text = read_file(CONTROL);
 
 	if (!text)
 		die("read control");
@@ -1105,7 +1105,7 @@ static long long model_counter(unsigned int k)
 
 static void compare_stats(const char *stats0, const char *when)
 {
-	char *stats = e2e_slurp(E2E_DBG "stats"), *bi = e2e_slurp(E2E_DBG "buddyinfo");
+	char *stats = read_file(E2E_DBG "stats"), *bi = read_file(E2E_DBG "buddyinfo");
 	char want[1024];
 	unsigned int k;
 	int n;
@@ -1169,7 +1169,7 @@ int main(int argc, char **argv)
 	printf("buddy_ioctl_fuzz: seed %llu, %llu ioctls (replay: buddy_ioctl_fuzz -s %llu -n %llu)\n",
 	       seed, nr, seed, nr);
 	setup();
-	stats0 = e2e_slurp(E2E_DBG "stats");
+	stats0 = read_file(E2E_DBG "stats");
 	if (!stats0)
 		die("read stats");
 
@@ -1210,7 +1210,7 @@ int main(int argc, char **argv)
 	close(ctl_fd);
 	e2e_audit("fuzz, after a reset");
 	free(stats0);
-	stats0 = e2e_slurp(E2E_DBG "stats");
+	stats0 = read_file(E2E_DBG "stats");
 	result(stats0 && e2e_stat(stats0, "pages_free") ==
 	       e2e_stat(stats0, "pages_total") &&
 	       !e2e_stat(stats0, "allocations"),

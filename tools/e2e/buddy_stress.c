@@ -684,7 +684,7 @@ static const char *const files[] = {
 	"allocations", "check", "control", "/dev/buddy",
 };
 
-static void read_file(struct worker *w)
+static void read_random_file(struct worker *w)
 {
 	unsigned int which = e2e_below(&w->rng, ARRAY_SIZE(files));
 	unsigned long long last = ~0ULL;
@@ -774,7 +774,7 @@ static void try_rmmod(struct worker *w)
 		      ret, ret ? strerror(errno) : "unloaded");
 		return;
 	}
-	state = e2e_slurp("/sys/module/buddy/initstate");
+	state = read_file("/sys/module/buddy/initstate");
 	if (!state || strcmp(state, "live\n") ||
 	    ioc(w->priv_fd, BUDDY_IOC_INFO, &info) ||
 	    info.nr_pages != sh->nr_pages)
@@ -911,7 +911,7 @@ static void one_op(struct worker *w)
 			      info.nr_pages);
 		break;
 	default:
-		read_file(w);
+		read_random_file(w);
 	}
 }
 
@@ -964,7 +964,7 @@ static char *pool_state(const char *file)
 	char path[96], *text;
 
 	snprintf(path, sizeof(path), E2E_DBG "%s", file);
-	text = e2e_slurp(path);
+	text = read_file(path);
 	if (!text)
 		die(path);
 	return text;
