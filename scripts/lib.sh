@@ -131,6 +131,38 @@ __kernel_source_unpack()
 	touch "$dir/.buddy-unpacked"
 }
 
+# busybox_arm64: the path of busybox-static's arm64 binary, downloaded
+# (never installed) and unpacked into the cache, keyed by its version.
+busybox_arm64()
+{
+	local ver dir
+
+	ver=$(apt-cache show --no-all-versions busybox-static:arm64 2>/dev/null |
+		sed -n 's/^Version: //p' | head -n 1)
+	[[ -n $ver ]] || die "apt knows no busybox-static:arm64 (scripts/deps.sh arm64)"
+	dir=$BUDDY_CACHE/busybox-arm64/$ver
+	[[ -x $dir/bin/busybox ]] ||
+		with_lock busybox-arm64 __busybox_arm64_fetch "$dir" "$ver"
+	printf '%s\n' "$dir/bin/busybox"
+}
+
+__busybox_arm64_fetch()
+{
+	local dir=$1 ver=$2 tmp
+
+	[[ -x $dir/bin/busybox ]] && return 0
+	info "downloading busybox-static:arm64 $ver"
+	mkdir -p "$(dirname "$dir")"
+	tmp=$(mktemp -d "$(dirname "$dir")/.fetch.XXXXXX")
+	(cd "$tmp" && as_root apt-get download -q -o APT::Sandbox::User=root \
+		"busybox-static:arm64=$ver" </dev/null >/dev/null) ||
+		die "can't download busybox-static:arm64"
+	dpkg -x "$tmp"/*.deb "$tmp/root"
+	rm -rf "$dir"
+	mv "$tmp/root" "$dir"
+	rm -rf "$tmp"
+}
+
 # shell_quote ARG...: print ARGs quoted for a POSIX shell (busybox sh reads
 # what we write), one per line.
 shell_quote()
@@ -141,8 +173,57 @@ shell_quote()
 	done
 }
 
+# kernel_id: the kernel BUDDY_KERNEL and BUDDY_ARCH name, as the cache, the
+# module builds (build/kmod/ID) and the VM logs know it: debian (6.12),
+# debian-6.1, debian-rt, debug, and for BUDDY_ARCH=arm64, arm64 (Debian's
+# 6.12) and arm64-16k.
+kernel_id()
+{
+	local k=${BUDDY_KERNEL:-debian}
+
+	case ${BUDDY_ARCH:-x86_64} in
+	x86_64 | amd64)
+		echo "$k" ;;
+	arm64 | aarch64)
+		case $k in
+		debian) echo arm64 ;;
+		debian-16k) echo arm64-16k ;;
+		*) die "BUDDY_ARCH=arm64 takes BUDDY_KERNEL=debian or debian-16k, not '$k'" ;;
+		esac ;;
+	*)
+		die "BUDDY_ARCH must be x86_64 or arm64, not '$BUDDY_ARCH'" ;;
+	esac
+}
+
+# kernel_env ID: set BUDDY_KERNEL and BUDDY_ARCH (exported) to name kernel
+# ID, the inverse of kernel_id.
+kernel_env()
+{
+	case $1 in
+	arm64) BUDDY_KERNEL=debian BUDDY_ARCH=arm64 ;;
+	arm64-16k) BUDDY_KERNEL=debian-16k BUDDY_ARCH=arm64 ;;
+	debian | debian-6.1 | debian-rt | debug)
+		BUDDY_KERNEL=$1 BUDDY_ARCH=x86_64 ;;
+	*) die "unknown kernel '$1' (debian, debian-6.1, debian-rt, debug, arm64, arm64-16k)" ;;
+	esac
+	export BUDDY_KERNEL BUDDY_ARCH
+}
+
+# The kernels, for loops and messages.
+BUDDY_KERNELS="debian debian-6.1 debian-rt debug arm64 arm64-16k"
+
+# kernel_script ID: the script that provides kernel ID.
+kernel_script()
+{
+	case $1 in
+	debug) echo "$BUDDY_ROOT/scripts/kernel-debug.sh" ;;
+	*) echo "$BUDDY_ROOT/scripts/kernel-debian.sh" ;;
+	esac
+}
+
 # emit_kernel WHAT FLAVOUR VMLINUZ KDIR RELEASE SRC: the output of the
-# kernel-*.sh scripts.  WHAT is "env" (shell assignments for eval), or one
+# kernel-*.sh scripts (and BUDDY_KARCH from the environment, x86_64 if
+# unset).  WHAT is "env" (shell assignments for eval), or one
 # of vmlinuz, kdir, release, src to print just that path.
 emit_kernel()
 {
@@ -155,6 +236,7 @@ emit_kernel()
 		printf 'BUDDY_KDIR=%s\n' "$(shell_quote "$kdir")"
 		printf 'BUDDY_KRELEASE=%s\n' "$(shell_quote "$release")"
 		printf 'BUDDY_KSRC=%s\n' "$(shell_quote "$src")"
+		printf 'BUDDY_KARCH=%s\n' "${BUDDY_KARCH:-x86_64}"
 		;;
 	vmlinuz)	printf '%s\n' "$vmlinuz" ;;
 	kdir)		printf '%s\n' "$kdir" ;;
