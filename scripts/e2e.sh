@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# e2e.sh [debian|debug...] - the end-to-end suite (scripts/e2e/suite.sh) in a
-# QEMU guest, on Debian's 6.12 kernel, the debug kernel, or both (default).
+# e2e.sh [KERNEL...] - the end-to-end suite (scripts/e2e/suite.sh) in a
+# QEMU guest, on each KERNEL (default: debian and debug; all of them:
+# debian debian-6.1 debian-rt debug arm64 arm64-16k, see kernel_id in
+# lib.sh).  With --smoke, the smoke run (scripts/e2e/smoke.sh: load and
+# unload, Stallings, bad commands, sizes and ioctls) instead of the suite.
 # The suite loads and unloads buddy.ko itself.  On the debug kernel the
 # guest also unloads the module at the end and fails on any kmemleak report.
 #
@@ -13,16 +16,26 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cd "$BUDDY_ROOT"
+script=scripts/e2e/suite.sh
+extra=()
+if [[ ${1:-} == --smoke ]]; then
+	script=scripts/e2e/smoke.sh
+	extra=(scripts/e2e/suite.sh)
+	shift
+fi
 [[ $# -gt 0 ]] || set -- debian debug
 make -s -C tools e2e buddyctl
 status=0
 for kernel in "$@"; do
 	kmemleak=0
 	[[ $kernel == debug ]] && kmemleak=1
-	BUDDY_KERNEL=$kernel BUDDY_LOAD=0 BUDDY_KMEMLEAK=$kmemleak scripts/vm-run.sh \
-		scripts/e2e/suite.sh scripts/e2e/lib.sh \
+	# arm64 guests are slower under TCG.
+	(kernel_env "$kernel"
+	 [[ $BUDDY_ARCH == arm64 ]] && export VM_TIMEOUT=${VM_TIMEOUT:-900}
+	 BUDDY_LOAD=0 BUDDY_KMEMLEAK=$kmemleak scripts/vm-run.sh \
+		"$script" "${extra[@]}" scripts/e2e/lib.sh \
 		build/user/buddy_write build/user/buddy_dev_test \
 		build/user/buddy_harden_test build/user/buddy_steps_test \
-		build/user/buddy_mmap_test || status=1
+		build/user/buddy_mmap_test) || status=1
 done
 exit "$status"

@@ -615,19 +615,10 @@ test_harden() {
 	unload
 }
 
-test_load_unload
-test_ostep
-test_stallings
-test_not_buddies
-test_bad_commands
-test_sizes
-test_views
-test_extfrag_negative
-test_large_pool
-test_ownership
-test_dev
-test_steps
-test_mmap
-test_big_pool
-test_harden
-finish e2e
+# BUDDY_E2E_TESTS names the tests to run (smoke.sh: a few); all by default.
+for t in ${BUDDY_E2E_TESTS:-load_unload ostep stallings not_buddies \
+	bad_commands sizes views extfrag_negative large_pool ownership dev \
+	steps mmap big_pool harden}; do
+	"test_$t"
+done
+finish "${BUDDY_E2E_NAME:-e2e}"
