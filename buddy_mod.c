@@ -210,4 +210,5 @@ static void __exit buddy_exit(void)
 module_init(buddy_init);
 module_exit(buddy_exit);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(BUDDY_VERSION);
 MODULE_DESCRIPTION("A teaching buddy allocator over a reserved page range");

@@ -46,18 +46,30 @@ step()
 	fi
 }
 
-# A kbuild run must print no warning at all under W=1.
+# build_w1 KERNEL...: a kbuild run must print no warning at all under W=1
+# (with LLVM=1 in the environment: clang's).
 build_w1()
 {
-	local out status
-	out=$(W=1 scripts/build-module.sh "$1" 2>&1)
-	status=$?
-	printf '%s\n' "$out"
-	[[ $status -eq 0 ]] || return "$status"
-	if grep -E 'warning:|error:' <<<"$out"; then
-		echo "W=1 build against $1 printed the warnings above"
-		return 1
-	fi
+	local out k status=0
+	for k in "$@"; do
+		if ! out=$(W=1 scripts/build-module.sh "$k" 2>&1); then
+			printf '%s\n' "$out"
+			status=1
+			continue
+		fi
+		printf '%s\n' "$out" | grep -v '^  [A-Z]'
+		if grep -E 'warning:|error:' <<<"$out"; then
+			echo "W=1 build against $k${LLVM:+ with LLVM} printed the warnings above"
+			status=1
+		fi
+	done
+	return "$status"
+}
+
+# build_w1_llvm KERNEL...: the same with clang and LLVM's binutils.
+build_w1_llvm()
+{
+	LLVM=1 build_w1 "$@"
 }
 
 # checkpatch --strict on every C file and header of the project.  User
@@ -93,7 +105,15 @@ step "checkpatch --strict" checkpatch
 step "shellcheck" make -s shellcheck
 step "W=1 build, Debian 6.12 headers" build_w1 debian
 step "W=1 build, debug kernel" build_w1 debug
+step "W=1 build, Debian 6.1, 6.12-rt, arm64 and arm64 16K" \
+	build_w1 debian-6.1 debian-rt arm64 arm64-16k
+step "W=1 build with LLVM=1, Debian 6.12, 6.1 and arm64" \
+	build_w1_llvm debian debian-6.1 arm64
+step "make install, uninstall and DKMS: 6.12 and 6.1 headers" \
+	scripts/install-test.sh debian debian-6.1
 step "e2e, Debian 6.12 kernel" scripts/e2e.sh debian
+step "smoke, Debian 6.1, 6.12-rt, arm64 and arm64 16K" scripts/e2e.sh --smoke \
+	debian-6.1 debian-rt arm64 arm64-16k
 step "buddyctl and its twin in the guest" scripts/vm-run.sh \
 	tools/buddyctl/tests/guest.sh tools/buddyctl/tests/vm.sh \
 	tools/buddyctl/tests/twin.sh tools/buddyctl/tests/twin scenarios \

@@ -14,6 +14,7 @@
 #	lint	checkpatch.pl (from the kernel source) and shellcheck
 #	browser	Chromium for the page tests (and Node.js with npm, if missing)
 #	llvm	clang and LLVM's binutils, for LLVM=1 module builds
+#	dkms	DKMS, for the test of dkms.conf
 #	arm64	cross-compilers, qemu-system-aarch64, and apt's arm64 lists
 #		(dpkg --add-architecture arm64), for BUDDY_ARCH=arm64
 # No GROUP means all of them.
@@ -41,11 +42,12 @@ declare -A groups=(
 	[lint]="perl shellcheck linux-source-$BUDDY_KSERIES"
 	[browser]="chromium"
 	[llvm]="clang llvm lld"
+	[dkms]="dkms"
 	[arm64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm"
 )
 
 if [[ $# -eq 0 ]]; then
-	set -- build build32 bench fuzz vm kernel lint browser llvm arm64
+	set -- build build32 bench fuzz vm kernel lint browser llvm arm64 dkms
 fi
 
 want=()
