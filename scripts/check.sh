@@ -7,8 +7,8 @@
 # (steps), and the exit status is 1 if any step failed.
 #
 # Env:	CHECK_FUZZ_SECONDS	libFuzzer run time (default 30)
-#	CHECK_STRESS_OPS	buddy_stress operations (default 4000)
-#	CHECK_FUZZ_IOCTLS	buddy_ioctl_fuzz ioctls (default 50000)
+#	STRESS_OPS		buddy_stress operations (default 4000)
+#	FUZZ_IOCTLS		buddy_ioctl_fuzz ioctls (default 50000)
 #	CHECK_ONLY		a regex: run only the steps whose name matches
 
 set -uo pipefail
@@ -111,7 +111,7 @@ step "W=1 build with LLVM=1, Debian 6.12, 6.1 and arm64" \
 	build_w1_llvm debian debian-6.1 arm64
 step "make install, uninstall and DKMS: 6.12 and 6.1 headers" \
 	scripts/install-test.sh debian debian-6.1
-step "e2e, Debian 6.12 kernel" scripts/e2e.sh debian
+step "e2e + stress, Debian 6.12 kernel" scripts/e2e.sh --all debian
 step "smoke, Debian 6.1, 6.12-rt, arm64 and arm64 16K" scripts/e2e.sh --smoke \
 	debian-6.1 debian-rt arm64 arm64-16k
 step "buddyctl and its twin in the guest" scripts/vm-run.sh \
@@ -120,12 +120,11 @@ step "buddyctl and its twin in the guest" scripts/vm-run.sh \
 	scripts/e2e/lib.sh
 step "the page in headless Chromium" tools/browser/run.sh
 step "KUnit, debug kernel" scripts/kunit.sh
-step "e2e, debug kernel (KASAN, lockdep, kmemleak)" scripts/e2e.sh debug
-step "fault injection, debug kernel" scripts/faults.sh
-# Short, with a fixed seed; make stress runs them long with a random one.
-step "stress + ioctl fuzz, both kernels (seed 1)" env STRESS_SEED=1 \
-	STRESS_OPS="${CHECK_STRESS_OPS:-4000}" \
-	FUZZ_IOCTLS="${CHECK_FUZZ_IOCTLS:-50000}" scripts/stress.sh
+# One boot of the debug kernel for three suites: the e2e suite, fault
+# injection, and the stress and ioctl fuzz, short and with the fixed seed 1
+# (make stress runs them long with a random one; make faults alone).
+step "e2e + faults + stress, debug kernel (KASAN, lockdep, kmemleak)" \
+	scripts/e2e.sh --all debug
 
 printf '\n===== summary =====\n'
 printf '%s\n' "${summary[@]}"

@@ -163,6 +163,20 @@ __busybox_arm64_fetch()
 	rm -rf "$tmp"
 }
 
+# stress_conf FILE SEED OPS IOCTLS PAGES: the settings scripts/e2e/stress.sh
+# reads in the guest (the stress and the fuzzer share the seed).
+stress_conf()
+{
+	mkdir -p "$(dirname "$1")"
+	{
+		echo "STRESS_SEED=$2"
+		echo "STRESS_OPS=$3"
+		echo "FUZZ_SEED=$2"
+		echo "FUZZ_IOCTLS=$4"
+		echo "STRESS_PAGES=$5"
+	} >"$1"
+}
+
 # shell_quote ARG...: print ARGs quoted for a POSIX shell (busybox sh reads
 # what we write), one per line.
 shell_quote()
@@ -210,6 +224,7 @@ kernel_env()
 }
 
 # The kernels, for loops and messages.
+# shellcheck disable=SC2034 # for the scripts that source this
 BUDDY_KERNELS="debian debian-6.1 debian-rt debug arm64 arm64-16k"
 
 # kernel_script ID: the script that provides kernel ID.

@@ -66,7 +66,7 @@ tools()
 		make -C tools CC="$1" SAN=0 BUILD="${2:-}" all buddyctl e2e bench
 }
 
-kernels=(debian debian-6.1 debian-rt debug arm64 arm64-16k)
+read -ra kernels <<<"$BUDDY_KERNELS"
 for k in "${kernels[@]}"; do
 	item "W=1 build, $k (gcc)" w1 "$k"
 	item "W=1 build, $k (LLVM=1)" w1_llvm "$k"

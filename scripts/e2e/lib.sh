@@ -14,6 +14,7 @@ KO=${BUDDY_KO:-/lib/buddy/buddy.ko}
 # of /proc/buddyinfo), buddy.ko's default max_order.
 PAGE=$(($(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps) * 1024))
 S=$((PAGE / 4096))
+# shellcheck disable=SC2034 # for the scripts that source this
 KMAX=$(awk 'NR == 1 { print NF - 5 }' /proc/buddyinfo)
 sz() { echo "$(($1 * S))K"; }
 FAILED=0
