@@ -9,7 +9,8 @@
 #	  once, with clang, into the cache: 10-15 minutes the first time);
 #	- the user-space tools with clang, and cross-built for arm64;
 #	- make install, make uninstall and DKMS against 6.12, 6.1 and rt;
-#	- the whole e2e suite in every kernel, each arch.
+#	- the whole e2e suite in every kernel, each arch, and in the
+#	  clang-built debug kernel with the clang-built module.
 # Prints a summary, each item's time, and "N passed, N failed".
 #
 # Exit: 0 if everything passed.
@@ -80,6 +81,8 @@ item "install, uninstall, DKMS" scripts/install-test.sh debian debian-6.1 debian
 for k in "${kernels[@]}"; do
 	item "e2e suite, $k" scripts/e2e.sh "$k"
 done
+# The clang-built debug kernel with the clang-built module.
+item "e2e suite, debug (LLVM=1)" env LLVM=1 scripts/e2e.sh debug
 
 printf '\n===== summary =====\n'
 printf '%s\n' "${summary[@]}"
