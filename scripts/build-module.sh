@@ -20,6 +20,9 @@
 # Env:	W=1 (or 2, 3, any combination kbuild accepts) for extra warnings
 #	LLVM=1	build with clang and LLVM's binutils (build/kmod/KERNEL-llvm)
 #	JOBS	parallel jobs (default: nproc)
+#	FRESH=1	drop the mirror's objects first: every file is compiled (a
+#		W=1 check must see every file's warnings, not only the
+#		changed ones')
 # MAKE_ARGs are passed to kbuild as they are (e.g. V=1, C=1).
 #
 # Output: build/kmod/<kernel>[-llvm]/buddy.ko, plus buddy_test.ko when the
@@ -86,6 +89,7 @@ flock 9
 # Start from no links at all: a source removed from the repository must
 # not live on in the mirror.  Objects stay, for incremental builds.
 find "$mirror" -type l -delete
+[[ ${FRESH:-0} == 1 ]] && find "$mirror" -type f ! -name '*.lock' -delete
 
 link_files "$BUDDY_ROOT" "$mirror" '*.c' '*.h' Kbuild
 [[ -d $BUDDY_ROOT/include ]] && ln -sfn "$BUDDY_ROOT/include" "$mirror/include"

@@ -260,3 +260,78 @@ emit_kernel()
 	*)		die "unknown output '$what' (env|vmlinuz|kdir|release|src)" ;;
 	esac
 }
+
+# __kunit_count WORD REPORT: the number after "WORD: " in kunit.py's
+# "Ran N tests: passed: P, failed: F" line.
+__kunit_count()
+{
+	sed -n "s/.*Ran [0-9]* tests:.*$1: \([0-9]*\).*/\1/p" <<<"$2" | tail -n 1
+}
+
+# kunit_report LOG OUT RC: the KUnit results in guest console LOG (printed
+# by scripts/e2e/kunit.sh) joined into OUT/results.ktap and handed to the
+# kernel's own parser, kunit.py parse; RC is the guest run's status.  If
+# the guest died before printing them, the KTAP the console showed as the
+# suites ran is parsed instead, to show how far it got.  Prints kunit.py's
+# report, then "kunit: P passed, F failed, S skipped".
+# Returns 0 if every test passed and RC is 0; RC, or 1, otherwise.
+kunit_report()
+{
+	local log=$1 out=$2 rc=$3 ktap report parse_rc passed failed crashed skipped
+
+	# One document out of the per-suite ones: each is
+	#	KTAP version 1 / 1..1 / <suite, indented> / ok 1 <suite>
+	# so drop the first two lines of each, renumber the last, and add one
+	# header with the suite count.
+	ktap=$out/results.ktap
+	tr -d '\r' <"$log" | awk '
+		/^BUDDY-KTAP-BEGIN/ { on = 1; next }
+		/^BUDDY-KTAP-END/ { on = 0; done = 1; next }
+		!on { next }
+		/^BUDDY-KTAP-SUITE / { n++; skip = 2; next }
+		skip > 0 { skip--; next }
+		/^(not )?ok 1 / { sub(/ 1 /, " " n " ") }
+		{ body = body $0 "\n" }
+		END {
+			if (!done || n == 0)
+				exit 1
+			printf "KTAP version 1\n1..%d\n%s", n, body
+		}' >"$ktap" || {
+		# No results from debugfs: the guest died or the module
+		# never got there.  Take the KTAP the console showed as the
+		# suites ran, without timestamps, to see how far they got.
+		warn "no KTAP results from the guest; parsing the console log"
+		tr -d '\r' <"$log" |
+			awk '/^BUDDY-DMESG-BEGIN/ { exit }
+			     { sub(/^.*\[ *[0-9]+\.[0-9]+\] /, "") }
+			     /^KTAP version/ { on = 1 }
+			     on' >"$ktap"
+	}
+
+	if ! grep -q 'KTAP version' "$ktap"; then
+		echo "kunit: no KTAP output at all: the tests never ran, or the run crashed (log ${log#"$BUDDY_ROOT"/})"
+		return $((rc ? rc : 1))
+	fi
+
+	parse_rc=0
+	report=$(python3 "$(kernel_source)/tools/testing/kunit/kunit.py" parse "$ktap" 2>&1) || parse_rc=$?
+	printf '%s\n' "$report"
+
+	# "Ran 7 tests: passed: 6, failed: 1" -> the plain closing line CI reads.
+	passed=$(__kunit_count passed "$report")
+	failed=$(__kunit_count failed "$report")
+	crashed=$(__kunit_count crashed "$report")
+	skipped=$(__kunit_count skipped "$report")
+	echo "kunit: ${passed:-0} passed, $((${failed:-0} + ${crashed:-0})) failed, ${skipped:-0} skipped"
+
+	if [[ $parse_rc -ne 0 || ${failed:-0} -ne 0 || ${crashed:-0} -ne 0 ]] ||
+	   ! grep -q 'Ran [1-9][0-9]* tests' <<<"$report"; then
+		warn "KUnit reported failures (results: ${ktap#"$BUDDY_ROOT"/}, log: ${log#"$BUDDY_ROOT"/})"
+		return $((rc ? rc : 1))
+	fi
+	if [[ $rc -ne 0 ]]; then
+		warn "the tests passed but the run did not (see above; log: ${log#"$BUDDY_ROOT"/})"
+		return "$rc"
+	fi
+	return 0
+}

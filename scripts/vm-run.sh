@@ -35,6 +35,10 @@
 #	VM_MEM=1024		guest memory, MiB
 #	VM_SMP=2		guest CPUs
 #	VM_APPEND		extra kernel command line
+#	VM_PREPARE=1		get everything ready (packages, kernel, module,
+#				the initramfs's programs) and exit 0 without
+#				booting: runs that go side by side then share
+#				nothing they would build or install at once
 #
 # Output: the guest console on stdout (kernel messages of warning level
 # and above interleave; scripts should mark results, "BUDDY-TEST: PASS x"),
@@ -89,6 +93,7 @@ mkdir -p "$BUDDY_BUILD/vm" "$(dirname "$log")"
 initrd=$(mktemp "$BUDDY_BUILD/vm/.initrd.XXXXXX")
 trap 'rm -f "$initrd"' EXIT
 "$BUDDY_ROOT/scripts/mkinitramfs.sh" "$initrd" "$kmod_dir" "$script" "$@"
+[[ ${VM_PREPARE:-0} == 1 ]] && exit 0
 
 # quiet console: warnings and worse as they happen (loglevel=5), the rest
 # in the dump at the end.  oops=panic + panic=-1 + -no-reboot: a crashed

@@ -1,6 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # shellcheck shell=sh
-# In one boot: the e2e suite, then, when their programs are here, the short
+# In one boot: KUnit when kunit.sh is here (the debug kernel's; the host
+# reads its results from the log), the e2e suite, then, when their programs are here, the short
 # stress and ioctl fuzz (buddy_stress, with stress.conf; it loads and
 # unloads buddy.ko) and fault injection (buddy_failnth, the debug kernel's;
 # last, as it leaves buddy.ko loaded for the runner's rmmod).  scripts/e2e.sh --all packs
@@ -8,6 +9,9 @@
 # scans, once for the three.  Each part says its own "N passed, N failed".
 
 status=0
+if [ -f kunit.sh ]; then
+	sh ./kunit.sh || status=1
+fi
 sh ./suite.sh || status=1
 if [ -x buddy_stress ]; then
 	sh ./stress.sh || status=1
