@@ -138,10 +138,6 @@ step "checkpatch --strict" checkpatch
 step "shellcheck" make -s shellcheck
 step "W=1 build: Debian 6.12, debug, 6.1, 6.12-rt, arm64, arm64 16K" \
 	build_w1 debian debug debian-6.1 debian-rt arm64 arm64-16k
-step "W=1 build with LLVM=1, Debian 6.12, 6.1 and arm64" \
-	build_w1_llvm debian debian-6.1 arm64
-step "make install, uninstall and DKMS: 6.12 and 6.1 headers" \
-	scripts/install-test.sh debian debian-6.1
 step "e2e + stress, Debian 6.12 kernel" scripts/e2e.sh --all debian
 step "smoke, Debian 6.1, 6.12-rt, arm64 and arm64 16K" env E2E_JOBS=2 \
 	scripts/e2e.sh --smoke debian-6.1 debian-rt arm64 arm64-16k
@@ -150,13 +146,14 @@ step "buddyctl and its twin in the guest" scripts/vm-run.sh \
 	tools/buddyctl/tests/twin.sh tools/buddyctl/tests/twin scenarios \
 	scripts/e2e/lib.sh
 step "the page in headless Chromium" tools/browser/run.sh
-# The host's steps that keep one core busy (libFuzzer, the shell-driven
-# buddyctl tests, the lab's builds and tests) run beside the longest guest,
-# which mostly keeps one of its two vCPUs busy: about a minute less in all.
-# Their output is shown when they are done, after the guest's; each step
-# still has its own log and time.  Nothing they build is shared with the
-# guest's run (tools/ was built by the steps before, the fuzzer's objects
-# are its own, the lab is a copy).
+# The host's steps (libFuzzer, the shell-driven buddyctl tests, the lab's
+# builds and tests, the clang builds, DKMS) run beside the longest guest,
+# which mostly keeps one of its two vCPUs busy: about two minutes less in
+# all.  Their output is shown when they are done, after the guest's; each
+# step still has its own log and time.  Nothing they build is shared with
+# the guest's run (tools/ was built by the steps before, the fuzzer's
+# objects are its own, the lab and DKMS work on copies, the clang builds
+# go to build/kmod/KERNEL-llvm).
 host_steps()
 {
 	local passed=0 failed=0 summary=() log_prefix=host-
@@ -166,6 +163,10 @@ host_steps()
 	step "buddyctl host tests" tools/buddyctl/tests/run.sh
 	step "textbook scenarios in the twin" scripts/scenarios.sh
 	step "the lab: stubs fail, the real bodies pass" scripts/lab-selftest.sh
+	step "W=1 build with LLVM=1, Debian 6.12, 6.1 and arm64" \
+		build_w1_llvm debian debian-6.1 arm64
+	step "make install, uninstall and DKMS: 6.12 and 6.1 headers" \
+		scripts/install-test.sh debian debian-6.1
 	echo "$passed $failed" >"$logs/host.counts"
 	if [[ ${#summary[@]} -gt 0 ]]; then
 		printf '%s\n' "${summary[@]}"

@@ -17,6 +17,7 @@ if [ -x buddy_stress ]; then
 	sh ./stress.sh || status=1
 fi
 if [ -x buddy_failnth ]; then
-	sh ./faults.sh || status=1
+	# Each point alone (-1): make faults also fails all after each.
+	sh ./faults.sh -1 || status=1
 fi
 exit "$status"
