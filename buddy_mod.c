@@ -37,9 +37,9 @@ static unsigned long pages = 256;
 module_param(pages, ulong, 0444);
 MODULE_PARM_DESC(pages, "Page frames to manage: 1 up to what the kernel can give contiguous (default 256)");
 
-static unsigned int max_order = 10;
+static unsigned int max_order = MAX_PAGE_ORDER;
 module_param(max_order, uint, 0444);
-MODULE_PARM_DESC(max_order, "Largest block order, clamped to the pool (default 10, like MAX_PAGE_ORDER)");
+MODULE_PARM_DESC(max_order, "Largest block order, clamped to the pool (default MAX_PAGE_ORDER: 10 with 4 KiB pages)");
 
 bool buddy_verbose;
 module_param_named(verbose, buddy_verbose, bool, 0644);
@@ -210,4 +210,5 @@ static void __exit buddy_exit(void)
 module_init(buddy_init);
 module_exit(buddy_exit);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(BUDDY_VERSION);
 MODULE_DESCRIPTION("A teaching buddy allocator over a reserved page range");
