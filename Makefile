@@ -5,10 +5,25 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 FUZZ_SECONDS ?= 60
+PREFIX ?= /usr/local
+# The release of the kernel in KDIR, as uname -r and vermagic say it: where
+# install puts buddy.ko.  (Debian's headers have only the upstream version
+# in include/config/kernel.release.)
+KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
+	     $(KDIR)/include/generated/utsrelease.h 2>/dev/null)
+# modules_install signs modules when the kernel's config says so, with the
+# key of the kernel's build, which distributions do not ship: only with
+# MODULE_SIGN=1 (a kernel built here).  On Secure Boot, DKMS signs.
+SIGN = $(if $(MODULE_SIGN),,CONFIG_MODULE_SIG_ALL=)
+VERSION := $(shell sed -n 's/^\#define BUDDY_VERSION[^"]*"\(.*\)"/\1/p' \
+	     include/uapi/linux/buddy.h)
+# What DKMS builds from: the module's sources, nothing of tools/.
+DKMS_SRC := $(wildcard *.c *.h) Kbuild dkms.conf include kunit
 
 .PHONY: all modules clean help lib test fuzz bench buddyctl deps \
-	debug-kernel e2e kunit check demo vm-shell kmod shellcheck bigpool \
-	screenshot lab check-lab stress
+	debug-kernel e2e kunit faults check demo vm-shell kmod shellcheck \
+	bigpool screenshot lab check-lab stress install uninstall dkms \
+	install-udev matrix
 
 all: modules
 
@@ -20,6 +35,32 @@ modules:
 		echo "or pass KDIR=/path/to/build; to try buddy.ko in a VM: make demo"; \
 		exit 1; }
 	$(MAKE) -C $(KDIR) M=$(CURDIR) modules
+
+## install: buddy.ko into KDIR's kernel's extra/ (depmod), buddyctl into PREFIX/bin
+install: modules buddyctl
+	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra $(SIGN) \
+		modules_install
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
+	install -D -m 755 build/user/buddyctl $(DESTDIR)$(PREFIX)/bin/buddyctl
+
+## uninstall: what install put there, and depmod again
+uninstall:
+	rm -f $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/extra/buddy.ko* \
+	      $(INSTALL_MOD_PATH)/lib/modules/$(KRELEASE)/extra/buddy_test.ko*
+	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
+	rm -f $(DESTDIR)$(PREFIX)/bin/buddyctl
+
+## install-udev: /dev/buddy for group "buddy", mode 0660 (udev/60-buddy.rules)
+install-udev:
+	install -D -m 644 udev/60-buddy.rules $(DESTDIR)/etc/udev/rules.d/60-buddy.rules
+	-udevadm control --reload
+
+## dkms: the sources into /usr/src/buddy-VERSION and "dkms add" (then dkms build, install)
+dkms:
+	rm -rf $(DESTDIR)/usr/src/buddy-$(VERSION)
+	mkdir -p $(DESTDIR)/usr/src/buddy-$(VERSION)
+	cp -r $(DKMS_SRC) $(DESTDIR)/usr/src/buddy-$(VERSION)/
+	$(if $(DESTDIR),,dkms add -m buddy -v $(VERSION))
 
 ## lib: build build/user/libbuddycore.a (the core, for user space)
 lib:
@@ -60,6 +101,10 @@ lab:
 check-lab:
 	scripts/check-lab.sh
 
+## matrix: the whole e2e suite and W=1 builds (gcc, LLVM) in every kernel and arch
+matrix:
+	scripts/matrix.sh
+
 ## check: every test, as CI runs it; ends with "N passed, N failed"
 check:
 	scripts/check.sh
@@ -90,6 +135,10 @@ stress:
 kunit:
 	scripts/kunit.sh
 
+## faults: every allocation of insmod and of each command fails in turn (debug kernel)
+faults:
+	scripts/faults.sh
+
 ## debug-kernel: build the KASAN/lockdep/KUnit kernel (cached)
 debug-kernel:
 	scripts/kernel-debug.sh env >/dev/null
@@ -98,7 +147,7 @@ debug-kernel:
 vm-shell:
 	BUDDY_INTERACTIVE=1 scripts/vm-run.sh -
 
-## kmod: W=1 builds against both QEMU kernels (build/kmod/); a warning fails
+## kmod: W=1 builds against every kernel (build/kmod/; LLVM=1 too); a warning fails
 kmod:
 	CHECK_ONLY='^W=1 build' scripts/check.sh
 

@@ -3,10 +3,10 @@
  * debugfs "compare": this module's core beside the kernel's own allocator
  *
  * Reading the file runs the same fixed sequences on both, in the same boot
- * and the same context: alloc+free pairs of each order 0..10, then a churn
- * of mixed orders 0..3 around a set of live blocks, on a scratch core of
- * COMPARE_FRAMES frames (metadata only: the pool is not touched) and on
- * alloc_pages()/__free_pages().  It prints ns per pair for both and their
+ * and the same context: alloc+free pairs of each order 0..MAX_PAGE_ORDER,
+ * then a churn of mixed orders 0..3 around a set of live blocks, on a
+ * scratch core of COMPARE_FRAMES frames (metadata only: the pool is not
+ * touched) and on alloc_pages()/__free_pages().  It prints ns per pair for both and their
  * ratio (the kernel's time over this core's).
  *
  * Higher orders run fewer pairs (half for every two orders): the kernel
@@ -30,8 +30,8 @@
 
 #include "buddy_mod.h"
 
-#define COMPARE_FRAMES		4096
-#define COMPARE_MAX_ORDER	10
+#define COMPARE_FRAMES		(4UL << COMPARE_MAX_ORDER)
+#define COMPARE_MAX_ORDER	MAX_PAGE_ORDER
 #define COMPARE_PAIRS		1024	/* alloc+free pairs of order 0 */
 #define COMPARE_CHURN		4000	/* operations of the mixed churn */
 #define COMPARE_LIVE		64	/* blocks the churn keeps live */
@@ -161,7 +161,7 @@ static int compare_show(struct seq_file *m, void *v)
 		kvfree(meta);
 		return -ENOMEM;
 	}
-	seq_printf(m, "# ns per alloc+free pair, this boot: buddy_core on a scratch pool of %d frames, the kernel's alloc_pages()/__free_pages()\n",
+	seq_printf(m, "# ns per alloc+free pair, this boot: buddy_core on a scratch pool of %lu frames, the kernel's alloc_pages()/__free_pages()\n",
 		   COMPARE_FRAMES);
 	seq_puts(m, "# under emulation (a VM without KVM) absolute times mean little: compare the ratio\n");
 	if (want_init_on_alloc(GFP_KERNEL))

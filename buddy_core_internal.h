@@ -14,7 +14,7 @@
 #include <linux/bitops.h>
 #include <linux/errno.h>
 #include <linux/math64.h>
-#include <linux/sprintf.h>
+#include "buddy_compat.h"
 #include <linux/string.h>
 #include <linux/types.h>
 #else

@@ -489,26 +489,48 @@ BUDDY_VIEW_ATTRIBUTE(map, buddy_view_map(&out, &buddy_pool));
 
 /* === DebugFS Interface === */
 
-void buddy_debugfs_init(void)
+static const struct {
+	const char *name;
+	umode_t mode;
+	const struct file_operations *fops;
+} buddy_files[] = {
+	{ "control", 0600, &control_fops },
+	{ "tree", 0400, &tree_fops },
+	{ "buddyinfo", 0400, &buddyinfo_fops },
+	{ "unusable_index", 0400, &unusable_index_fops },
+	{ "extfrag_index", 0400, &extfrag_index_fops },
+	{ "stats", 0400, &stats_fops },
+	{ "allocations", 0400, &allocations_fops },
+	{ "check", 0400, &check_fops },
+	{ "events", 0400, &events_fops },
+	{ "bitmaps", 0400, &bitmaps_fops },
+	{ "map", 0400, &map_fops },
+	{ "compare", 0400, &buddy_compare_fops },
+};
+
+/*
+ * Unlike a debugging aid's, these files are the module's interface: a
+ * load that cannot make every one of them fails, rather than leave a
+ * module without, say, its control file.
+ */
+int buddy_debugfs_init(void)
 {
+	struct dentry *file;
+	size_t i;
+
 	buddy_dir = debugfs_create_dir(KBUILD_MODNAME, NULL);
-	debugfs_create_file("control", 0600, buddy_dir, NULL, &control_fops);
-	debugfs_create_file("tree", 0400, buddy_dir, NULL, &tree_fops);
-	debugfs_create_file("buddyinfo", 0400, buddy_dir, NULL,
-			    &buddyinfo_fops);
-	debugfs_create_file("unusable_index", 0400, buddy_dir, NULL,
-			    &unusable_index_fops);
-	debugfs_create_file("extfrag_index", 0400, buddy_dir, NULL,
-			    &extfrag_index_fops);
-	debugfs_create_file("stats", 0400, buddy_dir, NULL, &stats_fops);
-	debugfs_create_file("allocations", 0400, buddy_dir, NULL,
-			    &allocations_fops);
-	debugfs_create_file("check", 0400, buddy_dir, NULL, &check_fops);
-	debugfs_create_file("events", 0400, buddy_dir, NULL, &events_fops);
-	debugfs_create_file("bitmaps", 0400, buddy_dir, NULL, &bitmaps_fops);
-	debugfs_create_file("map", 0400, buddy_dir, NULL, &map_fops);
-	debugfs_create_file("compare", 0400, buddy_dir, NULL,
-			    &buddy_compare_fops);
+	if (IS_ERR(buddy_dir))
+		return PTR_ERR(buddy_dir);
+	for (i = 0; i < ARRAY_SIZE(buddy_files); i++) {
+		file = debugfs_create_file(buddy_files[i].name,
+					   buddy_files[i].mode, buddy_dir, NULL,
+					   buddy_files[i].fops);
+		if (IS_ERR(file)) {
+			debugfs_remove_recursive(buddy_dir);
+			return PTR_ERR(file);
+		}
+	}
+	return 0;
 }
 
 void buddy_debugfs_exit(void)

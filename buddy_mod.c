@@ -37,9 +37,9 @@ static unsigned long pages = 256;
 module_param(pages, ulong, 0444);
 MODULE_PARM_DESC(pages, "Page frames to manage: 1 up to what the kernel can give contiguous (default 256)");
 
-static unsigned int max_order = 10;
+static unsigned int max_order = MAX_PAGE_ORDER;
 module_param(max_order, uint, 0444);
-MODULE_PARM_DESC(max_order, "Largest block order, clamped to the pool (default 10, like MAX_PAGE_ORDER)");
+MODULE_PARM_DESC(max_order, "Largest block order, clamped to the pool (default MAX_PAGE_ORDER: 10 with 4 KiB pages)");
 
 bool buddy_verbose;
 module_param_named(verbose, buddy_verbose, bool, 0644);
@@ -176,7 +176,12 @@ static int __init buddy_init(void)
 	ret = buddy_dev_init();
 	if (ret)
 		goto err_unreserve;
-	buddy_debugfs_init();
+	ret = buddy_debugfs_init();
+	if (ret) {
+		pr_err("cannot create /sys/kernel/debug/%s (%d)\n",
+		       KBUILD_MODNAME, ret);
+		goto err_dev_exit;
+	}
 
 	pr_info("managing %lu pages, pfn %#lx-%#lx, %zu meta bytes, max_order %u\n",
 		pool->nr_pages, pool->first_pfn,
@@ -184,6 +189,8 @@ static int __init buddy_init(void)
 		buddy_core_max_order(&pool->core));
 	return 0;
 
+err_dev_exit:
+	buddy_dev_exit();
 err_unreserve:
 	pool_unreserve(pool);
 	return ret;
@@ -203,4 +210,5 @@ static void __exit buddy_exit(void)
 module_init(buddy_init);
 module_exit(buddy_exit);
 MODULE_LICENSE("GPL");
+MODULE_VERSION(BUDDY_VERSION);
 MODULE_DESCRIPTION("A teaching buddy allocator over a reserved page range");

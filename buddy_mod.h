@@ -48,7 +48,7 @@ void buddy_log_refusal(const char *what, const char *buf, size_t len,
 
 extern const struct file_operations buddy_compare_fops;
 
-void buddy_debugfs_init(void);
+int buddy_debugfs_init(void);
 void buddy_debugfs_exit(void);
 int buddy_dev_init(void);
 void buddy_dev_exit(void);

@@ -207,14 +207,19 @@ int buddy_pool_init(struct buddy_pool *pool, unsigned long first_pfn,
 	pool->meta_bytes = buddy_core_meta_size(nr_pages, max_order);
 	if (!pool->meta_bytes)
 		return -EINVAL;
-	pool->meta = kvzalloc(pool->meta_bytes, GFP_KERNEL);
+	/*
+	 * The caller says in its own words that there was no memory: a
+	 * vmalloc() fallback that fails must not dump a stack as well.
+	 */
+	pool->meta = kvzalloc(pool->meta_bytes, GFP_KERNEL | __GFP_NOWARN);
 	if (!pool->meta)
 		return -ENOMEM;
-	pool->last = kvmalloc(BUDDY_LAST_MAX, GFP_KERNEL);
+	pool->last = kvmalloc(BUDDY_LAST_MAX, GFP_KERNEL | __GFP_NOWARN);
 	if (!pool->last)
 		goto err_free_meta;
 	buddy_out_init_buf(&pool->last_out, pool->last, BUDDY_LAST_MAX);
-	pool->ring = kvcalloc(BUDDY_EVENTS, sizeof(*pool->ring), GFP_KERNEL);
+	pool->ring = kvcalloc(BUDDY_EVENTS, sizeof(*pool->ring),
+			      GFP_KERNEL | __GFP_NOWARN);
 	if (!pool->ring)
 		goto err_free_last;
 	ret = buddy_core_init(&pool->core, pool->meta, nr_pages, max_order);

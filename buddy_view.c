@@ -15,7 +15,7 @@
 #ifdef __KERNEL__
 #include <linux/math64.h>
 #include <linux/slab.h>
-#include <linux/sprintf.h>
+#include "buddy_compat.h"
 #include <linux/string.h>
 #include <linux/time64.h>
 #endif

@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# build-module.sh FLAVOUR [MAKE_ARG...] - build buddy.ko (and buddy_test.ko)
+# build-module.sh KERNEL [MAKE_ARG...] - build buddy.ko (and buddy_test.ko)
 # against a QEMU kernel.
 #
-# FLAVOUR is debian (Debian's packaged 6.12, kernel-debian.sh) or debug
-# (our KASAN/lockdep kernel, kernel-debug.sh).
+# KERNEL is one of Debian's (debian: the packaged 6.12, debian-6.1,
+# debian-rt, arm64, arm64-16k; kernel-debian.sh) or debug (our
+# KASAN/lockdep kernel, kernel-debug.sh).  arm64 modules are cross-built
+# with aarch64-linux-gnu-gcc (ARCH=arm64 CROSS_COMPILE=...).
 #
 # Kbuild writes its objects next to the sources in M=, so the module is
 # built in a mirror, build/kmod/<flavour>/, made of symlinks to the
@@ -16,10 +18,14 @@
 # and removed sources are picked up.
 #
 # Env:	W=1 (or 2, 3, any combination kbuild accepts) for extra warnings
+#	LLVM=1	build with clang and LLVM's binutils (build/kmod/KERNEL-llvm)
 #	JOBS	parallel jobs (default: nproc)
+#	FRESH=1	drop the mirror's objects first: every file is compiled (a
+#		W=1 check must see every file's warnings, not only the
+#		changed ones')
 # MAKE_ARGs are passed to kbuild as they are (e.g. V=1, C=1).
 #
-# Output: build/kmod/<flavour>/buddy.ko, plus buddy_test.ko when the
+# Output: build/kmod/<kernel>[-llvm]/buddy.ko, plus buddy_test.ko when the
 # kernel has CONFIG_KUNIT (and Kbuild knows it); the mirror directory's
 # path on stdout.
 # Exit: 0 ok, 1 build failed or an expected module is missing, 2 usage.
@@ -37,14 +43,21 @@ usage()
 [[ $# -ge 1 ]] || usage
 flavour=$1
 shift
-case $flavour in
-debian|debug) ;;
-*) usage ;;
-esac
+kernel_env "$flavour"
 
 "$BUDDY_ROOT/scripts/deps.sh" build kernel
+eval "$("$(kernel_script "$flavour")" env)"
 
-eval "$("$BUDDY_ROOT/scripts/kernel-$flavour.sh" env)"
+kmake=()
+if [[ $BUDDY_KARCH == arm64 ]]; then
+	kmake+=(ARCH=arm64)
+	[[ ${LLVM:-} ]] || kmake+=(CROSS_COMPILE=aarch64-linux-gnu-)
+fi
+if [[ ${LLVM:-} ]]; then
+	"$BUDDY_ROOT/scripts/deps.sh" llvm
+	kmake+=(LLVM="$LLVM")
+	flavour+=-llvm
+fi
 
 mirror=$BUDDY_BUILD/kmod/$flavour
 
@@ -76,6 +89,7 @@ flock 9
 # Start from no links at all: a source removed from the repository must
 # not live on in the mirror.  Objects stay, for incremental builds.
 find "$mirror" -type l -delete
+[[ ${FRESH:-0} == 1 ]] && find "$mirror" -type f ! -name '*.lock' -delete
 
 link_files "$BUDDY_ROOT" "$mirror" '*.c' '*.h' Kbuild
 [[ -d $BUDDY_ROOT/include ]] && ln -sfn "$BUDDY_ROOT/include" "$mirror/include"
@@ -88,8 +102,9 @@ done
 
 [[ -e $mirror/Kbuild ]] || die "no Kbuild in $BUDDY_ROOT"
 
-info "building against $BUDDY_KFLAVOUR $BUDDY_KRELEASE${W:+ (W=$W)}"
-make --no-print-directory -C "$BUDDY_KDIR" M="$mirror" -j"$JOBS" ${W:+W="$W"} "$@" modules >&2 ||
+info "building against $BUDDY_KFLAVOUR $BUDDY_KRELEASE${W:+ (W=$W)}${LLVM:+ with LLVM}"
+make --no-print-directory -C "$BUDDY_KDIR" M="$mirror" -j"$JOBS" \
+	"${kmake[@]}" ${W:+W="$W"} "$@" modules >&2 ||
 	die "module build failed ($flavour)"
 
 want=(buddy.ko)

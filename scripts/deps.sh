@@ -13,6 +13,10 @@
 #		modules against Debian's packaged 6.12 headers
 #	lint	checkpatch.pl (from the kernel source) and shellcheck
 #	browser	Chromium for the page tests (and Node.js with npm, if missing)
+#	llvm	clang and LLVM's binutils, for LLVM=1 module builds
+#	dkms	DKMS, for the test of dkms.conf
+#	arm64	cross-compilers, qemu-system-aarch64, and apt's arm64 lists
+#		(dpkg --add-architecture arm64), for BUDDY_ARCH=arm64
 # No GROUP means all of them.
 #
 # Idempotent and silent when everything is installed; otherwise runs
@@ -37,10 +41,13 @@ declare -A groups=(
 		  libelf-dev libssl-dev python3 dwarves kmod xz-utils cpio"
 	[lint]="perl shellcheck linux-source-$BUDDY_KSERIES"
 	[browser]="chromium"
+	[llvm]="clang llvm lld"
+	[dkms]="dkms"
+	[arm64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm"
 )
 
 if [[ $# -eq 0 ]]; then
-	set -- build build32 bench fuzz vm kernel lint browser
+	set -- build build32 bench fuzz vm kernel lint browser llvm arm64 dkms
 fi
 
 want=()
@@ -56,6 +63,17 @@ for g in "$@"; do
 	fi
 done
 
+# arm64 kernels and busybox come from apt's arm64 lists: the architecture
+# must be known to dpkg (the packages are downloaded, never installed).
+fresh_lists=0
+if [[ " $* " == *" arm64 "* ]] &&
+   ! dpkg --print-foreign-architectures | grep -qx arm64; then
+	info "adding arm64 to dpkg's architectures, for its kernel packages"
+	as_root dpkg --add-architecture arm64
+	as_root apt-get update -qq </dev/null
+	fresh_lists=1
+fi
+
 # One dpkg-query for the lot: this runs at the start of every vm-run.
 installed=" $(dpkg-query -W -f='${db:Status-Abbrev} ${Package}\n' "${want[@]}" 2>/dev/null |
 	awk '$1 == "ii" { printf "%s ", $2 }' || true)"
@@ -68,7 +86,7 @@ done
 info "installing: ${missing[*]}"
 # Package lists may be absent on a fresh machine or stale on an old one:
 # refresh them, but only now that we know we need to download something.
-as_root apt-get update -qq </dev/null
+[[ $fresh_lists == 1 ]] || as_root apt-get update -qq </dev/null
 as_root env DEBIAN_FRONTEND=noninteractive \
 	apt-get install -y -qq --no-install-recommends \
 	-o Dpkg::Use-Pty=0 "${missing[@]}" </dev/null >/dev/null

@@ -17,6 +17,11 @@
 #	BUDDY_KSRC=<the source tree, for tools/testing/kunit/kunit.py>
 # or just one of them with vmlinuz|kdir|release|src.  Logs go to stderr.
 #
+# With LLVM=1 in the environment the kernel is built with clang and LLVM's
+# binutils (kbuild gives an external module the kernel's compiler flags,
+# so a clang-built module needs a clang-built kernel), cached apart in
+# $BUDDY_CACHE/debug-llvm/.
+#
 # Cache: $BUDDY_CACHE/debug/<source version>-<hash>/, the hash covering the
 # fragment's settings and this script's build recipe number, so changing
 # an option rebuilds and nothing else does.  The build tree (~300 MB) is kept:
@@ -43,13 +48,15 @@ srcver=$(pkg_version "linux-source-$BUDDY_KSERIES")
 recipe=1
 key=$srcver-$( (sed -n -e '/^CONFIG_/p' -e '/^# CONFIG_.* is not set/p' "$fragment"
 		echo "recipe $recipe") | sha256_of -)
-out=$BUDDY_CACHE/debug/$key
+cache=$BUDDY_CACHE/debug${LLVM:+-llvm}
+out=$cache/$key
 obj=$out/build
+[[ -z ${LLVM:-} ]] || "$BUDDY_ROOT/scripts/deps.sh" llvm
 
 # kmake ARGS...: make in the source tree, objects in $obj.
 kmake()
 {
-	make -C "$src" O="$obj" ARCH=x86_64 "$@"
+	make -C "$src" O="$obj" ARCH=x86_64 ${LLVM:+LLVM="$LLVM"} "$@"
 }
 
 # check_config: every CONFIG_X=v in the fragment must read CONFIG_X=v in
@@ -162,7 +169,7 @@ prune()
 {
 	local old
 
-	find "$BUDDY_CACHE/debug" -mindepth 2 -maxdepth 2 -name .built -printf '%T@ %h\n' |
+	find "$cache" -mindepth 2 -maxdepth 2 -name .built -printf '%T@ %h\n' |
 		sort -rn | tail -n +4 | cut -d' ' -f2- |
 		while read -r old; do
 			info "removing old debug kernel $old"
@@ -170,7 +177,7 @@ prune()
 		done
 }
 
-[[ -f $out/.built ]] || with_lock debug-kernel build
+[[ -f $out/.built ]] || with_lock "debug${LLVM:+-llvm}-kernel" build
 
 emit_kernel "$what" debug "$obj/arch/x86/boot/bzImage" "$obj" \
 	"$(cat "$obj/include/config/kernel.release")" "$src"

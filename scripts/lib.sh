@@ -131,6 +131,52 @@ __kernel_source_unpack()
 	touch "$dir/.buddy-unpacked"
 }
 
+# busybox_arm64: the path of busybox-static's arm64 binary, downloaded
+# (never installed) and unpacked into the cache, keyed by its version.
+busybox_arm64()
+{
+	local ver dir
+
+	ver=$(apt-cache show --no-all-versions busybox-static:arm64 2>/dev/null |
+		sed -n 's/^Version: //p' | head -n 1)
+	[[ -n $ver ]] || die "apt knows no busybox-static:arm64 (scripts/deps.sh arm64)"
+	dir=$BUDDY_CACHE/busybox-arm64/$ver
+	[[ -x $dir/bin/busybox ]] ||
+		with_lock busybox-arm64 __busybox_arm64_fetch "$dir" "$ver"
+	printf '%s\n' "$dir/bin/busybox"
+}
+
+__busybox_arm64_fetch()
+{
+	local dir=$1 ver=$2 tmp
+
+	[[ -x $dir/bin/busybox ]] && return 0
+	info "downloading busybox-static:arm64 $ver"
+	mkdir -p "$(dirname "$dir")"
+	tmp=$(mktemp -d "$(dirname "$dir")/.fetch.XXXXXX")
+	(cd "$tmp" && as_root apt-get download -q -o APT::Sandbox::User=root \
+		"busybox-static:arm64=$ver" </dev/null >/dev/null) ||
+		die "can't download busybox-static:arm64"
+	dpkg -x "$tmp"/*.deb "$tmp/root"
+	rm -rf "$dir"
+	mv "$tmp/root" "$dir"
+	rm -rf "$tmp"
+}
+
+# stress_conf FILE SEED OPS IOCTLS PAGES: the settings scripts/e2e/stress.sh
+# reads in the guest (the stress and the fuzzer share the seed).
+stress_conf()
+{
+	mkdir -p "$(dirname "$1")"
+	{
+		echo "STRESS_SEED=$2"
+		echo "STRESS_OPS=$3"
+		echo "FUZZ_SEED=$2"
+		echo "FUZZ_IOCTLS=$4"
+		echo "STRESS_PAGES=$5"
+	} >"$1"
+}
+
 # shell_quote ARG...: print ARGs quoted for a POSIX shell (busybox sh reads
 # what we write), one per line.
 shell_quote()
@@ -141,8 +187,58 @@ shell_quote()
 	done
 }
 
+# kernel_id: the kernel BUDDY_KERNEL and BUDDY_ARCH name, as the cache, the
+# module builds (build/kmod/ID) and the VM logs know it: debian (6.12),
+# debian-6.1, debian-rt, debug, and for BUDDY_ARCH=arm64, arm64 (Debian's
+# 6.12) and arm64-16k.
+kernel_id()
+{
+	local k=${BUDDY_KERNEL:-debian}
+
+	case ${BUDDY_ARCH:-x86_64} in
+	x86_64 | amd64)
+		echo "$k" ;;
+	arm64 | aarch64)
+		case $k in
+		debian) echo arm64 ;;
+		debian-16k) echo arm64-16k ;;
+		*) die "BUDDY_ARCH=arm64 takes BUDDY_KERNEL=debian or debian-16k, not '$k'" ;;
+		esac ;;
+	*)
+		die "BUDDY_ARCH must be x86_64 or arm64, not '$BUDDY_ARCH'" ;;
+	esac
+}
+
+# kernel_env ID: set BUDDY_KERNEL and BUDDY_ARCH (exported) to name kernel
+# ID, the inverse of kernel_id.
+kernel_env()
+{
+	case $1 in
+	arm64) BUDDY_KERNEL=debian BUDDY_ARCH=arm64 ;;
+	arm64-16k) BUDDY_KERNEL=debian-16k BUDDY_ARCH=arm64 ;;
+	debian | debian-6.1 | debian-rt | debug)
+		BUDDY_KERNEL=$1 BUDDY_ARCH=x86_64 ;;
+	*) die "unknown kernel '$1' (debian, debian-6.1, debian-rt, debug, arm64, arm64-16k)" ;;
+	esac
+	export BUDDY_KERNEL BUDDY_ARCH
+}
+
+# The kernels, for loops and messages.
+# shellcheck disable=SC2034 # for the scripts that source this
+BUDDY_KERNELS="debian debian-6.1 debian-rt debug arm64 arm64-16k"
+
+# kernel_script ID: the script that provides kernel ID.
+kernel_script()
+{
+	case $1 in
+	debug) echo "$BUDDY_ROOT/scripts/kernel-debug.sh" ;;
+	*) echo "$BUDDY_ROOT/scripts/kernel-debian.sh" ;;
+	esac
+}
+
 # emit_kernel WHAT FLAVOUR VMLINUZ KDIR RELEASE SRC: the output of the
-# kernel-*.sh scripts.  WHAT is "env" (shell assignments for eval), or one
+# kernel-*.sh scripts (and BUDDY_KARCH from the environment, x86_64 if
+# unset).  WHAT is "env" (shell assignments for eval), or one
 # of vmlinuz, kdir, release, src to print just that path.
 emit_kernel()
 {
@@ -155,6 +251,7 @@ emit_kernel()
 		printf 'BUDDY_KDIR=%s\n' "$(shell_quote "$kdir")"
 		printf 'BUDDY_KRELEASE=%s\n' "$(shell_quote "$release")"
 		printf 'BUDDY_KSRC=%s\n' "$(shell_quote "$src")"
+		printf 'BUDDY_KARCH=%s\n' "${BUDDY_KARCH:-x86_64}"
 		;;
 	vmlinuz)	printf '%s\n' "$vmlinuz" ;;
 	kdir)		printf '%s\n' "$kdir" ;;
@@ -162,4 +259,79 @@ emit_kernel()
 	src)		printf '%s\n' "$src" ;;
 	*)		die "unknown output '$what' (env|vmlinuz|kdir|release|src)" ;;
 	esac
+}
+
+# __kunit_count WORD REPORT: the number after "WORD: " in kunit.py's
+# "Ran N tests: passed: P, failed: F" line.
+__kunit_count()
+{
+	sed -n "s/.*Ran [0-9]* tests:.*$1: \([0-9]*\).*/\1/p" <<<"$2" | tail -n 1
+}
+
+# kunit_report LOG OUT RC: the KUnit results in guest console LOG (printed
+# by scripts/e2e/kunit.sh) joined into OUT/results.ktap and handed to the
+# kernel's own parser, kunit.py parse; RC is the guest run's status.  If
+# the guest died before printing them, the KTAP the console showed as the
+# suites ran is parsed instead, to show how far it got.  Prints kunit.py's
+# report, then "kunit: P passed, F failed, S skipped".
+# Returns 0 if every test passed and RC is 0; RC, or 1, otherwise.
+kunit_report()
+{
+	local log=$1 out=$2 rc=$3 ktap report parse_rc passed failed crashed skipped
+
+	# One document out of the per-suite ones: each is
+	#	KTAP version 1 / 1..1 / <suite, indented> / ok 1 <suite>
+	# so drop the first two lines of each, renumber the last, and add one
+	# header with the suite count.
+	ktap=$out/results.ktap
+	tr -d '\r' <"$log" | awk '
+		/^BUDDY-KTAP-BEGIN/ { on = 1; next }
+		/^BUDDY-KTAP-END/ { on = 0; done = 1; next }
+		!on { next }
+		/^BUDDY-KTAP-SUITE / { n++; skip = 2; next }
+		skip > 0 { skip--; next }
+		/^(not )?ok 1 / { sub(/ 1 /, " " n " ") }
+		{ body = body $0 "\n" }
+		END {
+			if (!done || n == 0)
+				exit 1
+			printf "KTAP version 1\n1..%d\n%s", n, body
+		}' >"$ktap" || {
+		# No results from debugfs: the guest died or the module
+		# never got there.  Take the KTAP the console showed as the
+		# suites ran, without timestamps, to see how far they got.
+		warn "no KTAP results from the guest; parsing the console log"
+		tr -d '\r' <"$log" |
+			awk '/^BUDDY-DMESG-BEGIN/ { exit }
+			     { sub(/^.*\[ *[0-9]+\.[0-9]+\] /, "") }
+			     /^KTAP version/ { on = 1 }
+			     on' >"$ktap"
+	}
+
+	if ! grep -q 'KTAP version' "$ktap"; then
+		echo "kunit: no KTAP output at all: the tests never ran, or the run crashed (log ${log#"$BUDDY_ROOT"/})"
+		return $((rc ? rc : 1))
+	fi
+
+	parse_rc=0
+	report=$(python3 "$(kernel_source)/tools/testing/kunit/kunit.py" parse "$ktap" 2>&1) || parse_rc=$?
+	printf '%s\n' "$report"
+
+	# "Ran 7 tests: passed: 6, failed: 1" -> the plain closing line CI reads.
+	passed=$(__kunit_count passed "$report")
+	failed=$(__kunit_count failed "$report")
+	crashed=$(__kunit_count crashed "$report")
+	skipped=$(__kunit_count skipped "$report")
+	echo "kunit: ${passed:-0} passed, $((${failed:-0} + ${crashed:-0})) failed, ${skipped:-0} skipped"
+
+	if [[ $parse_rc -ne 0 || ${failed:-0} -ne 0 || ${crashed:-0} -ne 0 ]] ||
+	   ! grep -q 'Ran [1-9][0-9]* tests' <<<"$report"; then
+		warn "KUnit reported failures (results: ${ktap#"$BUDDY_ROOT"/}, log: ${log#"$BUDDY_ROOT"/})"
+		return $((rc ? rc : 1))
+	fi
+	if [[ $rc -ne 0 ]]; then
+		warn "the tests passed but the run did not (see above; log: ${log#"$BUDDY_ROOT"/})"
+		return "$rc"
+	fi
+	return 0
 }

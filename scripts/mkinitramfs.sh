@@ -18,6 +18,10 @@
 #	BUDDY_KMEMLEAK=1	check for leaks after SCRIPT (debug kernel)
 #	BUDDY_INTERACTIVE=1	root shell on the console after SCRIPT
 #	BUDDY_CTL=0		don't build or include buddyctl
+#	BUDDY_KARCH=arm64	an arm64 guest: busybox-static's arm64 build
+#				(downloaded into the cache), and buddyctl
+#				and every FILE under build/user/ taken from
+#				build/user-arm64/ (make -C tools BUILD=arm64)
 #
 # Exit: 0 ok, 1 failure, 2 usage.
 
@@ -41,6 +45,19 @@ busybox=/bin/busybox
 if ldd "$busybox" >/dev/null 2>&1; then
 	die "$busybox is dynamically linked; install busybox-static"
 fi
+# The applets to link: the host's busybox lists them (the arm64 one cannot
+# run here; both are Debian's busybox-static build of one version).
+applets=$("$busybox" --list)
+user=$BUDDY_BUILD/user
+tools_build=""
+arm64=0
+if [[ ${BUDDY_KARCH:-x86_64} == arm64 ]]; then
+	arm64=1
+	busybox=$(busybox_arm64)
+	user=$BUDDY_BUILD/user-arm64
+	tools_build=arm64
+	make -s -C "$BUDDY_ROOT/tools" BUILD=arm64 e2e >&2
+fi
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/buddy-initramfs.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
@@ -51,7 +68,7 @@ ln -s ../bin "$stage/usr/bin"
 ln -s ../bin "$stage/usr/sbin"
 
 cp "$busybox" "$stage/bin/busybox"
-for applet in $("$busybox" --list); do
+for applet in $applets; do
 	[[ $applet == busybox ]] || ln -s busybox "$stage/bin/$applet"
 done
 
@@ -72,10 +89,10 @@ shopt -u nullglob
 # buddyctl is optional until it exists: a missing CLI is a note, not an
 # error; scripts that need it fail on their own.
 if [[ ${BUDDY_CTL:-1} != 0 ]]; then
-	if make -s -C "$BUDDY_ROOT" buddyctl >"$stage/.buddyctl.log" 2>&1 &&
-	   [[ -x $BUDDY_BUILD/user/buddyctl ]]; then
-		cp "$BUDDY_BUILD/user/buddyctl" "$stage/bin/buddyctl"
-		! ldd "$BUDDY_BUILD/user/buddyctl" >/dev/null 2>&1 ||
+	if make -s -C "$BUDDY_ROOT/tools" BUILD="$tools_build" buddyctl \
+		>"$stage/.buddyctl.log" 2>&1 && [[ -x $user/buddyctl ]]; then
+		cp "$user/buddyctl" "$stage/bin/buddyctl"
+		! ldd "$user/buddyctl" >/dev/null 2>&1 ||
 			warn "build/user/buddyctl is dynamically linked: it won't run in the guest"
 	else
 		info "note: no buddyctl in the guest ('make buddyctl' failed: $(tail -n 1 "$stage/.buddyctl.log"))"
@@ -85,6 +102,11 @@ fi
 
 [[ $script == - ]] || cp "$script" "$stage/test/"
 for f in "$@"; do
+	# The guest's programs are built for its architecture.
+	if [[ $arm64 == 1 ]]; then
+		f=$(realpath -m "$f")
+		[[ $f == "$BUDDY_BUILD/user/"* ]] && f=$user/${f#"$BUDDY_BUILD/user/"}
+	fi
 	[[ -e $f ]] || die "no such file: $f"
 	cp -r "$f" "$stage/test/"
 done

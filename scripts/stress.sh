@@ -35,14 +35,7 @@ info "seed $seed: $ops stress operations, $ioctls fuzzed ioctls, $pages pages (r
 
 make -s -C tools e2e
 conf=$BUDDY_BUILD/stress/stress.conf
-mkdir -p "$(dirname "$conf")"
-{
-	echo "STRESS_SEED=$seed"
-	echo "STRESS_OPS=$ops"
-	echo "FUZZ_SEED=$seed"
-	echo "FUZZ_IOCTLS=$ioctls"
-	echo "STRESS_PAGES=$pages"
-} >"$conf"
+stress_conf "$conf" "$seed" "$ops" "$ioctls" "$pages"
 
 status=0
 for kernel in "$@"; do

@@ -6,6 +6,17 @@
 
 D=/sys/kernel/debug/buddy
 KO=${BUDDY_KO:-/lib/buddy/buddy.ko}
+
+# The textbook examples are drawn in 4 KiB pages.  On a kernel with larger
+# pages (arm64's 16 KiB) their sizes scale by S, so that they take the same
+# numbers of pages and draw the same trees: "sz 7" is 7K with 4 KiB pages,
+# 28K with 16 KiB ones.  KMAX is the kernel's MAX_PAGE_ORDER (the columns
+# of /proc/buddyinfo), buddy.ko's default max_order.
+PAGE=$(($(awk '/^KernelPageSize:/ { print $2; exit }' /proc/self/smaps) * 1024))
+S=$((PAGE / 4096))
+# shellcheck disable=SC2034 # for the scripts that source this
+KMAX=$(awk 'NR == 1 { print NF - 5 }' /proc/buddyinfo)
+sz() { echo "$(($1 * S))K"; }
 FAILED=0
 PASSED=0
 

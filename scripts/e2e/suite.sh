@@ -17,7 +17,7 @@ test_load_unload() {
 	*) fail "load message: '$line'" ;;
 	esac
 	ok "max_order clamped in the log" \
-		logged 'max_order=10 clamped to 8 for 256 pages'
+		logged "max_order=$KMAX clamped to 8 for 256 pages"
 	expect "control before any command lists the commands" \
 		"$(head -1 "$D/control")" \
 		"commands (one per write, e.g. echo alloc 3 tag=A > control):"
@@ -62,13 +62,13 @@ test_load_unload() {
 test_ostep() {
 	load pages=16
 	b=$(base)
-	expect "OSTEP: alloc 7K" "$(ctl 'alloc 7K tag=A')" OK
+	expect "OSTEP: alloc $(sz 7)" "$(ctl "alloc $(sz 7) tag=A")" OK
 	expect "OSTEP: result" "$(norm < "$D/control")" \
-		"pfn=+0 order=1 pages=2 tag=A bytes=7168 waste=1024"
+		"pfn=+0 order=1 pages=2 tag=A bytes=$((7168 * S)) waste=$((1024 * S))"
 	expect "OSTEP: tree" "$(tree)" "$(ostep_tree)"
 	expect "OSTEP: buddyinfo" "$(buddyinfo)" "$(bi 0 1 1 1 0)"
 	expect "OSTEP: stats splits" "$(stat_of splits)" 3
-	expect "OSTEP: waste" "$(stat_of waste_bytes)" 1024
+	expect "OSTEP: waste" "$(stat_of waste_bytes)" $((1024 * S))
 	# Buddies differ in exactly the bit of their order.
 	expect "OSTEP: buddy of +0 at order 1 is +2" \
 		"$(tree | grep -c '^│  │  └─ +2-+3 order=1')" 1
@@ -89,10 +89,10 @@ test_stallings() {
 		expect "Stallings: buddyinfo after $1" "$(buddyinfo)" "$(bi $2)"
 		check_ok "Stallings: $1"
 	}
-	step "alloc 100K tag=A" "0 0 0 0 0 1 1 1 0"
-	step "alloc 240K tag=B" "0 0 0 0 0 1 0 1 0"
-	step "alloc 64K tag=C" "0 0 0 0 1 0 0 1 0"
-	step "alloc 256K tag=D" "0 0 0 0 1 0 1 0 0"
+	step "alloc $(sz 100) tag=A" "0 0 0 0 0 1 1 1 0"
+	step "alloc $(sz 240) tag=B" "0 0 0 0 0 1 0 1 0"
+	step "alloc $(sz 64) tag=C" "0 0 0 0 1 0 0 1 0"
+	step "alloc $(sz 256) tag=D" "0 0 0 0 1 0 1 0 0"
 	expect "Stallings: tree after D" "$(tree)" "$(cat <<'EOT'
 +0-+255 order=8 pages=256 split
 ├─ +0-+127 order=7 pages=128 split
@@ -109,9 +109,9 @@ EOT
 )"
 	step "free tag=B" "0 0 0 0 1 0 2 0 0"
 	step "free tag=A" "0 0 0 0 1 1 2 0 0"
-	step "alloc 75K tag=E" "0 0 0 0 1 0 2 0 0"
+	step "alloc $(sz 75) tag=E" "0 0 0 0 1 0 2 0 0"
 	expect "Stallings: E reuses A's block" "$(norm < "$D/control")" \
-		"pfn=+0 order=5 pages=32 tag=E bytes=76800 waste=54272"
+		"pfn=+0 order=5 pages=32 tag=E bytes=$((76800 * S)) waste=$((54272 * S))"
 	step "free tag=C" "0 0 0 0 0 1 2 0 0"
 	step "free tag=E" "0 0 0 0 0 0 1 1 0"
 	step "free tag=D" "0 0 0 0 0 0 0 0 1"
@@ -163,7 +163,7 @@ EINVAL|alloc
 EINVAL|alloc 1 2 3
 EINVAL|alloc 9
 EINVAL|alloc 63
-EINVAL|alloc 2M
+EINVAL|alloc $((2 * S))M
 EINVAL|alloc 0B
 EINVAL|alloc -1
 EINVAL|alloc 1.5K
@@ -235,8 +235,13 @@ EOT
 # A size: bytes with an optional suffix, rounded up to 2^k pages.
 test_sizes() {
 	load pages=256
-	for c in "4096:0:0" "4097:1:4095" "64:0:4032" "1B:0:4095" "8K:1:0" \
-		 "9K:2:7168" "1M:8:0"; do
+	# In pages of PAGE bytes (4096 or more): a page, a byte more, 64
+	# bytes, one byte, two pages in K, 1K more, 256 pages in M.
+	for c in "$PAGE:0:0" "$((PAGE + 1)):1:$((PAGE - 1))" \
+		 "64:0:$((PAGE - 64))" "1B:0:$((PAGE - 1))" \
+		 "$((2 * PAGE / 1024))K:1:0" \
+		 "$((2 * PAGE / 1024 + 1))K:2:$((2 * PAGE - 1024))" \
+		 "${S}M:8:0"; do
 		size=${c%%:*}
 		rest=${c#*:}
 		expect "size $size" "$(ctl "alloc $size"; norm < "$D/control" |
@@ -381,10 +386,10 @@ test_steps() {
 	echo 1 > $T/events/buddy/enable
 	echo 1 > $T/tracing_on
 	exec 3<> "$D/control"
-	echo "alloc 7K tag=A" >&3
+	echo "alloc $(sz 7) tag=A" >&3
 	expect "steps: alloc 7K, its result and steps on the same file" \
-		"$(norm <&3)" "$(cat <<'EOT'
-pfn=+0 order=1 pages=2 tag=A bytes=7168 waste=1024
+		"$(norm <&3)" "$(cat <<EOT
+pfn=+0 order=1 pages=2 tag=A bytes=$((7168 * S)) waste=$((1024 * S))
 seq=1 split pfn=+0 order=4 lower=+0 upper=+8
 seq=2 split pfn=+0 order=3 lower=+0 upper=+4
 seq=3 split pfn=+0 order=2 lower=+0 upper=+2
@@ -393,7 +398,7 @@ EOT
 )"
 	expect "steps: a fresh open reads the result alone" \
 		"$(norm < "$D/control")" \
-		"pfn=+0 order=1 pages=2 tag=A bytes=7168 waste=1024"
+		"pfn=+0 order=1 pages=2 tag=A bytes=$((7168 * S)) waste=$((1024 * S))"
 	expect "steps: bitmaps after alloc 7K" "$(cat "$D/bitmaps")" "$(cat <<'EOT'
 order=4 free=0 split=1
 order=3 free=01 split=10
@@ -479,9 +484,10 @@ EOT
 
 	# Stallings' sequence: every step, as the figure has it.
 	load pages=256
-	for c in "alloc 100K tag=A" "alloc 240K tag=B" "alloc 64K tag=C" \
-		 "alloc 256K tag=D" "free tag=B" "free tag=A" "alloc 75K tag=E" \
-		 "free tag=C" "free tag=E" "free tag=D"; do
+	for c in "alloc $(sz 100) tag=A" "alloc $(sz 240) tag=B" \
+		 "alloc $(sz 64) tag=C" "alloc $(sz 256) tag=D" "free tag=B" \
+		 "free tag=A" "alloc $(sz 75) tag=E" "free tag=C" "free tag=E" \
+		 "free tag=D"; do
 		ctl "$c" > /dev/null
 	done
 	expect "steps: Stallings, every split, merge and stop" \
@@ -546,31 +552,57 @@ test_mmap() {
 	expect "compare: its rows" "$(awk '!/^#/ && $1 != "order" {
 		ok = $2 > 0 && $3 > 0 && $4 ~ /^[0-9]+\.[0-9]$/
 		print $1 (ok ? " ok" : " BAD") }' "$D/compare" | tr '\n' ' ')" \
-		"0 ok 1 ok 2 ok 3 ok 4 ok 5 ok 6 ok 7 ok 8 ok 9 ok 10 ok mixed ok "
+		"$(i=0; while [ $i -le "$KMAX" ]; do printf '%s ok ' $i
+			i=$((i + 1)); done)mixed ok "
 	expect "compare: the pool is not touched" "$(stat_of allocs)" "$allocs"
 	unload
 }
 
 # A pool of 256 MiB: past what one block of the kernel's allocator can be.
+# Blocks of the kernel's largest order (KMAX: 10 with 4 KiB pages, 11 with
+# 16 KiB), buddy.ko's default.
 test_big_pool() {
-	load pages=65536 || { fail "insmod pages=65536"; return; }
-	ok "65536 pages: taken with alloc_contig_range" \
+	big=$((65536 / S))
+	n=$((big >> KMAX))
+	load pages=$big || { fail "insmod pages=$big"; return; }
+	ok "$big pages: taken with alloc_contig_range" \
 		logged 'with alloc_contig_range()'
-	expect "65536 pages: buddyinfo, as a zone would show it" \
-		"$(buddyinfo)" "$(bi 0 0 0 0 0 0 0 0 0 0 64)"
-	ctl_times 64 "alloc 10"
-	expect "65536 pages: 64 blocks of order 10 fill it" \
+	# shellcheck disable=SC2046 # a list of counts
+	expect "$big pages: buddyinfo, as a zone would show it" \
+		"$(buddyinfo)" "$(bi $(counts "$KMAX:$n"))"
+	ctl_times $n "alloc $KMAX"
+	expect "$big pages: $n blocks of order $KMAX fill it" \
 		"$(stat_of pages_free) $(ctl 'alloc 0')" "0 ENOMEM"
-	ctl "free $(printf '%#x' $(($(base) + 4096)))" > /dev/null
+	ctl "free $(printf '%#x' $(($(base) + (4 << KMAX))))" > /dev/null
 	ctl "alloc 3" > /dev/null
-	expect "65536 pages: a split in the middle" "$(buddyinfo)" \
-		"$(bi 0 0 0 1 1 1 1 1 1 1 0)"
+	# shellcheck disable=SC2046 # a list of counts
+	expect "$big pages: a split in the middle" "$(buddyinfo)" \
+		"$(bi $(counts 3:1 "$((KMAX - 1)):1"))"
 	ctl reset > /dev/null
-	ok "65536 pages: the top-order block, mapped and proved" \
+	ok "$big pages: the top-order block, mapped and proved" \
 		buddy_mmap_test big
-	check_ok "65536 pages"
-	ok "65536 pages: unload" unload
-	ok "65536 pages: given back" logged 'released 65536 pages'
+	check_ok "$big pages"
+	ok "$big pages: unload" unload
+	ok "$big pages: given back" logged "released $big pages"
+}
+
+# counts ORDER:N [LOW:1 HIGH:1]: KMAX + 1 buddyinfo counts, N at ORDER, or
+# with two arguments 1 at every order from LOW to HIGH.
+counts() {
+	if [ $# -eq 1 ]; then
+		lo=${1%%:*} hi=$lo v=${1#*:}
+	else
+		lo=${1%%:*} hi=${2%%:*} v=1
+	fi
+	i=0
+	while [ $i -le "$KMAX" ]; do
+		if [ $i -ge "$lo" ] && [ $i -le "$hi" ]; then
+			printf '%s ' "$v"
+		else
+			printf '0 '
+		fi
+		i=$((i + 1))
+	done
 }
 
 # The defects of the review, each reproduced as it was found.
@@ -583,19 +615,10 @@ test_harden() {
 	unload
 }
 
-test_load_unload
-test_ostep
-test_stallings
-test_not_buddies
-test_bad_commands
-test_sizes
-test_views
-test_extfrag_negative
-test_large_pool
-test_ownership
-test_dev
-test_steps
-test_mmap
-test_big_pool
-test_harden
-finish e2e
+# BUDDY_E2E_TESTS names the tests to run (smoke.sh: a few); all by default.
+for t in ${BUDDY_E2E_TESTS:-load_unload ostep stallings not_buddies \
+	bad_commands sizes views extfrag_negative large_pool ownership dev \
+	steps mmap big_pool harden}; do
+	"test_$t"
+done
+finish "${BUDDY_E2E_NAME:-e2e}"

@@ -297,7 +297,7 @@ int main(int argc, char **argv)
 			fputs(usage_text, stdout);
 			return 0;
 		case OPT_VERSION:
-			printf("buddyctl %s\n", BUDDYCTL_VERSION);
+			printf("buddyctl %s\n", BUDDY_VERSION);
 			return 0;
 		case ':':
 			snprintf(what, sizeof(what), "option %.40s needs a value",

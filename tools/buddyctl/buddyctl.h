@@ -28,8 +28,6 @@
 
 #include "buddy_cmd.h"
 
-#define BUDDYCTL_VERSION	"1.0"
-
 #define ARRAY_SIZE(a)		(sizeof(a) / sizeof((a)[0]))
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define DEFAULT_DEV		"/dev/" BUDDY_DEV_NAME

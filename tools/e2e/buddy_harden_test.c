@@ -54,25 +54,11 @@ static void die(const char *what)
 /* A whole debugfs file, NUL-terminated, malloc()ed. */
 static char *slurp(const char *path)
 {
-	size_t len = 0, size = 1 << 16;
-	char *buf = malloc(size);
-	ssize_t n;
-	int fd = open(path, O_RDONLY);
+	char *text = read_file(path);
 
-	if (fd < 0 || !buf)
+	if (!text)
 		die(path);
-	while ((n = read(fd, buf + len, size - len - 1)) > 0) {
-		len += n;
-		if (size - len < 2) {
-			size *= 2;
-			buf = realloc(buf, size);
-			if (!buf)
-				die("realloc");
-		}
-	}
-	close(fd);
-	buf[len] = '\0';
-	return buf;
+	return text;
 }
 
 /* Everything that says what the pool is: tree, stats, allocations. */

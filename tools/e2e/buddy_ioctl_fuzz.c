@@ -81,11 +81,17 @@ struct rec {
 	char tag[BUDDY_TAG_LEN];
 };
 
-/* What read() of a file returns: the text of its last result. */
+/*
+ * What read() of a file returns: the text of its last result.  A result
+ * of ALLOC or FREE is followed by the allocator's steps (seq=... lines),
+ * which the model does not print: with @tail, buf is what comes before
+ * them, and read() past it is only checked to be text.
+ */
 struct text {
 	char buf[TEXT_MAX];
 	size_t len, pos;
 	bool known;			/* else read() is not checked */
+	bool tail;			/* steps may follow buf */
 };
 
 static struct {
@@ -134,6 +140,7 @@ static void text_reset(struct text *t)
 	t->len = 0;
 	t->pos = 0;
 	t->known = true;
+	t->tail = false;
 }
 
 static __attribute__((format(printf, 2, 3)))
@@ -149,6 +156,20 @@ void text_add(struct text *t, const char *fmt, ...)
 		t->known = false;
 	else
 		t->len += n;
+}
+
+/* The start of a result the steps follow. */
+static void text_result(struct text *t)
+{
+	text_reset(t);
+	t->tail = true;
+}
+
+/* A refusal that reached the pool: "error=ENAME why=...", then steps. */
+static void text_refused(struct text *t, int err)
+{
+	text_result(t);
+	text_add(t, "error=%s why=", strerrorname_np(-err));
 }
 
 /* "pfn=0x2410 order=1 pages=2 tag=A", as results print a block. */
@@ -612,13 +633,15 @@ static int predict_alloc(int i, char *p, struct buddy_alloc *a)
 	if (!range_has(p + reply, sizeof(*a) - reply, PROT_READ | PROT_WRITE))
 		return -EFAULT;
 	err = model_alloc(i, order, a->mode ? a->bytes : 0, a->tag, &frame);
-	if (err)
+	if (err) {
+		text_refused(&dev_text[i], err);
 		return err;
+	}
 	a->pfn = m.first_pfn + frame;
 	a->phys_addr = a->pfn * page_size;
 	a->pages = 1ULL << order;
 	a->out_order = order;
-	text_reset(&dev_text[i]);
+	text_result(&dev_text[i]);
 	text_alloc(&dev_text[i], frame);
 	return 0;
 }
@@ -638,11 +661,13 @@ static int predict_free(int i, char *p, struct buddy_free *f)
 	if (!range_has(p + reply, sizeof(*f) - reply, PROT_READ | PROT_WRITE))
 		return -EFAULT;
 	err = model_find(i, f->pfn, &frame);
-	if (err)
+	if (err) {
+		text_refused(&dev_text[i], err);
 		return err;
+	}
 	f->order = m.recs[frame].order;
 	f->pages = 1ULL << f->order;
-	text_reset(&dev_text[i]);
+	text_result(&dev_text[i]);
 	text_freed(&dev_text[i], frame);
 	model_release(frame);
 	return 0;
@@ -759,6 +784,47 @@ static void fuzz_ioctl(void)
 
 /* === read(): a file's last result, in small pieces, any pointer === */
 
+/*
+ * read() of a result the steps follow: the model's text where it has it,
+ * then any lines of text; a short read only past the model's text.
+ */
+static void fuzz_read_tail(int fd, struct text *t, const char *name,
+			   int place, char *p, size_t count)
+{
+	static char buf[TEXT_MAX];
+	static const char none[TEXT_MAX];
+	size_t avail = t->len > t->pos ? t->len - t->pos : 0, w, k;
+	ssize_t n;
+
+	n = read(fd, p, count);
+	w = writable_prefix(p, count);
+	if (n < 0) {
+		if (errno != EFAULT || w == count)
+			diff("read(%s, %s pointer, %zu): %s", name,
+			     place_name[place], count, strerror(errno));
+		return;
+	}
+	if ((size_t)n > w || (!n && avail && count) ||
+	    (w == count && (size_t)n < count && (size_t)n < avail)) {
+		diff("read(%s, %s pointer, %zu) gave %zd bytes, %zu writable, %zu known to come",
+		     name, place_name[place], count, n, w, avail);
+		return;
+	}
+	/* Only writable places (the arena's) take bytes: none is not read. */
+	peek(buf, p, n, none);
+	k = (size_t)n < avail ? (size_t)n : avail;
+	if (memcmp(buf, t->buf + t->pos, k))
+		diff("read(%s) gave \"%.*s\", want \"%.*s\"", name, (int)k, buf,
+		     (int)k, t->buf + t->pos);
+	for (; k < (size_t)n; k++)
+		if (buf[k] != '\n' && (buf[k] < ' ' || buf[k] > '~')) {
+			diff("read(%s): steps with byte %#x", name,
+			     buf[k] & 0xff);
+			break;
+		}
+	t->pos += n;
+}
+
 static void fuzz_read(int fd, struct text *t, const char *name)
 {
 	size_t count = e2e_below(&rng, 4) ? 1 + e2e_below(&rng, 64) :
@@ -770,6 +836,10 @@ static void fuzz_read(int fd, struct text *t, const char *name)
 	int refused;
 	ssize_t n;
 
+	if (t->known && t->tail) {
+		fuzz_read_tail(fd, t, name, place, p, count);
+		return;
+	}
 	n = read(fd, p, count);
 	if (!t->known) {
 		/* Nothing to compare: skip to the end, as the file does. */
@@ -886,7 +956,7 @@ static int predict_command(const char *buf, size_t len)
 		m.rejected_commands++;
 		return -EINVAL;
 	}
-	text_reset(&ctl_text);
+	text_result(&ctl_text);
 	switch (cmd.op) {
 	case BUDDY_CMD_ALLOC:
 		order = cmd.bytes ?
@@ -931,8 +1001,10 @@ static int predict_command(const char *buf, size_t len)
 		err = 0;
 	}
 	if (!err) {
+		/* A fresh open reads the result without its steps. */
 		m.last = ctl_text;
 		m.last.known = ctl_text.len < LAST_MAX;
+		m.last.tail = false;
 	}
 	return err;
 }
@@ -999,7 +1071,7 @@ static void fuzz_control(void)
 /* A control file opened afresh reads the pool's last result. */
 static void fuzz_fresh_control(void)
 {
-	char *text = e2e_slurp(CONTROL);
+	char *text = read_file(CONTROL);
 
 	if (!text)
 		die("read control");
@@ -1105,7 +1177,7 @@ static long long model_counter(unsigned int k)
 
 static void compare_stats(const char *stats0, const char *when)
 {
-	char *stats = e2e_slurp(E2E_DBG "stats"), *bi = e2e_slurp(E2E_DBG "buddyinfo");
+	char *stats = read_file(E2E_DBG "stats"), *bi = read_file(E2E_DBG "buddyinfo");
 	char want[1024];
 	unsigned int k;
 	int n;
@@ -1169,7 +1241,7 @@ int main(int argc, char **argv)
 	printf("buddy_ioctl_fuzz: seed %llu, %llu ioctls (replay: buddy_ioctl_fuzz -s %llu -n %llu)\n",
 	       seed, nr, seed, nr);
 	setup();
-	stats0 = e2e_slurp(E2E_DBG "stats");
+	stats0 = read_file(E2E_DBG "stats");
 	if (!stats0)
 		die("read stats");
 
@@ -1210,7 +1282,7 @@ int main(int argc, char **argv)
 	close(ctl_fd);
 	e2e_audit("fuzz, after a reset");
 	free(stats0);
-	stats0 = e2e_slurp(E2E_DBG "stats");
+	stats0 = read_file(E2E_DBG "stats");
 	result(stats0 && e2e_stat(stats0, "pages_free") ==
 	       e2e_stat(stats0, "pages_total") &&
 	       !e2e_stat(stats0, "allocations"),

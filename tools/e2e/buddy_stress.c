@@ -250,6 +250,25 @@ static ssize_t read_tiny(struct worker *w, int fd)
 	return n < 0 ? n : (ssize_t)len;
 }
 
+/* The kernel's page size: 4 KiB, or 16 KiB on some arm64 kernels. */
+static unsigned long long page_size;
+
+/*
+ * Whether @text is the result @want, then the allocator's steps for it,
+ * a "seq=..." line each (struct buddy_alloc's comment in the uapi).
+ */
+static bool result_is(const char *text, const char *want)
+{
+	size_t len = strlen(want);
+
+	if (strncmp(text, want, len))
+		return false;
+	for (text += len; *text; text = strchr(text, '\n') + 1)
+		if (strncmp(text, "seq=", 4) || !strchr(text, '\n'))
+			return false;
+	return true;
+}
+
 /* "pfn=0x12 order=1 pages=2[ tag=T][ bytes=B waste=W]\n", as expected. */
 static void block_text(char *buf, size_t size, const char *prefix,
 		       const struct held *h, const char *tag)
@@ -261,7 +280,7 @@ static void block_text(char *buf, size_t size, const char *prefix,
 		n += snprintf(buf + n, size - n, " tag=%s", tag);
 	if (h->bytes && !*prefix)
 		n += snprintf(buf + n, size - n, " bytes=%llu waste=%llu",
-			      h->bytes, (4096ULL << h->order) - h->bytes);
+			      h->bytes, (page_size << h->order) - h->bytes);
 	snprintf(buf + n, size - n, "\n");
 }
 
@@ -272,9 +291,9 @@ static unsigned int pick_request(struct worker *w, unsigned long long *bytes)
 
 	*bytes = 0;
 	if (!e2e_below(&w->rng, 4)) {
-		*bytes = 1 + e2e_below(&w->rng, 4096ULL << order);
+		*bytes = 1 + e2e_below(&w->rng, page_size << order);
 		order = 0;
-		while ((4096ULL << order) < *bytes)
+		while ((page_size << order) < *bytes)
 			order++;
 	}
 	return order;
@@ -306,7 +325,7 @@ static void dev_alloc(struct worker *w, int fd, struct list *l,
 		return;
 	}
 	if (err || a.out_order != h.order || a.pages != 1ULL << h.order ||
-	    !block_ok(a.pfn, h.order) || a.phys_addr != a.pfn * 4096) {
+	    !block_ok(a.pfn, h.order) || a.phys_addr != a.pfn * page_size) {
 		failf(w, "ALLOC order %u bytes %llu: %s, pfn %#llx order %u pages %llu",
 		      h.order, bytes, strerror(err), a.pfn, a.out_order, a.pages);
 		return;
@@ -319,8 +338,8 @@ static void dev_alloc(struct worker *w, int fd, struct list *l,
 		return;
 	/* Only this thread uses the file: its result is this one. */
 	block_text(want, sizeof(want), "", &h, w->itag);
-	if (read_tiny(w, fd) < 0 || strcmp(w->text, want))
-		failf(w, "private read() after ALLOC: \"%s\", want \"%s\"",
+	if (read_tiny(w, fd) < 0 || !result_is(w->text, want))
+		failf(w, "private read() after ALLOC: \"%s\", want \"%s\" and steps",
 		      w->text, want);
 }
 
@@ -365,8 +384,8 @@ static void dev_free(struct worker *w, int fd, struct list *l,
 		failf(w, "private FREE %#llx: order %u, want %u", h.pfn, f.order,
 		      h.order);
 	block_text(want, sizeof(want), "freed ", &h, w->itag);
-	if (read_tiny(w, fd) < 0 || strcmp(w->text, want))
-		failf(w, "private read() after FREE: \"%s\", want \"%s\"",
+	if (read_tiny(w, fd) < 0 || !result_is(w->text, want))
+		failf(w, "private read() after FREE: \"%s\", want \"%s\" and steps",
 		      w->text, want);
 }
 
@@ -479,7 +498,7 @@ static void dfs_free(struct worker *w, int fd)
 
 	block_text(want, sizeof(want), "freed ", &h, w->dtag);
 	snprintf(cmd, sizeof(cmd), "freed pfn=%#llx ", h.pfn);
-	if ((alive && (err || strcmp(w->text, want))) ||
+	if ((alive && (err || !result_is(w->text, want))) ||
 	    (err && err != EALREADY && err != EINVAL && err != EPERM) ||
 	    (!err && strncmp(w->text, cmd, strlen(cmd)))) {
 		snprintf(cmd, sizeof(cmd), "free %#llx", h.pfn);
@@ -519,6 +538,9 @@ static void dfs_free_tag(struct worker *w, int fd)
 	}
 	for (line = err ? NULL : w->text; line && *line;
 	     line = strchr(line, '\n'), line = line ? line + 1 : NULL) {
+		/* The steps follow the results. */
+		if (!strncmp(line, "seq=", 4))
+			continue;
 		found = false;
 		if (sscanf(line, "freed pfn=%llx order=%u pages=%llu tag=%16s",
 			   &pfn, &order, &pages, tag) == 4 &&
@@ -627,7 +649,8 @@ static bool parse_stats(char *text)
 		"waste_bytes", "meta_bytes", "max_order", "allocs", "frees",
 		"failed_allocs", "splits", "merges", "rejected_free_range",
 		"rejected_free_double", "rejected_free_interior",
-		"rejected_free_perm", "rejected_commands",
+		"rejected_free_perm", "rejected_commands", "rejected_free_busy",
+		"mapped_blocks", "deferred_blocks",
 	};
 	unsigned long long v[ARRAY_SIZE(keys)];
 	char key[32], *line = text;
@@ -660,7 +683,7 @@ static bool parse_allocation(const char *line, unsigned long long *last)
 			 &age, kind, &req, &waste) != 4 || age > 100000000)
 		return false;
 	if (!strcmp(kind, "order") ? req != order || waste :
-	    strcmp(kind, "bytes") || waste != (4096ULL << order) - req)
+	    strcmp(kind, "bytes") || waste != (page_size << order) - req)
 		return false;
 	return strstr(p, " owner=debugfs comm=") || strstr(p, " owner=dev#");
 }
@@ -684,7 +707,7 @@ static const char *const files[] = {
 	"allocations", "check", "control", "/dev/buddy",
 };
 
-static void read_file(struct worker *w)
+static void read_random_file(struct worker *w)
 {
 	unsigned int which = e2e_below(&w->rng, ARRAY_SIZE(files));
 	unsigned long long last = ~0ULL;
@@ -774,7 +797,7 @@ static void try_rmmod(struct worker *w)
 		      ret, ret ? strerror(errno) : "unloaded");
 		return;
 	}
-	state = e2e_slurp("/sys/module/buddy/initstate");
+	state = read_file("/sys/module/buddy/initstate");
 	if (!state || strcmp(state, "live\n") ||
 	    ioc(w->priv_fd, BUDDY_IOC_INFO, &info) ||
 	    info.nr_pages != sh->nr_pages)
@@ -911,7 +934,7 @@ static void one_op(struct worker *w)
 			      info.nr_pages);
 		break;
 	default:
-		read_file(w);
+		read_random_file(w);
 	}
 }
 
@@ -964,7 +987,7 @@ static char *pool_state(const char *file)
 	char path[96], *text;
 
 	snprintf(path, sizeof(path), E2E_DBG "%s", file);
-	text = e2e_slurp(path);
+	text = read_file(path);
 	if (!text)
 		die(path);
 	return text;
@@ -1041,6 +1064,7 @@ int main(int argc, char **argv)
 	int opt, status, bad = 0;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	page_size = sysconf(_SC_PAGESIZE);
 	while ((opt = getopt(argc, argv, "s:n:p:t:")) != -1) {
 		switch (opt) {
 		case 's':

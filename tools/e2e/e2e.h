@@ -2,9 +2,10 @@
 /*
  * e2e.h - what the guest-side test programs share: marked result lines
  * ("BUDDY-TEST: PASS|FAIL name", so kernel noise on the console cannot be
- * mistaken for one), the ioctl errno, a seeded random generator, and the
- * audit of the pool through debugfs that ends a run.  Each program is one .c
- * file that includes this.  result() may be called from several threads.
+ * mistaken for one), the ioctl errno, whole files, a seeded random
+ * generator, and the audit of the pool through debugfs that ends a run.
+ * Each program is one .c file that includes this.  result() may be called
+ * from several threads.
  */
 #ifndef _BUDDY_E2E_H
 #define _BUDDY_E2E_H
@@ -48,38 +49,45 @@ static inline int ioc(int fd, unsigned long cmd, void *arg)
 }
 
 /*
- * A whole file (a debugfs file is never seekable to its end), NUL-terminated
- * and malloc()ed; NULL if it cannot be opened or read.
+ * Everything @fd reads from where it is to the end, NUL-terminated,
+ * malloc()ed; NULL if a read fails or memory runs out.
  */
-static inline char *e2e_slurp(const char *path)
+static inline char *read_all(int fd)
 {
-	size_t len = 0, size = 4096;
-	char *buf = malloc(size), *bigger;
-	int fd = open(path, O_RDONLY);
+	size_t len = 0, size = 1 << 16;
+	char *buf = malloc(size), *more;
 	ssize_t n;
 
-	if (fd < 0 || !buf)
-		goto fail;
-	while ((n = read(fd, buf + len, size - len - 1)) > 0) {
+	while (buf && (n = read(fd, buf + len, size - len - 1)) != 0) {
+		if (n < 0) {
+			free(buf);
+			return NULL;
+		}
 		len += n;
-		if (size - len > 1)
-			continue;
-		bigger = realloc(buf, size * 2);
-		if (!bigger)
-			goto fail;
-		buf = bigger;
-		size *= 2;
+		if (size - len < 2) {
+			size *= 2;
+			more = realloc(buf, size);
+			if (!more)
+				free(buf);
+			buf = more;
+		}
 	}
-	if (n < 0)
-		goto fail;
-	close(fd);
-	buf[len] = '\0';
+	if (buf)
+		buf[len] = '\0';
 	return buf;
-fail:
-	if (fd >= 0)
-		close(fd);
-	free(buf);
-	return NULL;
+}
+
+/* A whole file, as read_all(); NULL if it cannot be read. */
+static inline char *read_file(const char *path)
+{
+	int fd = open(path, O_RDONLY);
+	char *text;
+
+	if (fd < 0)
+		return NULL;
+	text = read_all(fd);
+	close(fd);
+	return text;
 }
 
 /* The value of "KEY value" in the text of the stats file, or -1. */
@@ -119,9 +127,9 @@ static inline unsigned long long e2e_below(unsigned long long *state,
  */
 static inline int e2e_audit(const char *who)
 {
-	char *check = e2e_slurp(E2E_DBG "check");
-	char *stats = e2e_slurp(E2E_DBG "stats");
-	char *allocs = e2e_slurp(E2E_DBG "allocations");
+	char *check = read_file(E2E_DBG "check");
+	char *stats = read_file(E2E_DBG "stats");
+	char *allocs = read_file(E2E_DBG "allocations");
 	long long lines = 0, pages = 0, total, free_, held, nr;
 	const char *p;
 	int before = nr_failed;

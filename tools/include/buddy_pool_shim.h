@@ -25,6 +25,7 @@ typedef uint32_t u32;
 
 #define __printf(a, b)		__attribute__((format(printf, a, b)))
 #define GFP_KERNEL		0
+#define __GFP_NOWARN		0
 #define __maybe_unused		__attribute__((__unused__))
 #define NSEC_PER_MSEC		1000000ULL
 

@@ -41,6 +41,8 @@
 #include <linux/types.h>
 
 #define BUDDY_DEV_NAME		"buddy"
+/* The release of buddy.ko and buddyctl (MODULE_VERSION, --version, dkms.conf). */
+#define BUDDY_VERSION		"1.0"
 #define BUDDY_TAG_LEN		16	/* bytes, including the NUL */
 #define BUDDY_MAX_ORDERS	64	/* room in struct buddy_info */
 

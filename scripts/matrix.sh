@@ -1,0 +1,90 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# matrix.sh - everything, everywhere: make check covers Debian 6.12 and the
+# debug kernel in full and the others with a smoke run; this runs
+#	- W=1 builds of buddy.ko (and buddy_test.ko where KUnit is) with gcc
+#	  and with LLVM=1 against every kernel: debian (6.12), debian-6.1,
+#	  debian-rt, debug, arm64, arm64-16k (the LLVM debug kernel is built
+#	  once, with clang, into the cache: 10-15 minutes the first time);
+#	- the user-space tools with clang, and cross-built for arm64;
+#	- make install, make uninstall and DKMS against 6.12, 6.1 and rt;
+#	- the whole e2e suite in every kernel, each arch, and in the
+#	  clang-built debug kernel with the clang-built module.
+# Prints a summary, each item's time, and "N passed, N failed".
+#
+# Exit: 0 if everything passed.
+
+set -uo pipefail
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+cd "$BUDDY_ROOT" || exit 1
+logs=$BUDDY_BUILD/matrix
+rm -rf "$logs"
+mkdir -p "$logs"
+passed=0
+failed=0
+summary=()
+
+# item NAME CMD...: as check.sh's steps.
+item()
+{
+	local name=$1 start status log
+	shift
+	log=$logs/$(printf '%02d' $((passed + failed + 1)))-${name//[^a-zA-Z0-9]/_}.log
+	printf '\n===== %s =====\n' "$name"
+	start=$(now)
+	"$@" </dev/null 2>&1 | tee "$log"
+	status=${PIPESTATUS[0]}
+	if [[ $status -eq 0 ]]; then
+		passed=$((passed + 1))
+		summary+=("PASS  $name ($(($(now) - start)) s)")
+	else
+		failed=$((failed + 1))
+		summary+=("FAIL  $name ($(($(now) - start)) s, log ${log#"$BUDDY_ROOT"/})")
+	fi
+}
+
+# w1 KERNEL: a W=1 build that prints no warning.
+w1()
+{
+	local out
+	out=$(W=1 scripts/build-module.sh "$1" 2>&1) || { printf '%s\n' "$out"; return 1; }
+	printf '%s\n' "$out" | grep -v '^  [A-Z]'
+	! grep -E 'warning:|error:' <<<"$out"
+}
+
+w1_llvm()
+{
+	LLVM=1 w1 "$1"
+}
+
+# tools CC [BUILD]: the user-space tools and tests with another compiler.
+tools()
+{
+	make -C tools clean >/dev/null &&
+		make -C tools CC="$1" SAN=0 BUILD="${2:-}" all buddyctl e2e bench
+}
+
+read -ra kernels <<<"$BUDDY_KERNELS"
+for k in "${kernels[@]}"; do
+	item "W=1 build, $k (gcc)" w1 "$k"
+	item "W=1 build, $k (LLVM=1)" w1_llvm "$k"
+done
+item "user-space tools with clang" tools clang
+item "user-space tools for arm64 (built, not run)" make -C tools BUILD=arm64 \
+	SAN=0 lib buddyctl e2e ../build/user-arm64/buddy_test
+# Back to gcc for what follows (make check's objects).
+item "user-space tools with gcc again" tools gcc
+item "install, uninstall, DKMS" scripts/install-test.sh debian debian-6.1 debian-rt
+for k in "${kernels[@]}"; do
+	item "e2e suite, $k" scripts/e2e.sh "$k"
+done
+# The clang-built debug kernel with the clang-built module.
+item "e2e suite, debug (LLVM=1)" env LLVM=1 scripts/e2e.sh debug
+
+printf '\n===== summary =====\n'
+printf '%s\n' "${summary[@]}"
+echo "$passed passed, $failed failed"
+[[ $failed -eq 0 ]]
