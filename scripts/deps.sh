@@ -33,7 +33,7 @@ set -euo pipefail
 
 declare -A groups=(
 	[build]="gcc make libc6-dev"
-	[build32]="gcc-multilib"
+	[build32]="gcc-12-multilib"
 	[bench]="valgrind"
 	[fuzz]="clang libclang-rt-14-dev"
 	[vm]="qemu-system-x86 busybox-static cpio gzip"
