@@ -43,7 +43,6 @@ struct buddy_core_stats {
  */
 struct buddy_core {
 	unsigned long nr_frames;
-	unsigned long nr_free;		/* free frames */
 	unsigned long long free_orders;	/* bit k: order k has a free block */
 	unsigned int max_order;
 	unsigned int top_order;		/* largest order a block can have */
