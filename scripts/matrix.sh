@@ -50,7 +50,8 @@ item()
 w1()
 {
 	local out
-	out=$(W=1 scripts/build-module.sh "$1" 2>&1) || { printf '%s\n' "$out"; return 1; }
+	# FRESH=1: every object compiled, so every file's warnings are seen.
+	out=$(W=1 FRESH=1 scripts/build-module.sh "$1" 2>&1) || { printf '%s\n' "$out"; return 1; }
 	printf '%s\n' "$out" | grep -v '^  [A-Z]'
 	! grep -E 'warning:|error:' <<<"$out"
 }
