@@ -28,28 +28,6 @@ passed=0
 failed=0
 summary=()
 
-# step NAME CMD...: run CMD, its output to the terminal and to a log.
-step()
-{
-	local name=$1 start status log
-	shift
-	if [[ -n ${CHECK_ONLY:-} ]] && ! [[ $name =~ $CHECK_ONLY ]]; then
-		return 0
-	fi
-	log=$logs/${log_prefix:-}$(printf '%02d' $((passed + failed + 1)))-${name//[^a-zA-Z0-9]/_}.log
-	printf '\n===== %s =====\n' "$name"
-	start=$(now)
-	"$@" </dev/null 2>&1 | tee "$log"
-	status=${PIPESTATUS[0]}
-	if [[ $status -eq 0 ]]; then
-		passed=$((passed + 1))
-		summary+=("PASS  $name ($(($(now) - start)) s)")
-	else
-		failed=$((failed + 1))
-		summary+=("FAIL  $name ($(($(now) - start)) s, status $status, log ${log#"$BUDDY_ROOT"/})")
-	fi
-}
-
 # build_w1 KERNEL...: a kbuild run must print no warning at all under W=1
 # (with LLVM=1 in the environment: clang's).  Every object is compiled
 # (FRESH=1).  Two kernels at a time (a module's kbuild run is mostly
@@ -156,6 +134,7 @@ step "the page in headless Chromium" tools/browser/run.sh
 # go to build/kmod/KERNEL-llvm).
 host_steps()
 {
+	# shellcheck disable=SC2034 # log_prefix is read by step (lib.sh)
 	local passed=0 failed=0 summary=() log_prefix=host-
 
 	step "fuzz ${CHECK_FUZZ_SECONDS:-20} s" \

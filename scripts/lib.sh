@@ -53,6 +53,32 @@ now()
 	date +%s
 }
 
+# step NAME CMD...: one step of check.sh or matrix.sh: run CMD, its output
+# to the terminal and to a log in $logs ($log_prefix first), and count it
+# in the caller's passed, failed and summary.  With CHECK_ONLY set, only
+# the steps whose NAME matches that regex run.
+# shellcheck disable=SC2154 # logs, passed, failed: the caller's
+step()
+{
+	local name=$1 start status log
+	shift
+	if [[ -n ${CHECK_ONLY:-} ]] && ! [[ $name =~ $CHECK_ONLY ]]; then
+		return 0
+	fi
+	log=$logs/${log_prefix:-}$(printf '%02d' $((passed + failed + 1)))-${name//[^a-zA-Z0-9]/_}.log
+	printf '\n===== %s =====\n' "$name"
+	start=$(now)
+	"$@" </dev/null 2>&1 | tee "$log"
+	status=${PIPESTATUS[0]}
+	if [[ $status -eq 0 ]]; then
+		passed=$((passed + 1))
+		summary+=("PASS  $name ($(($(now) - start)) s)")
+	else
+		failed=$((failed + 1))
+		summary+=("FAIL  $name ($(($(now) - start)) s, status $status, log ${log#"$BUDDY_ROOT"/})")
+	fi
+}
+
 # as_root CMD...: apt and dpkg need root; use sudo when we are not.
 as_root()
 {

@@ -11,7 +11,9 @@
 #	- make install, make uninstall and DKMS against 6.12, 6.1 and rt;
 #	- the whole e2e suite in every kernel, each arch, and in the
 #	  clang-built debug kernel with the clang-built module.
-# Prints a summary, each item's time, and "N passed, N failed".
+# Prints a summary, each step's time, and "N passed, N failed".
+# Env: CHECK_ONLY, a regex: run only the steps whose name matches (as
+# check.sh; both use step() from lib.sh).
 #
 # Exit: 0 if everything passed.
 
@@ -26,25 +28,6 @@ mkdir -p "$logs"
 passed=0
 failed=0
 summary=()
-
-# item NAME CMD...: as check.sh's steps.
-item()
-{
-	local name=$1 start status log
-	shift
-	log=$logs/$(printf '%02d' $((passed + failed + 1)))-${name//[^a-zA-Z0-9]/_}.log
-	printf '\n===== %s =====\n' "$name"
-	start=$(now)
-	"$@" </dev/null 2>&1 | tee "$log"
-	status=${PIPESTATUS[0]}
-	if [[ $status -eq 0 ]]; then
-		passed=$((passed + 1))
-		summary+=("PASS  $name ($(($(now) - start)) s)")
-	else
-		failed=$((failed + 1))
-		summary+=("FAIL  $name ($(($(now) - start)) s, log ${log#"$BUDDY_ROOT"/})")
-	fi
-}
 
 # w1 KERNEL: a W=1 build that prints no warning.
 w1()
@@ -70,20 +53,20 @@ tools()
 
 read -ra kernels <<<"$BUDDY_KERNELS"
 for k in "${kernels[@]}"; do
-	item "W=1 build, $k (gcc)" w1 "$k"
-	item "W=1 build, $k (LLVM=1)" w1_llvm "$k"
+	step "W=1 build, $k (gcc)" w1 "$k"
+	step "W=1 build, $k (LLVM=1)" w1_llvm "$k"
 done
-item "user-space tools with clang" tools clang
-item "user-space tools for arm64 (built, not run)" make -C tools BUILD=arm64 \
+step "user-space tools with clang" tools clang
+step "user-space tools for arm64 (built, not run)" make -C tools BUILD=arm64 \
 	SAN=0 lib buddyctl e2e ../build/user-arm64/buddy_test
 # Back to gcc for what follows (make check's objects).
-item "user-space tools with gcc again" tools gcc
-item "install, uninstall, DKMS" scripts/install-test.sh debian debian-6.1 debian-rt
+step "user-space tools with gcc again" tools gcc
+step "install, uninstall, DKMS" scripts/install-test.sh debian debian-6.1 debian-rt
 for k in "${kernels[@]}"; do
-	item "e2e suite, $k" scripts/e2e.sh "$k"
+	step "e2e suite, $k" scripts/e2e.sh "$k"
 done
 # The clang-built debug kernel with the clang-built module.
-item "e2e suite, debug (LLVM=1)" env LLVM=1 scripts/e2e.sh debug
+step "e2e suite, debug (LLVM=1)" env LLVM=1 scripts/e2e.sh debug
 
 printf '\n===== summary =====\n'
 printf '%s\n' "${summary[@]}"
