@@ -383,12 +383,19 @@ static __always_inline void insert_rest(struct buddy_core_order *o,
 					unsigned long block)
 {
 	unsigned long *word = &o->free[block / BITS_PER_LONG], old = *word;
+	unsigned long n = o->nr_free++;
 
 	*word = old | BIT(block % BITS_PER_LONG);
-	if (o->nr_free++ == 1)
-		path_set(o, o->cursor);
-	if (!old && !path_set_near(o, block))
-		path_set(o, block);
+	if (n == 1 && !o->upper) {
+		/* Level 1 is a single word, the top: no walk. */
+		o->summary[0] = BIT(o->cursor / BITS_PER_LONG) |
+				BIT(block / BITS_PER_LONG);
+	} else {
+		if (n == 1)
+			path_set(o, o->cursor);
+		if (!old && !path_set_near(o, block))
+			path_set(o, block);
+	}
 	if (block < o->cursor)
 		o->cursor = block;
 }
@@ -424,59 +431,84 @@ static __always_inline void free_insert_first(struct buddy_core_order *o,
 }
 
 /*
- * Takes @block off the free blocks of @order, if that changes at most one
- * summary word: it was the only one (no summaries), or two or more remain
- * and its level-1 word stays nonzero.  Nothing below the cursor is free,
- * so when the cursor (@lowest, or found equal) goes, the next lowest block
- * is in the lowest word that level-1 word marks: two __ffs(), no search.
- * With @sparse, also when that level-1 word empties but its level-2 word
- * does not.  Otherwise returns false, having written nothing.
+ * Takes @block off the free blocks of @order, which has two or more, if
+ * that changes at most one summary word: three or more (with two, the
+ * block left loses its summaries) and the block's level-1 word stays
+ * nonzero, or empties but its level-2 word does not.  Nothing below the
+ * cursor is free, so when the cursor goes, the next lowest block is in
+ * the lowest word that the nonzero word marks: no search.  Otherwise
+ * returns false, having written nothing.
  */
-static __always_inline bool remove_fast(struct buddy_core *core,
-					struct buddy_core_order *o,
-					unsigned int order, unsigned long block,
-					bool lowest, bool sparse)
+static __always_inline bool remove_fast(struct buddy_core_order *o,
+					unsigned long block)
 {
 	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
 	unsigned long n = o->nr_free, *sum, sum_left, next;
 
+	if (n == 2)
+		return false;
 	left = *word & ~BIT(block % BITS_PER_LONG);
+	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
+	sum_left = *sum & ~((unsigned long)!left <<
+			    (block / BITS_PER_LONG % BITS_PER_LONG));
+	if (sum_left) {
+		next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
+		       __ffs(sum_left);
+	} else if (!level2_clear(o, block, &next)) {
+		/* Level 1 empties and others remain: there is a level 2. */
+		return false;
+	}
+	*word = left;
+	*sum = sum_left;
+	o->nr_free = n - 1;
+	if (block == o->cursor)
+		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	return true;
+}
+
+/*
+ * Takes the cursor @block of @order, as alloc does, if that changes at
+ * most one summary word: it is the order's only free block, or three or
+ * more remain and its level-1 word stays nonzero.  The decisions come
+ * first, so that few values are live at once.  If the cursor's level-0
+ * word keeps a block, the lowest one there is the next cursor and no
+ * summary word changes.  Otherwise returns false, having written nothing.
+ */
+static __always_inline bool take_fast(struct buddy_core *core,
+				      struct buddy_core_order *o,
+				      unsigned int order, unsigned long block)
+{
+	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
+	unsigned long n = o->nr_free, *sum, sum_left, next;
+
 	if (n == 1) {
-		*word = left;
+		*word &= ~BIT(block % BITS_PER_LONG);
 		o->cursor = NO_BLOCK;
 		o->nr_free = 0;
 		core->free_orders &= ~BIT_ULL(order);
 		return true;
 	}
-	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
-	sum_left = *sum & ~((unsigned long)!left <<
-			    (block / BITS_PER_LONG % BITS_PER_LONG));
+	/* With two, the one left loses its summaries: not here. */
 	if (n == 2)
 		return false;
-	if (sum_left) {
+	left = *word & ~BIT(block % BITS_PER_LONG);
+	if (left) {
 		*word = left;
-		*sum = sum_left;
 		o->nr_free = n - 1;
-		if (lowest || block == o->cursor) {
-			next = block / BITS_PER_LONG / BITS_PER_LONG *
-			       BITS_PER_LONG + __ffs(sum_left);
-			o->cursor = next * BITS_PER_LONG +
-				    __ffs(o->free[next]);
-		}
+		o->cursor = block / BITS_PER_LONG * BITS_PER_LONG +
+			    __ffs(left);
 		return true;
 	}
-	/*
-	 * Sparse blocks: the level-1 word empties and others remain, so
-	 * there is a level 2; unless its word empties too, the next lowest
-	 * block lies under its lowest bit.
-	 */
-	if (!sparse || !level2_clear(o, block, &next))
+	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
+	sum_left = *sum & ~BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	if (!sum_left)
 		return false;
-	*word = left;
-	*sum = 0;
+	next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
+	       __ffs(sum_left);
+	*sum = sum_left;
+	*word = 0;
 	o->nr_free = n - 1;
-	if (lowest || block == o->cursor)
-		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
 	return true;
 }
 
@@ -488,10 +520,27 @@ static __always_inline bool remove_fast(struct buddy_core *core,
 static __always_inline void remove_rest(struct buddy_core_order *o,
 					unsigned long block)
 {
-	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
+	unsigned long *word = &o->free[block / BITS_PER_LONG], left, next;
 
 	left = *word & ~BIT(block % BITS_PER_LONG);
 	*word = left;
+	if (o->nr_free == 2 && !o->upper) {
+		/*
+		 * Level 1 is a single word, the top, which clears: if
+		 * @block was the cursor, the other block is the lowest
+		 * left in its word or under the word's other bit.
+		 */
+		if (block == o->cursor) {
+			next = o->summary[0] &
+			       ~BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+			next = left ? block / BITS_PER_LONG : __ffs(next);
+			o->cursor = next * BITS_PER_LONG +
+				    __ffs(o->free[next]);
+		}
+		o->summary[0] = 0;
+		o->nr_free = 1;
+		return;
+	}
 	if (!left) {
 		if (!path_clear_near(o, block))
 			path_clear(o, block);
@@ -503,11 +552,10 @@ static __always_inline void remove_rest(struct buddy_core_order *o,
 }
 
 /* free_remove() from an order with two free blocks or more. */
-static noinline void remove_slow(struct buddy_core *core,
-				 struct buddy_core_order *o, unsigned int order,
+static noinline void remove_slow(struct buddy_core_order *o,
 				 unsigned long block)
 {
-	if (!remove_fast(core, o, order, block, false, true))
+	if (!remove_fast(o, block))
 		remove_rest(o, block);
 }
 
@@ -528,7 +576,7 @@ static __always_inline void free_remove(struct buddy_core *core,
 		core->free_orders &= ~BIT_ULL(order);
 		return;
 	}
-	remove_slow(core, o, order, block);
+	remove_slow(o, block);
 }
 
 /* === Setting up === */
@@ -885,7 +933,7 @@ static __always_inline long alloc_from(struct buddy_core *core,
 		o->nr_free = 0;
 		core->free_orders -= BIT_ULL(order);
 	} else {
-		remove_slow(core, o, k, block);
+		remove_slow(o, block);
 		core->free_orders += BIT_ULL(k) - BIT_ULL(order);
 	}
 	report(core, observe, BUDDY_STEP_TAKE, k, block << k, 0, 0, 0);
@@ -963,23 +1011,70 @@ static noinline long alloc_slow0(struct buddy_core *core)
 	return alloc_any(core, 0, false);
 }
 
+/*
+ * What take_fast() leaves: the cursor @block of an order with two free
+ * blocks, or with more but whose level-0 and level-1 words empty.  With
+ * three or more, the level-2 word, if it stays nonzero, gives the next
+ * cursor as in remove_fast() (unless @tried says it empties); the whole
+ * walk does otherwise.
+ */
+static __always_inline void take_rest(struct buddy_core_order *o,
+				      unsigned long block, bool tried)
+{
+	unsigned long next;
+
+	if (o->nr_free == 2) {
+		remove_rest(o, block);
+		return;
+	}
+	bit_clear(o->free, block);
+	o->nr_free--;
+	if (!tried && o->upper && level2_clear(o, block, &next)) {
+		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
+		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+		return;
+	}
+	path_clear(o, block);
+}
+
 /* The lowest block of @order, when taking it changes more summary words. */
 static __always_inline long alloc_take_rest(struct buddy_core *core,
-					    unsigned int order, bool observe)
+					    unsigned int order, bool tried,
+					    bool observe)
 {
 	struct buddy_core_order *o = &core->orders[order];
 	unsigned long block = o->cursor;
 
-	remove_rest(o, block);
+	take_rest(o, block, tried);
 	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
 	       0);
 	return alloc_done(core, order, block << order, observe);
 }
 
+static noinline long alloc_take_walk(struct buddy_core *core,
+				     unsigned int order)
+{
+	return alloc_take_rest(core, order, true, false);
+}
+
+/*
+ * The plain copy of alloc_take_rest(), its sparse case first and with few
+ * registers, as a third of the allocs of a large pool take it: the
+ * cursor's level-1 word empties but its level-2 word does not.
+ */
 static noinline long alloc_take_slow(struct buddy_core *core,
 				     unsigned int order)
 {
-	return alloc_take_rest(core, order, false);
+	struct buddy_core_order *o = &core->orders[order];
+	unsigned long block = o->cursor, next;
+
+	if (o->nr_free == 2 || !o->upper || !level2_clear(o, block, &next))
+		return alloc_take_walk(core, order);
+	bit_clear(o->free, block);
+	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
+	o->nr_free--;
+	o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	return alloc_done(core, order, block << order, false);
 }
 
 static noinline long alloc_many(struct buddy_core *core, unsigned int order);
@@ -1014,9 +1109,9 @@ static __always_inline long alloc_block(struct buddy_core *core,
 	 * Sparse orders inline, but for order 0: its copy stays small (gcc
 	 * would save registers for the bigger code on every order-0 alloc).
 	 */
-	if (unlikely(!remove_fast(core, o, order, block, true, order != 0))) {
+	if (unlikely(!take_fast(core, o, order, block))) {
 		if (observe)
-			return alloc_take_rest(core, order, true);
+			return alloc_take_rest(core, order, false, true);
 		return alloc_take_slow(core, order);
 	}
 	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
@@ -1197,10 +1292,37 @@ static __always_inline int free_insert_rest(struct buddy_core *core,
 	return free_done(core, order, block, observe);
 }
 
-static noinline int free_insert_slow(struct buddy_core *core,
+static noinline int free_insert_walk(struct buddy_core *core,
 				     unsigned int order, unsigned long block)
 {
 	return free_insert_rest(core, order, block, false);
+}
+
+/*
+ * The plain copy of free_insert_rest(), its sparse case first and with
+ * few registers, as most frees into a large pool take it: the order has
+ * two free blocks or more, so its level-1 word, empty, is not the top
+ * and has a level-2 word above, which is nonzero.
+ */
+static noinline int free_insert_slow(struct buddy_core *core,
+				     unsigned int order, unsigned long block)
+{
+	struct buddy_core_order *o = &core->orders[order];
+	unsigned long *up;
+
+	if (o->nr_free == 1 || !o->upper)
+		return free_insert_walk(core, order, block);
+	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
+	if (!*up)
+		return free_insert_walk(core, order, block);
+	*up |= BIT(block / BITS_PER_LONG / BITS_PER_LONG % BITS_PER_LONG);
+	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] =
+		BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	bit_set(o->free, block);
+	o->nr_free++;
+	if (block < o->cursor)
+		o->cursor = block;
+	return free_done(core, order, block, false);
 }
 
 /*
