@@ -375,6 +375,18 @@ static __always_inline bool insert_fast(struct buddy_core *core,
 }
 
 /*
+ * @block joins the one free block of an order whose level 1 is a single
+ * word, the top: their summaries are that word's bits for their level-0
+ * words.  No walk.
+ */
+static __always_inline void top_pair(struct buddy_core_order *o,
+				     unsigned long block)
+{
+	o->summary[0] = BIT(o->cursor / BITS_PER_LONG) |
+			BIT(block / BITS_PER_LONG);
+}
+
+/*
  * The rest, into an order that has free blocks: with one, its summaries
  * appear for both blocks; with more, @block's path goes up from level 1
  * if its level-0 word was empty.
@@ -387,9 +399,7 @@ static __always_inline void insert_rest(struct buddy_core_order *o,
 
 	*word = old | BIT(block % BITS_PER_LONG);
 	if (n == 1 && !o->upper) {
-		/* Level 1 is a single word, the top: no walk. */
-		o->summary[0] = BIT(o->cursor / BITS_PER_LONG) |
-				BIT(block / BITS_PER_LONG);
+		top_pair(o, block);
 	} else {
 		if (n == 1)
 			path_set(o, o->cursor);
@@ -513,6 +523,27 @@ static __always_inline bool take_fast(struct buddy_core *core,
 }
 
 /*
+ * @block leaves an order with two free blocks whose level 1 is a single
+ * word, the top: that word clears, and if @block was the cursor, the other
+ * block is the lowest left in its level-0 word (@left, written already)
+ * or under the level-1 word's other bit.  No walk.
+ */
+static __always_inline void top_drop(struct buddy_core_order *o,
+				     unsigned long block, unsigned long left)
+{
+	unsigned long next;
+
+	if (block == o->cursor) {
+		next = o->summary[0] &
+		       ~BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+		next = left ? block / BITS_PER_LONG : __ffs(next);
+		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	}
+	o->summary[0] = 0;
+	o->nr_free = 1;
+}
+
+/*
  * The rest, with two free blocks or more (summaries exact): clear the
  * block's path if its level-0 word emptied, move the cursor on if it was
  * the block, and with one block left clear the summaries of that one.
@@ -520,25 +551,12 @@ static __always_inline bool take_fast(struct buddy_core *core,
 static __always_inline void remove_rest(struct buddy_core_order *o,
 					unsigned long block)
 {
-	unsigned long *word = &o->free[block / BITS_PER_LONG], left, next;
+	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
 
 	left = *word & ~BIT(block % BITS_PER_LONG);
 	*word = left;
 	if (o->nr_free == 2 && !o->upper) {
-		/*
-		 * Level 1 is a single word, the top, which clears: if
-		 * @block was the cursor, the other block is the lowest
-		 * left in its word or under the word's other bit.
-		 */
-		if (block == o->cursor) {
-			next = o->summary[0] &
-			       ~BIT(block / BITS_PER_LONG % BITS_PER_LONG);
-			next = left ? block / BITS_PER_LONG : __ffs(next);
-			o->cursor = next * BITS_PER_LONG +
-				    __ffs(o->free[next]);
-		}
-		o->summary[0] = 0;
-		o->nr_free = 1;
+		top_drop(o, block, left);
 		return;
 	}
 	if (!left) {
@@ -1058,22 +1076,30 @@ static noinline long alloc_take_walk(struct buddy_core *core,
 }
 
 /*
- * The plain copy of alloc_take_rest(), its sparse case first and with few
- * registers, as a third of the allocs of a large pool take it: the
- * cursor's level-1 word empties but its level-2 word does not.
+ * The plain copy of alloc_take_rest(), with few registers and no walk in
+ * its common cases: an order of two free blocks whose level 1 is one word,
+ * as in small pools, and a cursor whose level-1 word empties but whose
+ * level-2 word does not, as a third of the allocs of a large pool.
  */
 static noinline long alloc_take_slow(struct buddy_core *core,
 				     unsigned int order)
 {
 	struct buddy_core_order *o = &core->orders[order];
-	unsigned long block = o->cursor, next;
+	unsigned long block = o->cursor, *word, next;
 
-	if (o->nr_free == 2 || !o->upper || !level2_clear(o, block, &next))
-		return alloc_take_walk(core, order);
-	bit_clear(o->free, block);
-	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
-	o->nr_free--;
-	o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	if (!o->upper) {
+		/* take_fast() leaves only two blocks in such an order. */
+		word = &o->free[block / BITS_PER_LONG];
+		*word &= ~BIT(block % BITS_PER_LONG);
+		top_drop(o, block, *word);
+	} else {
+		if (o->nr_free == 2 || !level2_clear(o, block, &next))
+			return alloc_take_walk(core, order);
+		bit_clear(o->free, block);
+		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
+		o->nr_free--;
+		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	}
 	return alloc_done(core, order, block << order, false);
 }
 
@@ -1299,10 +1325,10 @@ static noinline int free_insert_walk(struct buddy_core *core,
 }
 
 /*
- * The plain copy of free_insert_rest(), its sparse case first and with
- * few registers, as most frees into a large pool take it: the order has
- * two free blocks or more, so its level-1 word, empty, is not the top
- * and has a level-2 word above, which is nonzero.
+ * The plain copy of free_insert_rest(), with few registers and no walk in
+ * its common cases: the order's second block when level 1 is one word, as
+ * in small pools, and a block whose level-1 word is empty but whose
+ * level-2 word is not, as most frees into a large pool.
  */
 static noinline int free_insert_slow(struct buddy_core *core,
 				     unsigned int order, unsigned long block)
@@ -1310,14 +1336,19 @@ static noinline int free_insert_slow(struct buddy_core *core,
 	struct buddy_core_order *o = &core->orders[order];
 	unsigned long *up;
 
-	if (o->nr_free == 1 || !o->upper)
-		return free_insert_walk(core, order, block);
-	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
-	if (!*up)
-		return free_insert_walk(core, order, block);
-	*up |= BIT(block / BITS_PER_LONG / BITS_PER_LONG % BITS_PER_LONG);
-	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] =
-		BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	if (!o->upper) {
+		/* insert_fast() leaves only the order's second block. */
+		top_pair(o, block);
+	} else {
+		up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG /
+			       BITS_PER_LONG];
+		if (o->nr_free == 1 || !*up)
+			return free_insert_walk(core, order, block);
+		*up |= BIT(block / BITS_PER_LONG / BITS_PER_LONG %
+			   BITS_PER_LONG);
+		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] =
+			BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	}
 	bit_set(o->free, block);
 	o->nr_free++;
 	if (block < o->cursor)
