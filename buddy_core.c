@@ -218,12 +218,13 @@ static __always_inline void path_zero(const struct buddy_core_order *o,
 
 /*
  * @block's level-0 word has emptied and the summaries are exact: clear its
- * path up to a word that stays nonzero.  If @block was the cursor, nothing
- * below it is free, so the next lowest block lies under the lowest bit of
- * that word: down from there.
+ * path up to a word that stays nonzero, the words below level @from
+ * without a look (the caller knows that they empty).  If @block was the
+ * cursor, nothing below it is free, so the next lowest block lies under
+ * the lowest bit of that word: down from there.
  */
 static __always_inline void path_clear(struct buddy_core_order *o,
-				       unsigned long block)
+				       unsigned long block, unsigned int from)
 {
 	unsigned long *maps[BUDDY_CORE_LEVELS], *word, nr;
 	struct level_walk w;
@@ -231,6 +232,11 @@ static __always_inline void path_clear(struct buddy_core_order *o,
 
 	maps[0] = o->free;
 	walk_start(o, block, &w);
+	for (; l < from; l++) {
+		maps[l] = w.map;
+		w.map[w.nr / BITS_PER_LONG] = 0;
+		walk_up(&w);
+	}
 	for (;;) {
 		maps[l] = w.map;
 		word = &w.map[w.nr / BITS_PER_LONG];
@@ -245,6 +251,27 @@ static __always_inline void path_clear(struct buddy_core_order *o,
 	while (l-- > 0)
 		nr = nr * BITS_PER_LONG + __ffs(maps[l][nr]);
 	o->cursor = nr;
+}
+
+/*
+ * path_set() from level 3, for a block whose level-2 word was empty, at
+ * the end of a free (so it returns free's 0).
+ */
+static noinline int path_set_high(const struct buddy_core_order *o,
+				  unsigned long block)
+{
+	unsigned long *word, old;
+	struct level_walk w;
+
+	walk_start(o, block, &w);
+	walk_up(&w);
+	walk_up(&w);
+	do {
+		word = &w.map[w.nr / BITS_PER_LONG];
+		old = *word;
+		*word = old | BIT(w.nr % BITS_PER_LONG);
+	} while (!old && walk_up(&w));
+	return 0;
 }
 
 /*
@@ -561,7 +588,7 @@ static __always_inline void remove_rest(struct buddy_core_order *o,
 	}
 	if (!left) {
 		if (!path_clear_near(o, block))
-			path_clear(o, block);
+			path_clear(o, block, 1);
 	} else if (block == o->cursor)
 		o->cursor = block / BITS_PER_LONG * BITS_PER_LONG +
 			    __ffs(left);
@@ -1047,12 +1074,17 @@ static __always_inline void take_rest(struct buddy_core_order *o,
 	}
 	bit_clear(o->free, block);
 	o->nr_free--;
-	if (!tried && o->upper && level2_clear(o, block, &next)) {
+	if (tried) {
+		/* Its level-2 word empties too, and is not the top. */
+		path_clear(o, block, 3);
+		return;
+	}
+	if (o->upper && level2_clear(o, block, &next)) {
 		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
 		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
 		return;
 	}
-	path_clear(o, block);
+	path_clear(o, block, 1);
 }
 
 /* The lowest block of @order, when taking it changes more summary words. */
@@ -1324,6 +1356,20 @@ static noinline int free_insert_walk(struct buddy_core *core,
 	return free_insert_rest(core, order, block, false);
 }
 
+/* The end of free_insert_slow(), its summaries written. */
+static __always_inline int free_insert_end(struct buddy_core *core,
+					   struct buddy_core_order *o,
+					   unsigned int order,
+					   unsigned long block)
+{
+	unsigned long cursor = o->cursor;
+
+	bit_set(o->free, block);
+	o->nr_free++;
+	o->cursor = block < cursor ? block : cursor;
+	return free_done(core, order, block, false);
+}
+
 /*
  * The plain copy of free_insert_rest(), with few registers and no walk in
  * its common cases: the order's second block when level 1 is one word, as
@@ -1334,26 +1380,25 @@ static noinline int free_insert_slow(struct buddy_core *core,
 				     unsigned int order, unsigned long block)
 {
 	struct buddy_core_order *o = &core->orders[order];
-	unsigned long *up;
+	unsigned long *up, old;
 
 	if (!o->upper) {
 		/* insert_fast() leaves only the order's second block. */
 		top_pair(o, block);
-	} else {
-		up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG /
-			       BITS_PER_LONG];
-		if (o->nr_free == 1 || !*up)
-			return free_insert_walk(core, order, block);
-		*up |= BIT(block / BITS_PER_LONG / BITS_PER_LONG %
-			   BITS_PER_LONG);
-		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] =
-			BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+		return free_insert_end(core, o, order, block);
 	}
-	bit_set(o->free, block);
-	o->nr_free++;
-	if (block < o->cursor)
-		o->cursor = block;
-	return free_done(core, order, block, false);
+	if (o->nr_free == 1)
+		return free_insert_walk(core, order, block);
+	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
+	old = *up;
+	*up = old | BIT(block / BITS_PER_LONG / BITS_PER_LONG % BITS_PER_LONG);
+	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] =
+		BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	free_insert_end(core, o, order, block);
+	/* An empty level-2 word is not the top: a tail call for the rest. */
+	if (!old)
+		return path_set_high(o, block);
+	return 0;
 }
 
 /*
