@@ -393,8 +393,7 @@ static __always_inline bool insert_fast(struct buddy_core *core,
 			   BITS_PER_LONG);
 	}
 	*word = old | BIT(block % BITS_PER_LONG);
-	*sum = sum_old | (unsigned long)!old <<
-			 (block / BITS_PER_LONG % BITS_PER_LONG);
+	*sum |= (unsigned long)!old << (block / BITS_PER_LONG % BITS_PER_LONG);
 	cursor = o->cursor;
 	o->cursor = block < cursor ? block : cursor;
 	o->nr_free = n + 1;
@@ -509,7 +508,9 @@ static __always_inline bool remove_fast(struct buddy_core_order *o,
  * more remain and its level-1 word stays nonzero.  The decisions come
  * first, so that few values are live at once.  If the cursor's level-0
  * word keeps a block, the lowest one there is the next cursor and no
- * summary word changes.  Otherwise returns false, having written nothing.
+ * summary word changes.  Otherwise returns false, having written nothing
+ * but, with three blocks or more, the cursor's level-0 word, emptied
+ * (clearing its bit again is harmless, and frees a register here).
  */
 static __always_inline bool take_fast(struct buddy_core *core,
 				      struct buddy_core_order *o,
@@ -536,6 +537,7 @@ static __always_inline bool take_fast(struct buddy_core *core,
 			    __ffs(left);
 		return true;
 	}
+	*word = 0;
 	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
 	sum_left = *sum & ~BIT(block / BITS_PER_LONG % BITS_PER_LONG);
 	if (!sum_left)
@@ -543,7 +545,6 @@ static __always_inline bool take_fast(struct buddy_core *core,
 	next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
 	       __ffs(sum_left);
 	*sum = sum_left;
-	*word = 0;
 	o->nr_free = n - 1;
 	o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
 	return true;
@@ -1058,7 +1059,8 @@ static noinline long alloc_slow0(struct buddy_core *core)
 
 /*
  * What take_fast() leaves: the cursor @block of an order with two free
- * blocks, or with more but whose level-0 and level-1 words empty.  With
+ * blocks, or with more but whose level-0 and level-1 words empty (the
+ * level-0 one maybe written already).  With
  * three or more, the level-2 word, if it stays nonzero, gives the next
  * cursor as in remove_fast() (unless @tried says it empties); the whole
  * walk does otherwise.
