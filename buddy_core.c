@@ -82,9 +82,8 @@
  * The bitmaps of one order; max_order + 2 of these open the metadata.  All
  * fields are words, so a descriptor has no padding and every bit of it is
  * state the audit checks; eight of them make 64 bytes on 64-bit, a power
- * of two, so finding an order's descriptor is a shift (frames, otherwise
- * unused, keeps it at eight: a shift saved measured 1-4 instructions per
- * operation).
+ * of two, so finding an order's descriptor is a shift (a shift saved
+ * measured 1-4 instructions per operation).
  */
 struct buddy_core_order {
 	unsigned long *free;		/* level 0: a bit per block */
@@ -92,7 +91,7 @@ struct buddy_core_order {
 	unsigned long *split;		/* a bit per block; NULL at order 0 */
 	unsigned long cursor;		/* lowest free block, or NO_BLOCK */
 	unsigned long nr_free;		/* free blocks of this order */
-	unsigned long frames;		/* frames in a block: 2^k */
+	unsigned long head;		/* head_run(k): alloc's head bits */
 	unsigned long nr_blocks;	/* whole blocks that fit: frames >> k */
 	unsigned long *upper;		/* levels 2, 3...; NULL if none */
 };
@@ -662,7 +661,7 @@ static size_t layout(void *meta, unsigned long nr_frames,
 			if (bits <= BITS_PER_LONG && levels >= 2)
 				break;
 		}
-		o.frames = k < BITS_PER_LONG ? BIT(k) : 0;
+		o.head = k < BITS_PER_LONG ? head_run(k) : 0;
 		if (k && o.nr_blocks) {
 			o.split = words ? words + nr_words : NULL;
 			nr_words += BITS_TO_LONGS(o.nr_blocks);
@@ -934,18 +933,22 @@ void buddy_core_set_observer(struct buddy_core *core,
 }
 
 /*
- * The end of every alloc: head bits (from order 2: order 1's run is just
- * its zero), the count, the block's first frame.
+ * The end of every alloc: head bits, the count, the block's first frame.
+ * The order's run comes from its descriptor, and order 1's is empty (just
+ * its zero), so only order 0 is left out, by a test that the order-0
+ * copies drop at compile time, as does the inline path, which knows that
+ * the order is not 0: no branch there on the order, which may be random.
  */
 static __always_inline long alloc_done(struct buddy_core *core,
+				       const struct buddy_core_order *o,
 				       unsigned int order,
 				       unsigned long frame, bool observe)
 {
 	unsigned long pair = frame / 2;
 
-	if (order > 1)
+	if (order)
 		core->head[pair / BITS_PER_LONG] |=
-			head_run(order) << (pair % BITS_PER_LONG);
+			o->head << (pair % BITS_PER_LONG);
 	core->stats.allocs++;
 	report(core, observe, BUDDY_STEP_ALLOC, order, frame, 0, 0, 0);
 	return frame;
@@ -1008,7 +1011,7 @@ static __always_inline long alloc_from(struct buddy_core *core,
 	}
 	/* LAB END split */
 	core->stats.splits += splits;
-	return alloc_done(core, order, block << order, observe);
+	return alloc_done(core, o, order, block << order, observe);
 }
 
 /* A split from an order with more free blocks than the one taken. */
@@ -1100,7 +1103,7 @@ static __always_inline long alloc_take_rest(struct buddy_core *core,
 	take_rest(o, block, tried);
 	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
 	       0);
-	return alloc_done(core, order, block << order, observe);
+	return alloc_done(core, o, order, block << order, observe);
 }
 
 static noinline long alloc_take_walk(struct buddy_core *core,
@@ -1134,7 +1137,7 @@ static noinline long alloc_take_slow(struct buddy_core *core,
 		o->nr_free--;
 		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
 	}
-	return alloc_done(core, order, block << order, false);
+	return alloc_done(core, o, order, block << order, false);
 }
 
 static noinline long alloc_many(struct buddy_core *core, unsigned int order);
@@ -1176,7 +1179,7 @@ static __always_inline long alloc_block(struct buddy_core *core,
 	}
 	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
 	       0);
-	return alloc_done(core, order, block << order, observe);
+	return alloc_done(core, o, order, block << order, observe);
 }
 
 static noinline long alloc_many(struct buddy_core *core, unsigned int order)
@@ -2096,7 +2099,7 @@ static int audit_layout(const struct buddy_core *core,
 		o = &core->orders[k];
 		layout(core->orders, core->nr_frames, core->max_order, k,
 		       &want, &head);
-		if (o->nr_blocks != want.nr_blocks || o->frames != want.frames ||
+		if (o->nr_blocks != want.nr_blocks || o->head != want.head ||
 		    o->free != want.free || o->summary != want.summary ||
 		    o->upper != want.upper || o->split != want.split ||
 		    (!o->nr_blocks && (o->nr_free || o->cursor != NO_BLOCK)))
