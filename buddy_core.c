@@ -1063,13 +1063,12 @@ static noinline long alloc_slow0(struct buddy_core *core)
 /*
  * What take_fast() leaves: the cursor @block of an order with two free
  * blocks, or with more but whose level-0 and level-1 words empty (the
- * level-0 one maybe written already).  With
- * three or more, the level-2 word, if it stays nonzero, gives the next
- * cursor as in remove_fast() (unless @tried says it empties); the whole
- * walk does otherwise.
+ * level-0 one maybe written already).  With three or more, the level-2
+ * word, if it stays nonzero, gives the next cursor as in remove_fast();
+ * the whole walk does otherwise.
  */
 static __always_inline void take_rest(struct buddy_core_order *o,
-				      unsigned long block, bool tried)
+				      unsigned long block)
 {
 	unsigned long next;
 
@@ -1079,11 +1078,6 @@ static __always_inline void take_rest(struct buddy_core_order *o,
 	}
 	bit_clear(o->free, block);
 	o->nr_free--;
-	if (tried) {
-		/* Its level-2 word empties too, and is not the top. */
-		path_clear(o, block, 3);
-		return;
-	}
 	if (o->upper && level2_clear(o, block, &next)) {
 		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
 		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
@@ -1094,13 +1088,12 @@ static __always_inline void take_rest(struct buddy_core_order *o,
 
 /* The lowest block of @order, when taking it changes more summary words. */
 static __always_inline long alloc_take_rest(struct buddy_core *core,
-					    unsigned int order, bool tried,
-					    bool observe)
+					    unsigned int order, bool observe)
 {
 	struct buddy_core_order *o = &core->orders[order];
 	unsigned long block = o->cursor;
 
-	take_rest(o, block, tried);
+	take_rest(o, block);
 	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
 	       0);
 	return alloc_done(core, o, order, block << order, observe);
@@ -1109,7 +1102,40 @@ static __always_inline long alloc_take_rest(struct buddy_core *core,
 static noinline long alloc_take_walk(struct buddy_core *core,
 				     unsigned int order)
 {
-	return alloc_take_rest(core, order, true, false);
+	return alloc_take_rest(core, order, false);
+}
+
+/*
+ * take_rest() when the cursor's level-0, level-1 and level-2 words all
+ * empty, with three free blocks or more: level 2 is not the top, so there
+ * is a level 3, the top in pools up to 2^30 blocks of the order.  If the
+ * cursor's word there stays nonzero, the next cursor lies under its lowest
+ * bit, as in level2_clear(); otherwise the walk climbs on from level 3.
+ */
+static noinline long alloc_take_high(struct buddy_core *core,
+				     struct buddy_core_order *o,
+				     unsigned int order, unsigned long block)
+{
+	unsigned long *up3, left, nr;
+
+	bit_clear(o->free, block);
+	o->nr_free--;
+	nr = block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG;
+	up3 = &o->upper[BITS_TO_LONGS(BITS_TO_LONGS(BITS_TO_LONGS(
+		o->nr_blocks))) + nr / BITS_PER_LONG];
+	left = *up3 & ~BIT(nr % BITS_PER_LONG);
+	if (!left) {
+		path_clear(o, block, 3);
+	} else {
+		*up3 = left;
+		o->upper[nr] = 0;
+		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
+		nr = nr / BITS_PER_LONG * BITS_PER_LONG + __ffs(left);
+		nr = nr * BITS_PER_LONG + __ffs(o->upper[nr]);
+		nr = nr * BITS_PER_LONG + __ffs(o->summary[nr]);
+		o->cursor = nr * BITS_PER_LONG + __ffs(o->free[nr]);
+	}
+	return alloc_done(core, o, order, block << order, false);
 }
 
 /*
@@ -1119,10 +1145,10 @@ static noinline long alloc_take_walk(struct buddy_core *core,
  * level-2 word does not, as a third of the allocs of a large pool.
  */
 static noinline long alloc_take_slow(struct buddy_core *core,
-				     unsigned int order)
+				     struct buddy_core_order *o,
+				     unsigned int order, unsigned long block)
 {
-	struct buddy_core_order *o = &core->orders[order];
-	unsigned long block = o->cursor, *word, next;
+	unsigned long *word, next;
 
 	if (!o->upper) {
 		/* take_fast() leaves only two blocks in such an order. */
@@ -1130,8 +1156,10 @@ static noinline long alloc_take_slow(struct buddy_core *core,
 		*word &= ~BIT(block % BITS_PER_LONG);
 		top_drop(o, block, *word);
 	} else {
-		if (o->nr_free == 2 || !level2_clear(o, block, &next))
+		if (o->nr_free == 2)
 			return alloc_take_walk(core, order);
+		if (!level2_clear(o, block, &next))
+			return alloc_take_high(core, o, order, block);
 		bit_clear(o->free, block);
 		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
 		o->nr_free--;
@@ -1174,8 +1202,8 @@ static __always_inline long alloc_block(struct buddy_core *core,
 	 */
 	if (unlikely(!take_fast(core, o, order, block))) {
 		if (observe)
-			return alloc_take_rest(core, order, false, true);
-		return alloc_take_slow(core, order);
+			return alloc_take_rest(core, order, true);
+		return alloc_take_slow(core, o, order, block);
 	}
 	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
 	       0);
@@ -1382,9 +1410,9 @@ static __always_inline int free_insert_end(struct buddy_core *core,
  * level-2 word is not, as most frees into a large pool.
  */
 static noinline int free_insert_slow(struct buddy_core *core,
+				     struct buddy_core_order *o,
 				     unsigned int order, unsigned long block)
 {
-	struct buddy_core_order *o = &core->orders[order];
 	unsigned long *up, old;
 
 	if (!o->upper) {
@@ -1475,7 +1503,7 @@ static __always_inline int free_block(struct buddy_core *core,
 	if (unlikely(!insert_fast(core, o, order, block, false))) {
 		if (observe)
 			return free_insert_rest(core, order, block, true);
-		return free_insert_slow(core, order, block);
+		return free_insert_slow(core, o, order, block);
 	}
 	return free_done(core, order, block, observe);
 }
