@@ -411,6 +411,17 @@ static __always_inline void top_pair(struct buddy_core_order *o,
 			BIT(block / BITS_PER_LONG);
 }
 
+/* Marks @block free in an order that has some, its summaries written. */
+static __always_inline void insert_end(struct buddy_core_order *o,
+				       unsigned long block)
+{
+	unsigned long cursor = o->cursor;
+
+	bit_set(o->free, block);
+	o->nr_free++;
+	o->cursor = block < cursor ? block : cursor;
+}
+
 /*
  * The rest, into an order that has free blocks: with one, its summaries
  * appear for both blocks; with more, @block's path goes up from level 1
@@ -440,8 +451,13 @@ static noinline void insert_slow(struct buddy_core *core,
 				 struct buddy_core_order *o, unsigned int order,
 				 unsigned long block)
 {
-	if (!insert_fast(core, o, order, block, true))
+	if (!o->upper) {
+		/* insert_fast() leaves only the order's second block. */
+		top_pair(o, block);
+		insert_end(o, block);
+	} else if (!insert_fast(core, o, order, block, true)) {
 		insert_rest(o, block);
+	}
 }
 
 /* Marks @block of @order free; the less common shapes out of line. */
@@ -1395,11 +1411,7 @@ static __always_inline int free_insert_end(struct buddy_core *core,
 					   unsigned int order,
 					   unsigned long block)
 {
-	unsigned long cursor = o->cursor;
-
-	bit_set(o->free, block);
-	o->nr_free++;
-	o->cursor = block < cursor ? block : cursor;
+	insert_end(o, block);
 	return free_done(core, order, block, false);
 }
 
