@@ -1553,7 +1553,7 @@ static noinline int free_order1(struct buddy_core *core, unsigned long frame)
 static __always_inline int do_free(struct buddy_core *core,
 				   unsigned long frame, bool observe)
 {
-	unsigned long pair = frame / 2, *head, heads, run;
+	unsigned long pair = frame / 2, *head, heads;
 	unsigned int shift = pair % BITS_PER_LONG, order;
 
 	if (unlikely(frame >= core->fast_end))
@@ -1582,8 +1582,8 @@ static __always_inline int do_free(struct buddy_core *core,
 	}
 	if (unlikely(order > core->top_order))
 		return free_other(core, frame, observe);
-	run = (heads >> 1) & ~((heads >> 1) + 1);
-	*head &= ~(run << shift);
+	/* The run is the order's, which its descriptor holds. */
+	*head &= ~(core->orders[order].head << shift);
 	return free_block(core, order, frame, true, observe);
 }
 
