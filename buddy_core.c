@@ -411,6 +411,29 @@ static __always_inline void top_pair(struct buddy_core_order *o,
 			BIT(block / BITS_PER_LONG);
 }
 
+/* Whether the order's level 2 is a single word, the top. */
+static __always_inline bool upper_is_top(const struct buddy_core_order *o)
+{
+	return BITS_TO_LONGS(BITS_TO_LONGS(o->nr_blocks)) <= BITS_PER_LONG;
+}
+
+/*
+ * top_pair() for an order whose level 2 is the top: the two blocks'
+ * level-1 words, clear until now, and the top word take their bits.
+ */
+static __always_inline void top2_pair(struct buddy_core_order *o,
+				      unsigned long block)
+{
+	unsigned long cursor = o->cursor;
+
+	o->summary[cursor / BITS_PER_LONG / BITS_PER_LONG] |=
+		BIT(cursor / BITS_PER_LONG % BITS_PER_LONG);
+	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] |=
+		BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	o->upper[0] = BIT(cursor / BITS_PER_LONG / BITS_PER_LONG) |
+		      BIT(block / BITS_PER_LONG / BITS_PER_LONG);
+}
+
 /* Marks @block free in an order that has some, its summaries written. */
 static __always_inline void insert_end(struct buddy_core_order *o,
 				       unsigned long block)
@@ -436,6 +459,8 @@ static __always_inline void insert_rest(struct buddy_core_order *o,
 	*word = old | BIT(block % BITS_PER_LONG);
 	if (n == 1 && !o->upper) {
 		top_pair(o, block);
+	} else if (n == 1 && upper_is_top(o)) {
+		top2_pair(o, block);
 	} else {
 		if (n == 1)
 			path_set(o, o->cursor);
@@ -587,6 +612,36 @@ static __always_inline void top_drop(struct buddy_core_order *o,
 }
 
 /*
+ * top_drop() for an order whose level 2 is the top: the other block is
+ * found down from the lowest level that still marks it, and the two
+ * blocks' level-1 words and the top word clear.
+ */
+static __always_inline void top2_drop(struct buddy_core_order *o,
+				      unsigned long block, unsigned long left)
+{
+	unsigned long next, sum;
+
+	if (block == o->cursor) {
+		next = block / BITS_PER_LONG;
+		sum = o->summary[next / BITS_PER_LONG] &
+		      ~BIT(next % BITS_PER_LONG);
+		if (!left && sum) {
+			next = next / BITS_PER_LONG * BITS_PER_LONG +
+			       __ffs(sum);
+		} else if (!left) {
+			next = __ffs(o->upper[0] &
+				     ~BIT(next / BITS_PER_LONG));
+			next = next * BITS_PER_LONG + __ffs(o->summary[next]);
+		}
+		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	}
+	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
+	o->summary[o->cursor / BITS_PER_LONG / BITS_PER_LONG] = 0;
+	o->upper[0] = 0;
+	o->nr_free = 1;
+}
+
+/*
  * The rest, with two free blocks or more (summaries exact): clear the
  * block's path if its level-0 word emptied, move the cursor on if it was
  * the block, and with one block left clear the summaries of that one.
@@ -600,6 +655,10 @@ static __always_inline void remove_rest(struct buddy_core_order *o,
 	*word = left;
 	if (o->nr_free == 2 && !o->upper) {
 		top_drop(o, block, left);
+		return;
+	}
+	if (o->nr_free == 2 && upper_is_top(o)) {
+		top2_drop(o, block, left);
 		return;
 	}
 	if (!left) {
