@@ -560,10 +560,10 @@ static __always_inline bool take_fast(struct buddy_core *core,
 	unsigned long n = o->nr_free, *sum, sum_left, next;
 
 	if (n == 1) {
-		*word &= ~BIT(block % BITS_PER_LONG);
+		*word = 0;		/* the block's bit was its only one */
 		o->cursor = NO_BLOCK;
 		o->nr_free = 0;
-		core->free_orders &= ~BIT_ULL(order);
+		core->free_orders -= BIT_ULL(order);
 		return true;
 	}
 	/* With two, the one left loses its summaries: not here. */
@@ -690,10 +690,11 @@ static __always_inline void free_remove(struct buddy_core *core,
 					unsigned int order, unsigned long block)
 {
 	if (likely(o->nr_free == 1)) {
-		bit_clear(o->free, block);
+		/* The block's bit is the only one in its word: no read. */
+		o->free[block / BITS_PER_LONG] = 0;
 		o->cursor = NO_BLOCK;
 		o->nr_free = 0;
-		core->free_orders &= ~BIT_ULL(order);
+		core->free_orders -= BIT_ULL(order);
 		return;
 	}
 	remove_slow(o, block);
@@ -1052,7 +1053,7 @@ static __always_inline long alloc_from(struct buddy_core *core,
 	 * clear, the mask loses BIT(order) in all.
 	 */
 	if (last) {
-		bit_clear(o->free, block);
+		o->free[block / BITS_PER_LONG] = 0;	/* its only bit */
 		o->cursor = NO_BLOCK;
 		o->nr_free = 0;
 		core->free_orders -= BIT_ULL(order);
