@@ -1435,9 +1435,15 @@ static __always_inline int merge_up(struct buddy_core *core,
 	return 0;
 }
 
+/*
+ * Its one caller, free_block(), comes here only when it has seen the
+ * buddy free: told so, gcc drops that first test of the loop.
+ */
 static noinline int merge_plain(struct buddy_core *core, unsigned int order,
 				unsigned long block)
 {
+	if (!bit_test(core->orders[order].free, block ^ 1))
+		__builtin_unreachable();
 	return merge_up(core, order, block, core->top_order, false);
 }
 
