@@ -1041,7 +1041,7 @@ static __always_inline long alloc_done(struct buddy_core *core,
  * is its order's first.  The hot path below comes here for splits.  @last:
  * the block is its order's last free block (a constant in the plain
  * copies, so that the copy for that case, every split of fill and drain,
- * calls nothing and needs no registers saved).
+ * calls nothing).
  */
 static __always_inline long alloc_from(struct buddy_core *core,
 				       unsigned int order, unsigned int k,
@@ -1132,12 +1132,6 @@ static __always_inline long alloc_any(struct buddy_core *core,
 static noinline long alloc_slow(struct buddy_core *core, unsigned int order)
 {
 	return alloc_any(core, order, false);
-}
-
-/* alloc_slow() with the order a constant: fill and drain split here. */
-static noinline long alloc_slow0(struct buddy_core *core)
-{
-	return alloc_any(core, 0, false);
 }
 
 /*
@@ -1255,7 +1249,7 @@ static noinline long alloc_many(struct buddy_core *core, unsigned int order);
  * the lowest changes at most one summary word.  Then nothing is called;
  * otherwise alloc_any() or alloc_take_rest(), out of line in the plain
  * copy, as tail calls.  With @lean, only the order's last free block is
- * taken here, and any other to alloc_many().
+ * taken here, and any other to alloc_many(), but splits are inline.
  */
 static __always_inline long alloc_block(struct buddy_core *core,
 					unsigned int order, bool observe,
@@ -1268,8 +1262,14 @@ static __always_inline long alloc_block(struct buddy_core *core,
 		     !(core->free_orders & BIT_ULL(order)))) {
 		if (observe)
 			return alloc_any(core, order, true);
-		if (!order)
-			return alloc_slow0(core);
+		/*
+		 * The lean copy, order 0's, splits inline: gcc saves its one
+		 * register on that path only, and the split of the order's
+		 * last block calls nothing (fill and drain, 1 instruction
+		 * per op less than a tail call to a copy of its own).
+		 */
+		if (lean)
+			return alloc_any(core, order, false);
 		return alloc_slow(core, order);
 	}
 	o = &core->orders[order];
