@@ -1120,7 +1120,12 @@ static __always_inline long alloc_any(struct buddy_core *core,
 		       -ENOMEM, 0);
 		return -ENOMEM;
 	}
-	k = order + __ffs64(fits);
+	/*
+	 * alloc_block() comes here only when @order itself has no free
+	 * block, so the search starts above it: gcc then knows there is a
+	 * split to make and does not test for none.
+	 */
+	k = order + 1 + __ffs64(fits >> 1);
 	last = core->orders[k].nr_free == 1;
 	if (observe)
 		return alloc_from(core, order, k, last, true);
