@@ -1195,13 +1195,14 @@ static noinline long alloc_take_high(struct buddy_core *core,
 				     struct buddy_core_order *o,
 				     unsigned int order, unsigned long block)
 {
-	unsigned long *up3, left, nr;
+	unsigned long *up3, left, nr, words2;
 
 	bit_clear(o->free, block);
 	o->nr_free--;
 	nr = block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG;
-	up3 = &o->upper[BITS_TO_LONGS(BITS_TO_LONGS(BITS_TO_LONGS(
-		o->nr_blocks))) + nr / BITS_PER_LONG];
+	/* Level 3 follows level 2's words: a bit per level-1 word each. */
+	words2 = BITS_TO_LONGS(BITS_TO_LONGS(BITS_TO_LONGS(o->nr_blocks)));
+	up3 = &o->upper[words2 + nr / BITS_PER_LONG];
 	left = *up3 & ~BIT(nr % BITS_PER_LONG);
 	if (!left) {
 		path_clear(o, block, 3);
