@@ -13,7 +13,8 @@
 #
 # ITERATIONS (default 65536) replaces the timing run's 1048576 churn
 # iterations, because callgrind runs about 50 times slower; per-operation
-# counts barely depend on it.  Fill/drain always does the whole pool.
+# counts barely depend on it.  Fill/drain does the whole pool, in as many
+# cycles as make about that many operations (at least one).
 # ARGS go to BENCH too (-q: skip the largest pool).
 
 set -euo pipefail
