@@ -257,11 +257,20 @@ static __always_inline void path_clear(struct buddy_core_order *o,
 }
 
 /*
- * path_set() from level 3, for a block whose level-2 word was empty, at
- * the end of a free (so it returns free's 0).
+ * The words of level 2 of an order, a bit per level-1 word each, where
+ * level 3 begins: BITS_TO_LONGS() three times over is one rounded division.
  */
-static noinline int path_set_high(const struct buddy_core_order *o,
-				  unsigned long block)
+static __always_inline unsigned long
+level2_words(const struct buddy_core_order *o)
+{
+	unsigned long per = BITS_PER_LONG * BITS_PER_LONG * BITS_PER_LONG;
+
+	return (o->nr_blocks + per - 1) / per;
+}
+
+/* path_set() from level 4, for a block whose level-3 word was empty. */
+static noinline int path_set_climb(const struct buddy_core_order *o,
+				   unsigned long block)
 {
 	unsigned long *word, old;
 	struct level_walk w;
@@ -269,11 +278,32 @@ static noinline int path_set_high(const struct buddy_core_order *o,
 	walk_start(o, block, &w);
 	walk_up(&w);
 	walk_up(&w);
+	walk_up(&w);
 	do {
 		word = &w.map[w.nr / BITS_PER_LONG];
 		old = *word;
 		*word = old | BIT(w.nr % BITS_PER_LONG);
 	} while (!old && walk_up(&w));
+	return 0;
+}
+
+/*
+ * path_set() from level 3, for a block whose level-2 word was empty, at
+ * the end of a free (so it returns free's 0).  Level 3 is the top in pools
+ * up to 2^30 blocks of the order: one word to set, no walk.  Above it, a
+ * level-3 word that was empty goes on up, out of line.
+ */
+static noinline int path_set_high(const struct buddy_core_order *o,
+				  unsigned long block)
+{
+	unsigned long nr = block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG;
+	unsigned long words2 = level2_words(o), *word, old;
+
+	word = &o->upper[words2 + nr / BITS_PER_LONG];
+	old = *word;
+	*word = old | BIT(nr % BITS_PER_LONG);
+	if (!old && words2 > BITS_PER_LONG)
+		return path_set_climb(o, block);
 	return 0;
 }
 
@@ -554,7 +584,7 @@ static __always_inline bool remove_fast(struct buddy_core_order *o,
  * word keeps a block, the lowest one there is the next cursor and no
  * summary word changes.  Otherwise returns false, having written nothing
  * but, with three blocks or more, the cursor's level-0 word, emptied
- * (clearing its bit again is harmless, and frees a register here).
+ * (which frees a register here, and spares alloc_take_slow() the write).
  */
 static __always_inline bool take_fast(struct buddy_core *core,
 				      struct buddy_core_order *o,
@@ -1184,37 +1214,43 @@ static noinline long alloc_take_walk(struct buddy_core *core,
 	return alloc_take_rest(core, order, false);
 }
 
+/* alloc_take_high() when the cursor's level-3 word empties too: the walk. */
+static noinline long alloc_take_climb(struct buddy_core *core,
+				      struct buddy_core_order *o,
+				      unsigned int order, unsigned long block)
+{
+	path_clear(o, block, 3);
+	return alloc_done(core, o, order, block << order, false);
+}
+
 /*
  * take_rest() when the cursor's level-0, level-1 and level-2 words all
  * empty, with three free blocks or more: level 2 is not the top, so there
  * is a level 3, the top in pools up to 2^30 blocks of the order.  If the
  * cursor's word there stays nonzero, the next cursor lies under its lowest
- * bit, as in level2_clear(); otherwise the walk climbs on from level 3.
+ * bit, as in level2_clear(); otherwise the walk climbs on from level 3, in
+ * a function of its own so that this one saves no registers.
  */
 static noinline long alloc_take_high(struct buddy_core *core,
 				     struct buddy_core_order *o,
 				     unsigned int order, unsigned long block)
 {
-	unsigned long *up3, left, nr, words2;
+	unsigned long *up3, left, nr;
 
-	bit_clear(o->free, block);
+	/* take_fast() has emptied the cursor's level-0 word already. */
 	o->nr_free--;
 	nr = block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG;
-	/* Level 3 follows level 2's words: a bit per level-1 word each. */
-	words2 = BITS_TO_LONGS(BITS_TO_LONGS(BITS_TO_LONGS(o->nr_blocks)));
-	up3 = &o->upper[words2 + nr / BITS_PER_LONG];
+	up3 = &o->upper[level2_words(o) + nr / BITS_PER_LONG];
 	left = *up3 & ~BIT(nr % BITS_PER_LONG);
-	if (!left) {
-		path_clear(o, block, 3);
-	} else {
-		*up3 = left;
-		o->upper[nr] = 0;
-		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
-		nr = nr / BITS_PER_LONG * BITS_PER_LONG + __ffs(left);
-		nr = nr * BITS_PER_LONG + __ffs(o->upper[nr]);
-		nr = nr * BITS_PER_LONG + __ffs(o->summary[nr]);
-		o->cursor = nr * BITS_PER_LONG + __ffs(o->free[nr]);
-	}
+	if (!left)
+		return alloc_take_climb(core, o, order, block);
+	*up3 = left;
+	o->upper[nr] = 0;
+	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
+	nr = nr / BITS_PER_LONG * BITS_PER_LONG + __ffs(left);
+	nr = nr * BITS_PER_LONG + __ffs(o->upper[nr]);
+	nr = nr * BITS_PER_LONG + __ffs(o->summary[nr]);
+	o->cursor = nr * BITS_PER_LONG + __ffs(o->free[nr]);
 	return alloc_done(core, o, order, block << order, false);
 }
 
@@ -1240,7 +1276,7 @@ static noinline long alloc_take_slow(struct buddy_core *core,
 			return alloc_take_walk(core, order);
 		if (!level2_clear(o, block, &next))
 			return alloc_take_high(core, o, order, block);
-		bit_clear(o->free, block);
+		/* With three or more, take_fast() emptied level 0's word. */
 		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
 		o->nr_free--;
 		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
@@ -1513,7 +1549,7 @@ static noinline int free_insert_slow(struct buddy_core *core,
 				     struct buddy_core_order *o,
 				     unsigned int order, unsigned long block)
 {
-	unsigned long *up, old;
+	unsigned long *up, old, cursor;
 
 	if (!o->upper) {
 		/* insert_fast() leaves only the order's second block. */
@@ -1527,7 +1563,12 @@ static noinline int free_insert_slow(struct buddy_core *core,
 	*up = old | BIT(block / BITS_PER_LONG / BITS_PER_LONG % BITS_PER_LONG);
 	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] =
 		BIT(block / BITS_PER_LONG % BITS_PER_LONG);
-	free_insert_end(core, o, order, block);
+	/* The level-0 word is empty too, as its level-1 word was: a store. */
+	o->free[block / BITS_PER_LONG] = BIT(block % BITS_PER_LONG);
+	cursor = o->cursor;
+	o->cursor = block < cursor ? block : cursor;
+	o->nr_free++;
+	free_done(core, order, block, false);
 	/* An empty level-2 word is not the top: a tail call for the rest. */
 	if (!old)
 		return path_set_high(o, block);
