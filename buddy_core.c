@@ -108,11 +108,16 @@ static inline void bit_set(unsigned long *map, unsigned long nr)
 }
 
 /* ~BIT(n) as ~1 rotated left by n: gcc emits one rol, not shl and not. */
-static inline void bit_clear(unsigned long *map, unsigned long nr)
+static inline unsigned long bit_off(unsigned long nr)
 {
 	unsigned int n = nr % BITS_PER_LONG;
 
-	map[nr / BITS_PER_LONG] &= ~1UL << n | ~1UL >> (-n % BITS_PER_LONG);
+	return ~1UL << n | ~1UL >> (-n % BITS_PER_LONG);
+}
+
+static inline void bit_clear(unsigned long *map, unsigned long nr)
+{
+	map[nr / BITS_PER_LONG] &= bit_off(nr);
 }
 
 /* Whole blocks of @order in @nr_frames frames; shifts past the word are 0. */
@@ -346,8 +351,7 @@ static __always_inline bool level2_clear(const struct buddy_core_order *o,
 	unsigned long *up, left;
 
 	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
-	left = *up & ~BIT(block / BITS_PER_LONG / BITS_PER_LONG %
-			  BITS_PER_LONG);
+	left = *up & bit_off(block / BITS_PER_LONG / BITS_PER_LONG);
 	if (!left)
 		return false;
 	*up = left;
@@ -557,7 +561,7 @@ static __always_inline bool remove_fast(struct buddy_core_order *o,
 
 	if (n == 2)
 		return false;
-	left = *word & ~BIT(block % BITS_PER_LONG);
+	left = *word & bit_off(block);
 	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
 	sum_left = *sum & ~((unsigned long)!left <<
 			    (block / BITS_PER_LONG % BITS_PER_LONG));
@@ -603,7 +607,7 @@ static __always_inline bool take_fast(struct buddy_core *core,
 	/* With two, the one left loses its summaries: not here. */
 	if (n == 2)
 		return false;
-	left = *word & ~BIT(block % BITS_PER_LONG);
+	left = *word & bit_off(block);
 	if (left) {
 		*word = left;
 		o->nr_free = n - 1;
@@ -613,7 +617,7 @@ static __always_inline bool take_fast(struct buddy_core *core,
 	}
 	*word = 0;
 	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
-	sum_left = *sum & ~BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	sum_left = *sum & bit_off(block / BITS_PER_LONG);
 	if (!sum_left)
 		return false;
 	next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
@@ -1241,7 +1245,7 @@ static noinline long alloc_take_high(struct buddy_core *core,
 	o->nr_free--;
 	nr = block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG;
 	up3 = &o->upper[level2_words(o) + nr / BITS_PER_LONG];
-	left = *up3 & ~BIT(nr % BITS_PER_LONG);
+	left = *up3 & bit_off(nr);
 	if (!left)
 		return alloc_take_climb(core, o, order, block);
 	*up3 = left;
