@@ -1259,32 +1259,44 @@ static noinline long alloc_take_high(struct buddy_core *core,
 }
 
 /*
- * The plain copy of alloc_take_rest(), with few registers and no walk in
- * its common cases: an order of two free blocks whose level 1 is one word,
- * as in small pools, and a cursor whose level-1 word empties but whose
- * level-2 word does not, as a third of the allocs of a large pool.
+ * alloc_take_slow() for an order whose level 1 is one word: take_fast()
+ * leaves only two blocks in such an order.  A function of its own, so
+ * that the sparse cases of large pools save no registers for it.
+ */
+static noinline long alloc_take_top(struct buddy_core *core,
+				    struct buddy_core_order *o,
+				    unsigned int order, unsigned long block)
+{
+	unsigned long *word = &o->free[block / BITS_PER_LONG];
+
+	*word &= ~BIT(block % BITS_PER_LONG);
+	top_drop(o, block, *word);
+	return alloc_done(core, o, order, block << order, false);
+}
+
+/*
+ * The plain copy of alloc_take_rest(), with no registers saved and no walk
+ * in its common cases: an order of two free blocks whose level 1 is one
+ * word, as in small pools (alloc_take_top()), and a cursor whose level-1
+ * word empties but whose level-2 word does not, as a third of the allocs
+ * of a large pool.
  */
 static noinline long alloc_take_slow(struct buddy_core *core,
 				     struct buddy_core_order *o,
 				     unsigned int order, unsigned long block)
 {
-	unsigned long *word, next;
+	unsigned long next;
 
-	if (!o->upper) {
-		/* take_fast() leaves only two blocks in such an order. */
-		word = &o->free[block / BITS_PER_LONG];
-		*word &= ~BIT(block % BITS_PER_LONG);
-		top_drop(o, block, *word);
-	} else {
-		if (o->nr_free == 2)
-			return alloc_take_walk(core, order);
-		if (!level2_clear(o, block, &next))
-			return alloc_take_high(core, o, order, block);
-		/* With three or more, take_fast() emptied level 0's word. */
-		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
-		o->nr_free--;
-		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
-	}
+	if (!o->upper)
+		return alloc_take_top(core, o, order, block);
+	if (o->nr_free == 2)
+		return alloc_take_walk(core, order);
+	if (!level2_clear(o, block, &next))
+		return alloc_take_high(core, o, order, block);
+	/* With three or more, take_fast() emptied level 0's word. */
+	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
+	o->nr_free--;
+	o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
 	return alloc_done(core, o, order, block << order, false);
 }
 
