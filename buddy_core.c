@@ -1574,6 +1574,8 @@ static noinline int free_insert_slow(struct buddy_core *core,
 	}
 	if (o->nr_free == 1)
 		return free_insert_walk(core, order, block);
+	/* Counted first: @core is then dead, and a register free. */
+	free_done(core, order, block, false);
 	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
 	old = *up;
 	*up = old | BIT(block / BITS_PER_LONG / BITS_PER_LONG % BITS_PER_LONG);
@@ -1584,7 +1586,6 @@ static noinline int free_insert_slow(struct buddy_core *core,
 	cursor = o->cursor;
 	o->cursor = block < cursor ? block : cursor;
 	o->nr_free++;
-	free_done(core, order, block, false);
 	/* An empty level-2 word is not the top: a tail call for the rest. */
 	if (!old)
 		return path_set_high(o, block);
