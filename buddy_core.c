@@ -1562,9 +1562,14 @@ static __always_inline int free_insert_end(struct buddy_core *core,
  * level-2 word is not, as most frees into a large pool.
  */
 static noinline int free_insert_slow(struct buddy_core *core,
-				     struct buddy_core_order *o,
-				     unsigned int order, unsigned long block)
+				     unsigned long block,
+				     struct buddy_core_order *o)
 {
+	/*
+	 * Found from @o: the inline path then keeps no order for the call,
+	 * and @block stays in the register that the merge calls take it in.
+	 */
+	unsigned int order = o - core->orders;
 	unsigned long *up, old, cursor;
 
 	if (!o->upper) {
@@ -1663,7 +1668,7 @@ static __always_inline int free_block(struct buddy_core *core,
 	if (unlikely(!insert_fast(core, o, order, block, false))) {
 		if (observe)
 			return free_insert_rest(core, order, block, true);
-		return free_insert_slow(core, o, order, block);
+		return free_insert_slow(core, block, o);
 	}
 	return free_done(core, order, block, observe);
 }
