@@ -199,12 +199,14 @@ static __always_inline bool walk_up(struct level_walk *w)
 
 /* Sets @block's summary path, up to a word that was already nonzero. */
 static __always_inline void path_set(const struct buddy_core_order *o,
-				     unsigned long block)
+				     unsigned long block, unsigned int from)
 {
 	unsigned long *word, old;
 	struct level_walk w;
 
 	walk_start(o, block, &w);
+	while (--from)
+		walk_up(&w);
 	do {
 		word = &w.map[w.nr / BITS_PER_LONG];
 		old = *word;
@@ -277,18 +279,7 @@ level2_words(const struct buddy_core_order *o)
 static noinline int path_set_climb(const struct buddy_core_order *o,
 				   unsigned long block)
 {
-	unsigned long *word, old;
-	struct level_walk w;
-
-	walk_start(o, block, &w);
-	walk_up(&w);
-	walk_up(&w);
-	walk_up(&w);
-	do {
-		word = &w.map[w.nr / BITS_PER_LONG];
-		old = *word;
-		*word = old | BIT(w.nr % BITS_PER_LONG);
-	} while (!old && walk_up(&w));
+	path_set(o, block, 4);
 	return 0;
 }
 
@@ -501,9 +492,9 @@ static __always_inline void insert_rest(struct buddy_core_order *o,
 		top2_pair(o, block);
 	} else {
 		if (n == 1)
-			path_set(o, o->cursor);
+			path_set(o, o->cursor, 1);
 		if (!old && !path_set_near(o, block))
-			path_set(o, block);
+			path_set(o, block, 1);
 	}
 	if (block < o->cursor)
 		o->cursor = block;
@@ -640,8 +631,7 @@ static __always_inline void top_drop(struct buddy_core_order *o,
 	unsigned long next;
 
 	if (block == o->cursor) {
-		next = o->summary[0] &
-		       ~BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+		next = o->summary[0] & bit_off(block / BITS_PER_LONG);
 		next = left ? block / BITS_PER_LONG : __ffs(next);
 		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
 	}
@@ -661,14 +651,13 @@ static __always_inline void top2_drop(struct buddy_core_order *o,
 
 	if (block == o->cursor) {
 		next = block / BITS_PER_LONG;
-		sum = o->summary[next / BITS_PER_LONG] &
-		      ~BIT(next % BITS_PER_LONG);
+		sum = o->summary[next / BITS_PER_LONG] & bit_off(next);
 		if (!left && sum) {
 			next = next / BITS_PER_LONG * BITS_PER_LONG +
 			       __ffs(sum);
 		} else if (!left) {
 			next = __ffs(o->upper[0] &
-				     ~BIT(next / BITS_PER_LONG));
+				     bit_off(next / BITS_PER_LONG));
 			next = next * BITS_PER_LONG + __ffs(o->summary[next]);
 		}
 		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
@@ -1267,10 +1256,8 @@ static noinline long alloc_take_top(struct buddy_core *core,
 				    struct buddy_core_order *o,
 				    unsigned int order, unsigned long block)
 {
-	unsigned long *word = &o->free[block / BITS_PER_LONG];
-
-	*word &= ~BIT(block % BITS_PER_LONG);
-	top_drop(o, block, *word);
+	bit_clear(o->free, block);
+	top_drop(o, block, o->free[block / BITS_PER_LONG]);
 	return alloc_done(core, o, order, block << order, false);
 }
 
@@ -2316,9 +2303,9 @@ static int audit_layout(const struct buddy_core *core,
  * buddy, that no block is both free and split, that the summaries (levels
  * 2+ clear while an order has fewer than two free blocks), per-order
  * counts (the free-frame total is their sum), cursors (the lowest free
- * block) and order mask agree with the bitmaps, that the head bits are exactly the runs of the
- * allocated blocks, and that no bit lies past the pool.  O(metadata words +
- * set bits).
+ * block) and order mask agree with the bitmaps, that the head bits are
+ * exactly the runs of the allocated blocks, and that no bit lies past the
+ * pool.  O(metadata words + set bits).
  *
  * Context: Any context; may run concurrently with other read-only queries.
  * Return: 0 if consistent, -EUCLEAN otherwise.
