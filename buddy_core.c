@@ -383,17 +383,15 @@ static __always_inline bool path_clear_near(struct buddy_core_order *o,
  * the order had no free block (then it has no summaries, and the block is
  * the cursor), or it had two or more and @block's level-1 word is nonzero
  * (then that word takes the level-0 word's bit, without a branch, and the
- * cursor the minimum).  With @sparse, also when that level-1 word is empty
- * but its level-2 word is not.  Otherwise returns false, having written
- * nothing.
+ * cursor the minimum).  Otherwise returns false, having written nothing:
+ * free_insert_slow() does the rest.
  */
 static __always_inline bool insert_fast(struct buddy_core *core,
 					struct buddy_core_order *o,
-					unsigned int order, unsigned long block,
-					bool sparse)
+					unsigned int order, unsigned long block)
 {
 	unsigned long *word = &o->free[block / BITS_PER_LONG], old = *word;
-	unsigned long n = o->nr_free, *sum, *up, sum_old, cursor;
+	unsigned long n = o->nr_free, *sum, sum_old, cursor;
 
 	if (!n) {
 		*word = old | BIT(block % BITS_PER_LONG);
@@ -404,22 +402,9 @@ static __always_inline bool insert_fast(struct buddy_core *core,
 	}
 	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
 	sum_old = *sum;
-	if (!sum_old) {
-		/* With one free block the summaries are clear: not here. */
-		if (!sparse || n == 1)
-			return false;
-		/*
-		 * Sparse blocks: @block's level-1 word is empty and others
-		 * have theirs, so there is a level 2, whose word takes a
-		 * bit too, unless it was empty as well.
-		 */
-		up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG /
-			       BITS_PER_LONG];
-		if (!*up)
-			return false;
-		*up |= BIT(block / BITS_PER_LONG / BITS_PER_LONG %
-			   BITS_PER_LONG);
-	}
+	/* With one free block the summaries are clear: not here either. */
+	if (!sum_old)
+		return false;
 	*word = old | BIT(block % BITS_PER_LONG);
 	*sum |= (unsigned long)!old << (block / BITS_PER_LONG % BITS_PER_LONG);
 	cursor = o->cursor;
@@ -475,52 +460,25 @@ static __always_inline void insert_end(struct buddy_core_order *o,
 }
 
 /*
- * The rest, into an order that has free blocks: with one, its summaries
- * appear for both blocks; with more, @block's path goes up from level 1
- * if its level-0 word was empty.
+ * The order's second free block, when its level 1 is more than a word:
+ * the summaries appear, for both blocks.
  */
-static __always_inline void insert_rest(struct buddy_core_order *o,
-					unsigned long block)
+static __always_inline void insert_second(struct buddy_core_order *o,
+					  unsigned long block)
 {
 	unsigned long *word = &o->free[block / BITS_PER_LONG], old = *word;
-	unsigned long n = o->nr_free++;
 
 	*word = old | BIT(block % BITS_PER_LONG);
-	if (n == 1 && !o->upper) {
-		top_pair(o, block);
-	} else if (n == 1 && upper_is_top(o)) {
+	o->nr_free = 2;
+	if (upper_is_top(o)) {
 		top2_pair(o, block);
 	} else {
-		if (n == 1)
-			path_set(o, o->cursor, 1);
+		path_set(o, o->cursor, 1);
 		if (!old && !path_set_near(o, block))
 			path_set(o, block, 1);
 	}
 	if (block < o->cursor)
 		o->cursor = block;
-}
-
-/* free_insert() when that changes more than one summary word. */
-static noinline void insert_slow(struct buddy_core *core,
-				 struct buddy_core_order *o, unsigned int order,
-				 unsigned long block)
-{
-	if (!o->upper) {
-		/* insert_fast() leaves only the order's second block. */
-		top_pair(o, block);
-		insert_end(o, block);
-	} else if (!insert_fast(core, o, order, block, true)) {
-		insert_rest(o, block);
-	}
-}
-
-/* Marks @block of @order free; the less common shapes out of line. */
-static __always_inline void free_insert(struct buddy_core *core,
-					struct buddy_core_order *o,
-					unsigned int order, unsigned long block)
-{
-	if (!insert_fast(core, o, order, block, false))
-		insert_slow(core, o, order, block);
 }
 
 /*
@@ -882,7 +840,9 @@ int buddy_core_init(struct buddy_core *core, void *meta,
 	frame = core->top_end;
 	while (k-- > 0) {
 		if (nr_frames & BIT(k)) {
-			free_insert(core, &core->orders[k], k, frame >> k);
+			/* Each order below the top gets one root at most. */
+			free_insert_first(&core->orders[k], frame >> k);
+			core->free_orders |= BIT_ULL(k);
 			frame += BIT(k);
 		}
 	}
@@ -1163,48 +1123,15 @@ static noinline long alloc_slow(struct buddy_core *core, unsigned int order)
 }
 
 /*
- * What take_fast() leaves: the cursor @block of an order with two free
- * blocks, or with more but whose level-0 and level-1 words empty (the
- * level-0 one maybe written already).  With three or more, the level-2
- * word, if it stays nonzero, gives the next cursor as in remove_fast();
- * the whole walk does otherwise.
+ * What take_fast() leaves of an order with two free blocks whose level 1
+ * is more than a word: the one left loses its summaries.
  */
-static __always_inline void take_rest(struct buddy_core_order *o,
-				      unsigned long block)
-{
-	unsigned long next;
-
-	if (o->nr_free == 2) {
-		remove_rest(o, block);
-		return;
-	}
-	bit_clear(o->free, block);
-	o->nr_free--;
-	if (o->upper && level2_clear(o, block, &next)) {
-		o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
-		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
-		return;
-	}
-	path_clear(o, block, 1);
-}
-
-/* The lowest block of @order, when taking it changes more summary words. */
-static __always_inline long alloc_take_rest(struct buddy_core *core,
-					    unsigned int order, bool observe)
-{
-	struct buddy_core_order *o = &core->orders[order];
-	unsigned long block = o->cursor;
-
-	take_rest(o, block);
-	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
-	       0);
-	return alloc_done(core, o, order, block << order, observe);
-}
-
 static noinline long alloc_take_walk(struct buddy_core *core,
-				     unsigned int order)
+				     struct buddy_core_order *o,
+				     unsigned int order, unsigned long block)
 {
-	return alloc_take_rest(core, order, false);
+	remove_rest(o, block);
+	return alloc_done(core, o, order, block << order, false);
 }
 
 /* alloc_take_high() when the cursor's level-3 word empties too: the walk. */
@@ -1217,7 +1144,7 @@ static noinline long alloc_take_climb(struct buddy_core *core,
 }
 
 /*
- * take_rest() when the cursor's level-0, level-1 and level-2 words all
+ * alloc_take_slow() when the cursor's level-0, level-1 and level-2 words all
  * empty, with three free blocks or more: level 2 is not the top, so there
  * is a level 3, the top in pools up to 2^30 blocks of the order.  If the
  * cursor's word there stays nonzero, the next cursor lies under its lowest
@@ -1262,11 +1189,12 @@ static noinline long alloc_take_top(struct buddy_core *core,
 }
 
 /*
- * The plain copy of alloc_take_rest(), with no registers saved and no walk
- * in its common cases: an order of two free blocks whose level 1 is one
- * word, as in small pools (alloc_take_top()), and a cursor whose level-1
- * word empties but whose level-2 word does not, as a third of the allocs
- * of a large pool.
+ * Takes the cursor @block of @order when take_fast() could not, and ends
+ * the alloc.  No registers saved and no walk in the common cases: an order
+ * of two free blocks whose level 1 is one word, as in small pools
+ * (alloc_take_top()), and a cursor whose level-1 word empties but whose
+ * level-2 word does not, as a third of the allocs of a large pool.  The
+ * observed copy comes here too, and tells its steps after.
  */
 static noinline long alloc_take_slow(struct buddy_core *core,
 				     struct buddy_core_order *o,
@@ -1277,7 +1205,7 @@ static noinline long alloc_take_slow(struct buddy_core *core,
 	if (!o->upper)
 		return alloc_take_top(core, o, order, block);
 	if (o->nr_free == 2)
-		return alloc_take_walk(core, order);
+		return alloc_take_walk(core, o, order, block);
 	if (!level2_clear(o, block, &next))
 		return alloc_take_high(core, o, order, block);
 	/* With three or more, take_fast() emptied level 0's word. */
@@ -1292,8 +1220,8 @@ static noinline long alloc_many(struct buddy_core *core, unsigned int order);
 /*
  * The hot path: the order asked has a free block (no split), and taking
  * the lowest changes at most one summary word.  Then nothing is called;
- * otherwise alloc_any() or alloc_take_rest(), out of line in the plain
- * copy, as tail calls.  With @lean, only the order's last free block is
+ * otherwise alloc_any() or alloc_take_slow(), out of line, as tail calls
+ * in the plain copy.  With @lean, only the order's last free block is
  * taken here, and any other to alloc_many(), but splits are inline.
  */
 static __always_inline long alloc_block(struct buddy_core *core,
@@ -1326,9 +1254,14 @@ static __always_inline long alloc_block(struct buddy_core *core,
 	 * would save registers for the bigger code on every order-0 alloc).
 	 */
 	if (unlikely(!take_fast(core, o, order, block))) {
-		if (observe)
-			return alloc_take_rest(core, order, true);
-		return alloc_take_slow(core, o, order, block);
+		if (!observe)
+			return alloc_take_slow(core, o, order, block);
+		alloc_take_slow(core, o, order, block);
+		report(core, true, BUDDY_STEP_TAKE, order, block << order, 0,
+		       0, 0);
+		report(core, true, BUDDY_STEP_ALLOC, order, block << order, 0,
+		       0, 0);
+		return block << order;
 	}
 	report(core, observe, BUDDY_STEP_TAKE, order, block << order, 0, 0,
 	       0);
@@ -1433,6 +1366,108 @@ static noinline void report_reject(const struct buddy_core *core,
 	       error, 0);
 }
 
+/* Tells the observer where a free's merges stopped, and why. */
+static __always_inline void report_stop(const struct buddy_core *core,
+					unsigned int order, unsigned long block,
+					unsigned int root, bool observe)
+{
+	if (observe)
+		report(core, true, BUDDY_STEP_STOP, order, block << order,
+		       (block ^ 1) << order, 0,
+		       stop_why(core, order, root, block));
+}
+
+/* The end of a free whose block is marked free: counted, and told. */
+static __always_inline int free_done(struct buddy_core *core,
+				     unsigned int order, unsigned long block,
+				     unsigned int root, bool observe)
+{
+	core->stats.frees++;
+	report_stop(core, order, block, root, observe);
+	return 0;
+}
+
+/* The order's second block, when its level 1 is more than a word. */
+static noinline int free_insert_walk(struct buddy_core *core,
+				     unsigned int order, unsigned long block)
+{
+	insert_second(&core->orders[order], block);
+	return free_done(core, order, block, 0, false);
+}
+
+/* The end of free_insert_slow(), its summaries written. */
+static __always_inline int free_insert_end(struct buddy_core *core,
+					   struct buddy_core_order *o,
+					   unsigned int order,
+					   unsigned long block)
+{
+	insert_end(o, block);
+	return free_done(core, order, block, 0, false);
+}
+
+/*
+ * Marks @block free and counts the free, when insert_fast() could not:
+ * the order's second block, or a block whose level-1 word is empty.  Few
+ * registers and no walk in the common cases: the second block when level
+ * 1 is one word, as in small pools, and a block whose level-1 word is
+ * empty but whose level-2 word is not, as most frees into a large pool.
+ */
+static noinline int free_insert_slow(struct buddy_core *core,
+				     unsigned long block,
+				     struct buddy_core_order *o)
+{
+	/*
+	 * Found from @o: the inline path then keeps no order for the call,
+	 * and @block stays in the register that the merge calls take it in.
+	 */
+	unsigned int order = o - core->orders;
+	unsigned long *up, old, cursor;
+
+	if (!o->upper) {
+		/* insert_fast() leaves only the order's second block. */
+		top_pair(o, block);
+		return free_insert_end(core, o, order, block);
+	}
+	if (o->nr_free == 1)
+		return free_insert_walk(core, order, block);
+	/* Counted first: @core is then dead, and a register free. */
+	free_done(core, order, block, 0, false);
+	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
+	old = *up;
+	*up = old | BIT(block / BITS_PER_LONG / BITS_PER_LONG % BITS_PER_LONG);
+	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] =
+		BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	/* The level-0 word is empty too, as its level-1 word was: a store. */
+	o->free[block / BITS_PER_LONG] = BIT(block % BITS_PER_LONG);
+	cursor = o->cursor;
+	o->cursor = block < cursor ? block : cursor;
+	o->nr_free++;
+	/* An empty level-2 word is not the top: a tail call for the rest. */
+	if (!old)
+		return path_set_high(o, block);
+	return 0;
+}
+
+/*
+ * The end of every free: marks @block of @order free and counts it, the
+ * shapes that change more than one summary word out of line, a tail call
+ * in the plain copy, which the observed copy shares and then tells where
+ * the merges stopped (at the root's order @root at most).
+ */
+static __always_inline int free_end(struct buddy_core *core,
+				    struct buddy_core_order *o,
+				    unsigned int order, unsigned long block,
+				    unsigned int root, bool observe)
+{
+	if (likely(insert_fast(core, o, order, block)))
+		return free_done(core, order, block, root, observe);
+	if (!observe)
+		return free_insert_slow(core, block, o);
+	free_insert_slow(core, block, o);
+	report_stop(core, order, block, root, true);
+	return 0;
+}
+
 /*
  * The end of every free of @block of @order, which is no longer allocated:
  * merge while the buddy is free, as __free_one_page() does, up to the
@@ -1470,14 +1505,8 @@ static __always_inline int merge_up(struct buddy_core *core,
 		bit_clear(o->split, block);
 	}
 	/* LAB END merge */
-	core->stats.frees++;
 	core->stats.merges += order - first;
-	free_insert(core, o, order, block);
-	if (observe)
-		report(core, true, BUDDY_STEP_STOP, order, block << order,
-		       (block ^ 1) << order, 0,
-		       stop_why(core, order, root, block));
-	return 0;
+	return free_end(core, o, order, block, root, observe);
 }
 
 /*
@@ -1502,86 +1531,6 @@ static noinline int merge_plain0(struct buddy_core *core, unsigned long block)
 	if (!bit_test(core->orders[0].free, block ^ 1) || !core->top_order)
 		__builtin_unreachable();
 	return merge_up(core, 0, block, core->top_order, false);
-}
-
-/* The end of a free that merged nothing, below fast_end. */
-static __always_inline int free_done(struct buddy_core *core,
-				     unsigned int order, unsigned long block,
-				     bool observe)
-{
-	core->stats.frees++;
-	if (observe)
-		report(core, true, BUDDY_STEP_STOP, order, block << order,
-		       (block ^ 1) << order, 0,
-		       stop_why(core, order, core->top_order, block));
-	return 0;
-}
-
-/* A free that merges nothing but changes more summary words. */
-static __always_inline int free_insert_rest(struct buddy_core *core,
-					    unsigned int order,
-					    unsigned long block, bool observe)
-{
-	insert_rest(&core->orders[order], block);
-	return free_done(core, order, block, observe);
-}
-
-static noinline int free_insert_walk(struct buddy_core *core,
-				     unsigned int order, unsigned long block)
-{
-	return free_insert_rest(core, order, block, false);
-}
-
-/* The end of free_insert_slow(), its summaries written. */
-static __always_inline int free_insert_end(struct buddy_core *core,
-					   struct buddy_core_order *o,
-					   unsigned int order,
-					   unsigned long block)
-{
-	insert_end(o, block);
-	return free_done(core, order, block, false);
-}
-
-/*
- * The plain copy of free_insert_rest(), with few registers and no walk in
- * its common cases: the order's second block when level 1 is one word, as
- * in small pools, and a block whose level-1 word is empty but whose
- * level-2 word is not, as most frees into a large pool.
- */
-static noinline int free_insert_slow(struct buddy_core *core,
-				     unsigned long block,
-				     struct buddy_core_order *o)
-{
-	/*
-	 * Found from @o: the inline path then keeps no order for the call,
-	 * and @block stays in the register that the merge calls take it in.
-	 */
-	unsigned int order = o - core->orders;
-	unsigned long *up, old, cursor;
-
-	if (!o->upper) {
-		/* insert_fast() leaves only the order's second block. */
-		top_pair(o, block);
-		return free_insert_end(core, o, order, block);
-	}
-	if (o->nr_free == 1)
-		return free_insert_walk(core, order, block);
-	/* Counted first: @core is then dead, and a register free. */
-	free_done(core, order, block, false);
-	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
-	old = *up;
-	*up = old | BIT(block / BITS_PER_LONG / BITS_PER_LONG % BITS_PER_LONG);
-	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] =
-		BIT(block / BITS_PER_LONG % BITS_PER_LONG);
-	/* The level-0 word is empty too, as its level-1 word was: a store. */
-	o->free[block / BITS_PER_LONG] = BIT(block % BITS_PER_LONG);
-	cursor = o->cursor;
-	o->cursor = block < cursor ? block : cursor;
-	o->nr_free++;
-	/* An empty level-2 word is not the top: a tail call for the rest. */
-	if (!old)
-		return path_set_high(o, block);
-	return 0;
 }
 
 /*
@@ -1652,12 +1601,7 @@ static __always_inline int free_block(struct buddy_core *core,
 		return merge_plain(core, order, block);
 	}
 	/* Sparse orders out of line, for the same reason. */
-	if (unlikely(!insert_fast(core, o, order, block, false))) {
-		if (observe)
-			return free_insert_rest(core, order, block, true);
-		return free_insert_slow(core, block, o);
-	}
-	return free_done(core, order, block, observe);
+	return free_end(core, o, order, block, core->top_order, observe);
 }
 
 static noinline int free_order0(struct buddy_core *core, unsigned long frame)
