@@ -532,12 +532,12 @@ static __always_inline bool remove_fast(struct buddy_core_order *o,
 /*
  * Takes the cursor @block of @order, as alloc does, if that changes at
  * most one summary word: it is the order's only free block, or three or
- * more remain and its level-1 word stays nonzero.  The decisions come
- * first, so that few values are live at once.  If the cursor's level-0
- * word keeps a block, the lowest one there is the next cursor and no
- * summary word changes.  Otherwise returns false, having written nothing
- * but, with three blocks or more, the cursor's level-0 word, emptied
- * (which frees a register here, and spares alloc_take_slow() the write).
+ * more remain and its level-1 word stays nonzero.  Nothing below the
+ * cursor is free, so the lowest bit of that level-1 word marks the next
+ * lowest block's word, the cursor's own if it keeps a block.  Otherwise
+ * returns false, having written nothing but, with three blocks or more,
+ * the cursor's level-0 word, emptied (which frees a register here, and
+ * spares alloc_take_slow() the write).
  */
 static __always_inline bool take_fast(struct buddy_core *core,
 				      struct buddy_core_order *o,
@@ -556,22 +556,21 @@ static __always_inline bool take_fast(struct buddy_core *core,
 	/* With two, the one left loses its summaries: not here. */
 	if (n == 2)
 		return false;
+	/*
+	 * No branch on whether the word keeps a block: under random orders
+	 * it went either way, and mispredicted 40% of the time at 1 GiB.
+	 * The level-1 word loses the word's bit only if it empties.
+	 */
 	left = *word & bit_off(block);
-	if (left) {
-		*word = left;
-		o->nr_free = n - 1;
-		o->cursor = block / BITS_PER_LONG * BITS_PER_LONG +
-			    __ffs(left);
-		return true;
-	}
-	*word = 0;
 	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
-	sum_left = *sum & bit_off(block / BITS_PER_LONG);
+	sum_left = *sum & ~((unsigned long)!left <<
+			    (block / BITS_PER_LONG % BITS_PER_LONG));
+	*word = left;
 	if (!sum_left)
 		return false;
+	*sum = sum_left;
 	next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
 	       __ffs(sum_left);
-	*sum = sum_left;
 	o->nr_free = n - 1;
 	o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
 	return true;
