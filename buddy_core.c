@@ -559,19 +559,22 @@ static __always_inline bool take_fast(struct buddy_core *core,
 	/*
 	 * No branch on whether the word keeps a block: under random orders
 	 * it went either way, and mispredicted 40% of the time at 1 GiB.
-	 * The level-1 word loses the word's bit only if it empties.
+	 * The level-1 word loses the word's bit only if it empties.  The
+	 * level-0 word is written at once and the count decremented in
+	 * memory, so that fewer values are live: gcc saves one register on
+	 * this path, not four.
 	 */
 	left = *word & bit_off(block);
+	*word = left;
 	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
 	sum_left = *sum & ~((unsigned long)!left <<
 			    (block / BITS_PER_LONG % BITS_PER_LONG));
-	*word = left;
 	if (!sum_left)
 		return false;
 	*sum = sum_left;
 	next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
 	       __ffs(sum_left);
-	o->nr_free = n - 1;
+	o->nr_free--;
 	o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
 	return true;
 }
