@@ -1380,32 +1380,29 @@ static __always_inline void report_stop(const struct buddy_core *core,
 		       stop_why(core, order, root, block));
 }
 
-/* The end of a free whose block is marked free: counted, and told. */
-static __always_inline int free_done(struct buddy_core *core,
-				     unsigned int order, unsigned long block,
-				     unsigned int root, bool observe)
+/* Counts a free whose block is marked free; returns free's 0. */
+static __always_inline int free_counted(struct buddy_core *core)
 {
 	core->stats.frees++;
-	report_stop(core, order, block, root, observe);
 	return 0;
 }
 
 /* The order's second block, when its level 1 is more than a word. */
 static noinline int free_insert_walk(struct buddy_core *core,
-				     unsigned int order, unsigned long block)
+				     struct buddy_core_order *o,
+				     unsigned long block)
 {
-	insert_second(&core->orders[order], block);
-	return free_done(core, order, block, 0, false);
+	insert_second(o, block);
+	return free_counted(core);
 }
 
 /* The end of free_insert_slow(), its summaries written. */
 static __always_inline int free_insert_end(struct buddy_core *core,
 					   struct buddy_core_order *o,
-					   unsigned int order,
 					   unsigned long block)
 {
 	insert_end(o, block);
-	return free_done(core, order, block, 0, false);
+	return free_counted(core);
 }
 
 /*
@@ -1414,27 +1411,25 @@ static __always_inline int free_insert_end(struct buddy_core *core,
  * registers and no walk in the common cases: the second block when level
  * 1 is one word, as in small pools, and a block whose level-1 word is
  * empty but whose level-2 word is not, as most frees into a large pool.
+ * It takes the order's descriptor, not the order, and @block second: the
+ * inline path then keeps no order for the call, and @block stays in the
+ * register that the merge calls take it in.
  */
 static noinline int free_insert_slow(struct buddy_core *core,
 				     unsigned long block,
 				     struct buddy_core_order *o)
 {
-	/*
-	 * Found from @o: the inline path then keeps no order for the call,
-	 * and @block stays in the register that the merge calls take it in.
-	 */
-	unsigned int order = o - core->orders;
 	unsigned long *up, old, cursor;
 
 	if (!o->upper) {
 		/* insert_fast() leaves only the order's second block. */
 		top_pair(o, block);
-		return free_insert_end(core, o, order, block);
+		return free_insert_end(core, o, block);
 	}
 	if (o->nr_free == 1)
-		return free_insert_walk(core, order, block);
+		return free_insert_walk(core, o, block);
 	/* Counted first: @core is then dead, and a register free. */
-	free_done(core, order, block, 0, false);
+	free_counted(core);
 	up = &o->upper[block / BITS_PER_LONG / BITS_PER_LONG / BITS_PER_LONG];
 	old = *up;
 	*up = old | BIT(block / BITS_PER_LONG / BITS_PER_LONG % BITS_PER_LONG);
@@ -1462,12 +1457,14 @@ static __always_inline int free_end(struct buddy_core *core,
 				    unsigned int order, unsigned long block,
 				    unsigned int root, bool observe)
 {
-	if (likely(insert_fast(core, o, order, block)))
-		return free_done(core, order, block, root, observe);
-	if (!observe)
-		return free_insert_slow(core, block, o);
-	free_insert_slow(core, block, o);
-	report_stop(core, order, block, root, true);
+	if (likely(insert_fast(core, o, order, block))) {
+		free_counted(core);
+	} else {
+		if (!observe)
+			return free_insert_slow(core, block, o);
+		free_insert_slow(core, block, o);
+	}
+	report_stop(core, order, block, root, observe);
 	return 0;
 }
 
