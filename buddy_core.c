@@ -402,7 +402,10 @@ static __always_inline bool insert_fast(struct buddy_core *core,
 	}
 	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
 	sum_old = *sum;
-	/* With one free block the summaries are clear: not here either. */
+	/*
+	 * An empty level-1 word: the order's second block (with one, the
+	 * summaries are clear) or a sparse block.
+	 */
 	if (!sum_old)
 		return false;
 	*word = old | BIT(block % BITS_PER_LONG);
