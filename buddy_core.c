@@ -353,17 +353,24 @@ static __always_inline bool level2_clear(const struct buddy_core_order *o,
 }
 
 /*
- * path_clear() for the common shapes: @block's level-1 word stays nonzero,
- * or it empties but its level-2 word does not.  The cursor moves on as in
- * path_clear().  False, having written nothing, for any other.
+ * @block has left its level-0 word, which keeps @left (written already),
+ * in an order whose summaries are exact: if that changes at most one
+ * summary word (the level-1 word stays nonzero, or empties, as it does
+ * when @left is 0 and it marked that word alone, but its level-2 word
+ * does not), writes it and moves the cursor on if it was @block: nothing
+ * below the cursor is free, so the next lowest block is in the lowest word
+ * that the nonzero word marks, the cursor's own if it keeps one.  False,
+ * having written nothing, otherwise; path_clear() does the rest.
  */
-static __always_inline bool path_clear_near(struct buddy_core_order *o,
-					    unsigned long block)
+static __always_inline bool level1_clear(struct buddy_core_order *o,
+					 unsigned long block,
+					 unsigned long left)
 {
 	unsigned long *sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
 	unsigned long sum_left, next;
 
-	sum_left = *sum & ~BIT(block / BITS_PER_LONG % BITS_PER_LONG);
+	sum_left = *sum & ~((unsigned long)!left <<
+			    (block / BITS_PER_LONG % BITS_PER_LONG));
 	if (sum_left) {
 		next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
 		       __ffs(sum_left);
@@ -497,42 +504,6 @@ static __always_inline void free_insert_first(struct buddy_core_order *o,
 }
 
 /*
- * Takes @block off the free blocks of @order, which has two or more, if
- * that changes at most one summary word: three or more (with two, the
- * block left loses its summaries) and the block's level-1 word stays
- * nonzero, or empties but its level-2 word does not.  Nothing below the
- * cursor is free, so when the cursor goes, the next lowest block is in
- * the lowest word that the nonzero word marks: no search.  Otherwise
- * returns false, having written nothing.
- */
-static __always_inline bool remove_fast(struct buddy_core_order *o,
-					unsigned long block)
-{
-	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
-	unsigned long n = o->nr_free, *sum, sum_left, next;
-
-	if (n == 2)
-		return false;
-	left = *word & bit_off(block);
-	sum = &o->summary[block / BITS_PER_LONG / BITS_PER_LONG];
-	sum_left = *sum & ~((unsigned long)!left <<
-			    (block / BITS_PER_LONG % BITS_PER_LONG));
-	if (sum_left) {
-		next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
-		       __ffs(sum_left);
-	} else if (!level2_clear(o, block, &next)) {
-		/* Level 1 empties and others remain: there is a level 2. */
-		return false;
-	}
-	*word = left;
-	*sum = sum_left;
-	o->nr_free = n - 1;
-	if (block == o->cursor)
-		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
-	return true;
-}
-
-/*
  * Takes the cursor @block of @order, as alloc does, if that changes at
  * most one summary word: it is the order's only free block, or three or
  * more remain and its level-1 word stays nonzero.  Nothing below the
@@ -632,41 +603,32 @@ static __always_inline void top2_drop(struct buddy_core_order *o,
 }
 
 /*
- * The rest, with two free blocks or more (summaries exact): clear the
- * block's path if its level-0 word emptied, move the cursor on if it was
- * the block, and with one block left clear the summaries of that one.
+ * Takes @block off the free blocks of an order that has two or more (its
+ * summaries exact).  With two whose top is level 1 or 2, the few words
+ * directly; otherwise the level-1 step, or the walk if level 2 empties
+ * too; then, with one block left, that one loses its summaries.
  */
-static __always_inline void remove_rest(struct buddy_core_order *o,
-					unsigned long block)
-{
-	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
-
-	left = *word & ~BIT(block % BITS_PER_LONG);
-	*word = left;
-	if (o->nr_free == 2 && !o->upper) {
-		top_drop(o, block, left);
-		return;
-	}
-	if (o->nr_free == 2 && upper_is_top(o)) {
-		top2_drop(o, block, left);
-		return;
-	}
-	if (!left) {
-		if (!path_clear_near(o, block))
-			path_clear(o, block, 1);
-	} else if (block == o->cursor)
-		o->cursor = block / BITS_PER_LONG * BITS_PER_LONG +
-			    __ffs(left);
-	if (--o->nr_free == 1)
-		path_zero(o, o->cursor);
-}
-
-/* free_remove() from an order with two free blocks or more. */
 static noinline void remove_slow(struct buddy_core_order *o,
 				 unsigned long block)
 {
-	if (!remove_fast(o, block))
-		remove_rest(o, block);
+	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
+	unsigned long n = o->nr_free;
+
+	left = *word & bit_off(block);
+	*word = left;
+	if (n == 2 && !o->upper) {
+		top_drop(o, block, left);
+		return;
+	}
+	if (n == 2 && upper_is_top(o)) {
+		top2_drop(o, block, left);
+		return;
+	}
+	if (!level1_clear(o, block, left))
+		path_clear(o, block, 1);
+	o->nr_free = n - 1;
+	if (n == 2)
+		path_zero(o, o->cursor);
 }
 
 /*
@@ -1136,7 +1098,7 @@ static noinline long alloc_take_walk(struct buddy_core *core,
 				     struct buddy_core_order *o,
 				     unsigned int order, unsigned long block)
 {
-	remove_rest(o, block);
+	remove_slow(o, block);
 	return alloc_done(core, o, order, block << order, false);
 }
 
