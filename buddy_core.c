@@ -144,6 +144,13 @@ static inline unsigned long head_run(unsigned int order)
 	return (BIT(order) - 1) / 2;
 }
 
+/* The lowest free block in level-0 word @nr of an order: a nonzero word. */
+static __always_inline unsigned long
+lowest_in(const struct buddy_core_order *o, unsigned long nr)
+{
+	return nr * BITS_PER_LONG + __ffs(o->free[nr]);
+}
+
 /* === Summary levels, kept while an order has two free blocks or more === */
 
 /*
@@ -379,7 +386,7 @@ static __always_inline bool level1_clear(struct buddy_core_order *o,
 	}
 	*sum = sum_left;
 	if (block == o->cursor)
-		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+		o->cursor = lowest_in(o, next);
 	return true;
 }
 
@@ -549,7 +556,7 @@ static __always_inline bool take_fast(struct buddy_core *core,
 	next = block / BITS_PER_LONG / BITS_PER_LONG * BITS_PER_LONG +
 	       __ffs(sum_left);
 	o->nr_free--;
-	o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	o->cursor = lowest_in(o, next);
 	return true;
 }
 
@@ -567,7 +574,7 @@ static __always_inline void top_drop(struct buddy_core_order *o,
 	if (block == o->cursor) {
 		next = o->summary[0] & bit_off(block / BITS_PER_LONG);
 		next = left ? block / BITS_PER_LONG : __ffs(next);
-		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+		o->cursor = lowest_in(o, next);
 	}
 	o->summary[0] = 0;
 	o->nr_free = 1;
@@ -594,7 +601,7 @@ static __always_inline void top2_drop(struct buddy_core_order *o,
 				     bit_off(next / BITS_PER_LONG));
 			next = next * BITS_PER_LONG + __ffs(o->summary[next]);
 		}
-		o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+		o->cursor = lowest_in(o, next);
 	}
 	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
 	o->summary[o->cursor / BITS_PER_LONG / BITS_PER_LONG] = 0;
@@ -1138,7 +1145,7 @@ static noinline long alloc_take_high(struct buddy_core *core,
 	nr = nr / BITS_PER_LONG * BITS_PER_LONG + __ffs(left);
 	nr = nr * BITS_PER_LONG + __ffs(o->upper[nr]);
 	nr = nr * BITS_PER_LONG + __ffs(o->summary[nr]);
-	o->cursor = nr * BITS_PER_LONG + __ffs(o->free[nr]);
+	o->cursor = lowest_in(o, nr);
 	return alloc_done(core, o, order, block << order, false);
 }
 
@@ -1179,7 +1186,7 @@ static noinline long alloc_take_slow(struct buddy_core *core,
 	/* With three or more, take_fast() emptied level 0's word. */
 	o->summary[block / BITS_PER_LONG / BITS_PER_LONG] = 0;
 	o->nr_free--;
-	o->cursor = next * BITS_PER_LONG + __ffs(o->free[next]);
+	o->cursor = lowest_in(o, next);
 	return alloc_done(core, o, order, block << order, false);
 }
 
