@@ -58,10 +58,18 @@
  * free-list allocator touches 16M list nodes.  Picking the lowest address
  * also keeps fragmentation below that of LIFO free lists under churn.
  *
+ * Flat pools, up to 4096 frames (1024 on 32-bit; the module's default
+ * pool is one), have a single level-1 word per order, and keep it exact
+ * in orders >= 1 even with one free block or none: there, alloc and free
+ * do not branch on how many free blocks an order has, a branch that
+ * random orders mispredict.  Order 0 keeps the lazy rule, for churn.
+ *
  * The hot paths (an alloc that needs no split, a free that needs no merge,
  * each changing at most one summary word) are inline and call nothing;
  * splits, merges, the other summary changes and every refusal are out of
- * line, reached by tail calls.
+ * line, reached by tail calls.  Flat pools have copies of their own for
+ * orders >= 1, reached by the tests for an order too large, so that the
+ * larger pools pay nothing for them.
  *
  * The core allocates nothing, takes no locks and never reads or writes the
  * frames: the caller provides the metadata and serialises calls.
@@ -390,6 +398,63 @@ static __always_inline bool level1_clear(struct buddy_core_order *o,
 	return true;
 }
 
+/*
+ * Flat pools, up to BITS_PER_LONG^2 frames: every order's level 1 is a
+ * single word, the top, and in orders >= 1 it is kept exact even with one
+ * free block or none.  Then nothing branches on how many free blocks such
+ * an order has: the level-1 bit is ORed in, or cleared with a mask, and
+ * the cursor is the lowest block under that word's lowest bit, or
+ * NO_BLOCK if it is 0.  Order 0 keeps the lazy rule: under churn and in
+ * fill and drain it has one free block at most, and its copies serve both
+ * kinds of pool.  @flat is a constant in each copy of alloc and free.
+ */
+
+/*
+ * The lowest free block of an order of a flat pool, its level-1 word @sum,
+ * or NO_BLOCK if @sum is 0 (which only @may_empty allows).  Without a
+ * branch: with @sum 0, word 0 is read (it exists), and what __ffs() gives
+ * is dropped.
+ */
+static __always_inline unsigned long
+flat_lowest(const struct buddy_core_order *o, unsigned long sum,
+	    bool may_empty)
+{
+	unsigned long nr, low;
+
+	if (!may_empty)
+		return lowest_in(o, __ffs(sum));
+	nr = __ffs(sum | BIT(BITS_PER_LONG - 1)) & -(unsigned long)!!sum;
+	low = nr * BITS_PER_LONG + __ffs(o->free[nr] | BIT(BITS_PER_LONG - 1));
+	return sum ? low : NO_BLOCK;
+}
+
+/*
+ * Takes @block off the free blocks of @order in a flat pool, without a
+ * branch.  @cursor: @block is the cursor, as in alloc.  @may_empty: it may
+ * be the order's last block, which then leaves free_orders.
+ */
+static __always_inline void flat_remove(struct buddy_core *core,
+					struct buddy_core_order *o,
+					unsigned int order, unsigned long block,
+					bool cursor, bool may_empty)
+{
+	unsigned long *word = &o->free[block / BITS_PER_LONG], left, sum;
+	unsigned long next;
+
+	left = *word & bit_off(block);
+	*word = left;
+	sum = o->summary[0] & ~((unsigned long)!left << (block / BITS_PER_LONG));
+	o->summary[0] = sum;
+	o->nr_free--;
+	next = flat_lowest(o, sum, may_empty);
+	if (cursor)
+		o->cursor = next;
+	else
+		o->cursor = block == o->cursor ? next : o->cursor;
+	if (may_empty)
+		core->free_orders &= ~((unsigned long long)!sum << order);
+}
+
 /* === Free blocks of an order === */
 
 /*
@@ -402,11 +467,22 @@ static __always_inline bool level1_clear(struct buddy_core_order *o,
  */
 static __always_inline bool insert_fast(struct buddy_core *core,
 					struct buddy_core_order *o,
-					unsigned int order, unsigned long block)
+					unsigned int order, unsigned long block,
+					bool flat)
 {
 	unsigned long *word = &o->free[block / BITS_PER_LONG], old = *word;
 	unsigned long n = o->nr_free, *sum, sum_old, cursor;
 
+	/* No test for none: its branch is what random orders mispredict. */
+	if (flat && order) {
+		*word = old | BIT(block % BITS_PER_LONG);
+		o->summary[0] |= BIT(block / BITS_PER_LONG);
+		cursor = o->cursor;
+		o->cursor = block < cursor ? block : cursor;
+		o->nr_free = n + 1;
+		core->free_orders |= BIT_ULL(order);
+		return true;
+	}
 	if (!n) {
 		*word = old | BIT(block % BITS_PER_LONG);
 		o->cursor = block;
@@ -500,12 +576,15 @@ static __always_inline void insert_second(struct buddy_core_order *o,
 
 /*
  * Marks @block free in an order that had none, as alloc's splits do (the
- * caller sets the order's bit in free_orders).
+ * caller sets the order's bit in free_orders).  @flat: the order keeps its
+ * level 1 exact, as orders >= 1 of a flat pool do.
  */
 static __always_inline void free_insert_first(struct buddy_core_order *o,
-					      unsigned long block)
+					      unsigned long block, bool flat)
 {
 	bit_set(o->free, block);
+	if (flat)
+		o->summary[0] = BIT(block / BITS_PER_LONG);
 	o->cursor = block;
 	o->nr_free = 1;
 }
@@ -522,11 +601,16 @@ static __always_inline void free_insert_first(struct buddy_core_order *o,
  */
 static __always_inline bool take_fast(struct buddy_core *core,
 				      struct buddy_core_order *o,
-				      unsigned int order, unsigned long block)
+				      unsigned int order, unsigned long block,
+				      bool flat)
 {
 	unsigned long *word = &o->free[block / BITS_PER_LONG], left;
 	unsigned long n = o->nr_free, *sum, sum_left, next;
 
+	if (flat && order) {
+		flat_remove(core, o, order, block, true, true);
+		return true;
+	}
 	if (n == 1) {
 		*word = 0;		/* the block's bit was its only one */
 		o->cursor = NO_BLOCK;
@@ -646,17 +730,23 @@ static noinline void remove_slow(struct buddy_core_order *o,
  */
 static __always_inline void free_remove(struct buddy_core *core,
 					struct buddy_core_order *o,
-					unsigned int order, unsigned long block)
+					unsigned int order, unsigned long block,
+					bool flat)
 {
 	if (likely(o->nr_free == 1)) {
 		/* The block's bit is the only one in its word: no read. */
 		o->free[block / BITS_PER_LONG] = 0;
+		if (flat)
+			o->summary[0] = 0;
 		o->cursor = NO_BLOCK;
 		o->nr_free = 0;
 		core->free_orders -= BIT_ULL(order);
 		return;
 	}
-	remove_slow(o, block);
+	if (flat && order)
+		flat_remove(core, o, order, block, false, false);
+	else
+		remove_slow(o, block);
 }
 
 /* === Setting up === */
@@ -748,8 +838,8 @@ static unsigned int top_order(unsigned long nr_frames, unsigned int max_order)
 
 /*
  * Sets up the summary levels, count and cursor of an order whose level 0
- * holds @full blocks from block 0 on (there is at least one).  Levels 2+
- * only with two blocks or more, as everywhere.
+ * holds @full blocks from block 0 on (there is at least one).  Levels 1+
+ * only with two blocks or more, as everywhere but in a flat pool.
  */
 static void fill_order(struct buddy_core *core, struct buddy_core_order *o,
 		       unsigned int order, unsigned long full)
@@ -760,7 +850,7 @@ static void fill_order(struct buddy_core *core, struct buddy_core_order *o,
 	memset(maps[0], 0xff, full / BITS_PER_LONG * sizeof(long));
 	if (full % BITS_PER_LONG)
 		maps[0][full / BITS_PER_LONG] = BIT(full % BITS_PER_LONG) - 1;
-	for (l = 1; l < nr_levels && full >= 2; l++) {
+	for (l = 1; l < nr_levels && (full >= 2 || (core->flat && order)); l++) {
 		bits = BITS_TO_LONGS(bits);
 		for (i = 0; i < bits; i++)
 			bit_set(maps[l], i);
@@ -802,6 +892,9 @@ int buddy_core_init(struct buddy_core *core, void *meta,
 	core->max_order = max_order;
 	core->top_order = top_order(nr_frames, max_order);
 	core->orders = meta;
+	core->flat = !core->orders[0].upper;
+	core->plain_max = core->flat ? 0 : max_order;
+	core->plain_top = core->flat ? 1 : core->top_order;
 	/* What free reads first, one load nearer. */
 	core->pair_split = core->orders[1].split;
 
@@ -815,7 +908,8 @@ int buddy_core_init(struct buddy_core *core, void *meta,
 	while (k-- > 0) {
 		if (nr_frames & BIT(k)) {
 			/* Each order below the top gets one root at most. */
-			free_insert_first(&core->orders[k], frame >> k);
+			free_insert_first(&core->orders[k], frame >> k,
+					  core->flat && k);
 			core->free_orders |= BIT_ULL(k);
 			frame += BIT(k);
 		}
@@ -1003,7 +1097,7 @@ static __always_inline long alloc_done(struct buddy_core *core,
  */
 static __always_inline long alloc_from(struct buddy_core *core,
 				       unsigned int order, unsigned int k,
-				       bool last, bool observe)
+				       bool last, bool observe, bool flat)
 {
 	struct buddy_core_order *o = &core->orders[k];
 	unsigned long block = o->cursor;
@@ -1016,11 +1110,16 @@ static __always_inline long alloc_from(struct buddy_core *core,
 	 */
 	if (last) {
 		o->free[block / BITS_PER_LONG] = 0;	/* its only bit */
+		if (flat)
+			o->summary[0] = 0;
 		o->cursor = NO_BLOCK;
 		o->nr_free = 0;
 		core->free_orders -= BIT_ULL(order);
 	} else {
-		remove_slow(o, block);
+		if (flat)
+			flat_remove(core, o, k, block, true, false);
+		else
+			remove_slow(o, block);
 		core->free_orders += BIT_ULL(k) - BIT_ULL(order);
 	}
 	report(core, observe, BUDDY_STEP_TAKE, k, block << k, 0, 0, 0);
@@ -1032,7 +1131,7 @@ static __always_inline long alloc_from(struct buddy_core *core,
 	 * down an order (o, k, and the block's index, which doubles); the
 	 * lower half stays taken, and the upper half, index block + 1, goes
 	 * on its order's free list, as its first block since the order had
-	 * none: free_insert_first(o, block + 1).  Report each split to the
+	 * none: free_insert_first(o, block + 1, flat).  Report each split to the
 	 * observer: report(core, observe, BUDDY_STEP_SPLIT, order of the
 	 * block split, its first frame, the upper half's first frame, 0, 0).
 	 * At the end @block must be the kept block's index in @order.  (The
@@ -1043,11 +1142,14 @@ static __always_inline long alloc_from(struct buddy_core *core,
 		o--;
 		k--;
 		block <<= 1;
-		free_insert_first(o, block + 1);
+		free_insert_first(o, block + 1, flat);
 		report(core, observe, BUDDY_STEP_SPLIT, k + 1, block << k,
 		       (block + 1) << k, 0, 0);
 	}
 	/* LAB END split */
+	/* Order 0's summary stays clear: its one free block is the cursor. */
+	if (flat && !order)
+		o->summary[0] = 0;
 	core->stats.splits += splits;
 	return alloc_done(core, o, order, block << order, observe);
 }
@@ -1056,12 +1158,19 @@ static __always_inline long alloc_from(struct buddy_core *core,
 static noinline long alloc_split_slow(struct buddy_core *core,
 				      unsigned int order, unsigned int k)
 {
-	return alloc_from(core, order, k, false, false);
+	return alloc_from(core, order, k, false, false, false);
+}
+
+static noinline long alloc_split_flat(struct buddy_core *core,
+				      unsigned int order, unsigned int k)
+{
+	return alloc_from(core, order, k, false, false, true);
 }
 
 /* Any alloc, once REQUEST is told: the refusals, and alloc_from(). */
 static __always_inline long alloc_any(struct buddy_core *core,
-				      unsigned int order, bool observe)
+				      unsigned int order, bool observe,
+				      bool flat)
 {
 	unsigned long long fits;
 	unsigned int k;
@@ -1086,15 +1195,26 @@ static __always_inline long alloc_any(struct buddy_core *core,
 	k = order + 1 + __ffs64(fits >> 1);
 	last = core->orders[k].nr_free == 1;
 	if (observe)
-		return alloc_from(core, order, k, last, true);
+		return alloc_from(core, order, k, last, true, flat);
 	if (last)
-		return alloc_from(core, order, k, true, false);
+		return alloc_from(core, order, k, true, false, flat);
+	if (flat)
+		return alloc_split_flat(core, order, k);
 	return alloc_split_slow(core, order, k);
 }
 
 static noinline long alloc_slow(struct buddy_core *core, unsigned int order)
 {
-	return alloc_any(core, order, false);
+	return alloc_any(core, order, false, false);
+}
+
+/* Orders >= 1 only, as alloc_flat() (order 0's copy is shared). */
+static noinline long alloc_slow_flat(struct buddy_core *core,
+				     unsigned int order)
+{
+	if (!order)
+		__builtin_unreachable();
+	return alloc_any(core, order, false, true);
 }
 
 /*
@@ -1191,6 +1311,8 @@ static noinline long alloc_take_slow(struct buddy_core *core,
 }
 
 static noinline long alloc_many(struct buddy_core *core, unsigned int order);
+static noinline long alloc_split0_flat(struct buddy_core *core);
+static noinline long alloc_flat(struct buddy_core *core, unsigned int order);
 
 /*
  * The hot path: the order asked has a free block (no split), and taking
@@ -1201,23 +1323,35 @@ static noinline long alloc_many(struct buddy_core *core, unsigned int order);
  */
 static __always_inline long alloc_block(struct buddy_core *core,
 					unsigned int order, bool observe,
-					bool lean)
+					bool lean, bool flat)
 {
 	struct buddy_core_order *o;
 	unsigned long block;
+	/*
+	 * The plain copy serves orders up to plain_max: in a flat pool only
+	 * order 0, whose copy both kinds of pool share.  The others leave by
+	 * the test that catches an order too large, at no cost to the
+	 * larger pools.
+	 */
+	unsigned int max = observe || flat ? core->max_order : core->plain_max;
 
-	if (unlikely(order > core->max_order ||
-		     !(core->free_orders & BIT_ULL(order)))) {
+	if (unlikely(order > max || !(core->free_orders & BIT_ULL(order)))) {
 		if (observe)
-			return alloc_any(core, order, true);
+			return alloc_any(core, order, true, flat);
+		if (!flat && unlikely(core->flat) && order)
+			return alloc_flat(core, order);
 		/*
 		 * The lean copy, order 0's, splits inline: gcc saves its one
 		 * register on that path only, and the split of the order's
 		 * last block calls nothing (fill and drain, 1 instruction
 		 * per op less than a tail call to a copy of its own).
 		 */
+		if (lean && unlikely(core->flat))	/* a test per split */
+			return alloc_split0_flat(core);
 		if (lean)
-			return alloc_any(core, order, false);
+			return alloc_any(core, order, false, false);
+		if (flat)
+			return alloc_slow_flat(core, order);
 		return alloc_slow(core, order);
 	}
 	o = &core->orders[order];
@@ -1228,7 +1362,7 @@ static __always_inline long alloc_block(struct buddy_core *core,
 	 * Sparse orders inline, but for order 0: its copy stays small (gcc
 	 * would save registers for the bigger code on every order-0 alloc).
 	 */
-	if (unlikely(!take_fast(core, o, order, block))) {
+	if (unlikely(!take_fast(core, o, order, block, flat))) {
 		if (!observe)
 			return alloc_take_slow(core, o, order, block);
 		alloc_take_slow(core, o, order, block);
@@ -1245,36 +1379,53 @@ static __always_inline long alloc_block(struct buddy_core *core,
 
 static noinline long alloc_many(struct buddy_core *core, unsigned int order)
 {
-	return alloc_block(core, order, false, false);
+	return alloc_block(core, order, false, false, false);
+}
+
+/* The split of order 0's alloc in a flat pool. */
+static noinline long alloc_split0_flat(struct buddy_core *core)
+{
+	return alloc_any(core, 0, false, true);
 }
 
 /*
  * Order 0 gets a copy of its own, with the order a constant, out of line
  * in the plain copy so that it needs no registers saved for the others,
  * and lean: under churn, and in fill and drain, order 0 has one free block
- * at most.
+ * at most.  Order 0 keeps the lazy rule in flat pools too, so this copy
+ * serves both kinds of pool, but for the split.
  */
 static noinline long alloc_order0(struct buddy_core *core)
 {
-	return alloc_block(core, 0, false, true);
+	return alloc_block(core, 0, false, true, false);
+}
+
+/* The other orders of a flat pool: gcc is told so. */
+static noinline long alloc_flat(struct buddy_core *core, unsigned int order)
+{
+	if (!order)
+		__builtin_unreachable();
+	return alloc_block(core, order, false, false, true);
 }
 
 static __always_inline long do_alloc(struct buddy_core *core,
-				     unsigned int order, bool observe)
+				     unsigned int order, bool observe,
+				     bool flat)
 {
 	report(core, observe, BUDDY_STEP_REQUEST, order, 0, 0, 0, 0);
 	if (!order) {
 		if (observe)
-			return alloc_block(core, 0, true, false);
+			return alloc_block(core, 0, true, false, flat);
 		return alloc_order0(core);
 	}
-	return alloc_block(core, order, observe, false);
+	return alloc_block(core, order, observe, false, flat);
 }
 
+/* The observed copy reads flat: it is slow anyway. */
 static noinline long alloc_observed(struct buddy_core *core,
 				    unsigned int order)
 {
-	return do_alloc(core, order, true);
+	return do_alloc(core, order, true, core->flat);
 }
 
 /**
@@ -1294,7 +1445,7 @@ long buddy_core_alloc(struct buddy_core *core, unsigned int order)
 {
 	if (unlikely(core->observer))
 		return alloc_observed(core, order);
-	return do_alloc(core, order, false);
+	return do_alloc(core, order, false, false);
 }
 
 /**
@@ -1427,9 +1578,9 @@ static noinline int free_insert_slow(struct buddy_core *core,
 static __always_inline int free_end(struct buddy_core *core,
 				    struct buddy_core_order *o,
 				    unsigned int order, unsigned long block,
-				    unsigned int root, bool observe)
+				    unsigned int root, bool observe, bool flat)
 {
-	if (likely(insert_fast(core, o, order, block))) {
+	if (likely(insert_fast(core, o, order, block, flat))) {
 		free_counted(core);
 	} else {
 		if (!observe)
@@ -1447,7 +1598,7 @@ static __always_inline int free_end(struct buddy_core *core,
  */
 static __always_inline int merge_up(struct buddy_core *core,
 				    unsigned int order, unsigned long block,
-				    unsigned int root, bool observe)
+				    unsigned int root, bool observe, bool flat)
 {
 	struct buddy_core_order *o = &core->orders[order];
 	unsigned int first = order;
@@ -1459,7 +1610,7 @@ static __always_inline int merge_up(struct buddy_core *core,
 	 * is &core->orders[order].  Blocks of the root's order @root have no
 	 * buddy: stop there.  While the buddy is free (bit_test(o->free,
 	 * block ^ 1)): take the buddy off its free list
-	 * (free_remove(core, o, order, block ^ 1)); report the merge
+	 * (free_remove(core, o, order, block ^ 1, flat)); report the merge
 	 * (report(core, observe, BUDDY_STEP_MERGE, order, the block's first
 	 * frame, the buddy's first frame, 0, 0)); go up an order to the
 	 * parent (o, order, and the index, which halves), which is no longer
@@ -1468,7 +1619,7 @@ static __always_inline int merge_up(struct buddy_core *core,
 	 * merges and puts the block on its free list.
 	 */
 	while (order < root && bit_test(o->free, block ^ 1)) {
-		free_remove(core, o, order, block ^ 1);
+		free_remove(core, o, order, block ^ 1, flat);
 		report(core, observe, BUDDY_STEP_MERGE, order, block << order,
 		       (block ^ 1) << order, 0, 0);
 		block >>= 1;
@@ -1478,7 +1629,7 @@ static __always_inline int merge_up(struct buddy_core *core,
 	}
 	/* LAB END merge */
 	core->stats.merges += order - first;
-	return free_end(core, o, order, block, root, observe);
+	return free_end(core, o, order, block, root, observe, flat);
 }
 
 /*
@@ -1490,19 +1641,46 @@ static __always_inline int merge_up(struct buddy_core *core,
  * its loop with the first merge, untested (1.2 instructions per op in
  * fill and drain).
  */
-static noinline int merge_plain(struct buddy_core *core, unsigned int order,
-				unsigned long block)
+static __always_inline int merge_known(struct buddy_core *core,
+				       unsigned int order, unsigned long block,
+				       bool flat)
 {
 	if (!bit_test(core->orders[order].free, block ^ 1))
 		__builtin_unreachable();
-	return merge_up(core, order, block, core->top_order, false);
+	return merge_up(core, order, block, core->top_order, false, flat);
+}
+
+static __always_inline int merge_known0(struct buddy_core *core,
+					unsigned long block, bool flat)
+{
+	if (!bit_test(core->orders[0].free, block ^ 1) || !core->top_order)
+		__builtin_unreachable();
+	return merge_up(core, 0, block, core->top_order, false, flat);
+}
+
+static noinline int merge_plain(struct buddy_core *core, unsigned int order,
+				unsigned long block)
+{
+	return merge_known(core, order, block, false);
 }
 
 static noinline int merge_plain0(struct buddy_core *core, unsigned long block)
 {
-	if (!bit_test(core->orders[0].free, block ^ 1) || !core->top_order)
+	return merge_known0(core, block, false);
+}
+
+/* Orders >= 1: order 0's copy has merge_flat0(). */
+static noinline int merge_flat(struct buddy_core *core, unsigned int order,
+			       unsigned long block)
+{
+	if (!order)
 		__builtin_unreachable();
-	return merge_up(core, 0, block, core->top_order, false);
+	return merge_known(core, order, block, true);
+}
+
+static noinline int merge_flat0(struct buddy_core *core, unsigned long block)
+{
+	return merge_known0(core, block, true);
 }
 
 /*
@@ -1511,7 +1689,8 @@ static noinline int merge_plain0(struct buddy_core *core, unsigned long block)
  * pool, which the fast path leaves alone.
  */
 static __always_inline int free_exact(struct buddy_core *core,
-				      unsigned long frame, bool observe)
+				      unsigned long frame, bool observe,
+				      bool flat)
 {
 	unsigned long pair = frame / 2;
 	unsigned int root;
@@ -1526,21 +1705,23 @@ static __always_inline int free_exact(struct buddy_core *core,
 	report(core, observe, BUDDY_STEP_FREE, order, frame, 0, 0, 0);
 	core->head[pair / BITS_PER_LONG] &=
 		~(head_run(order) << (pair % BITS_PER_LONG));
-	return merge_up(core, order, frame >> order, root, observe);
+	return merge_up(core, order, frame >> order, root, observe, flat);
 }
 
+/* Both kinds of pool: the exact search is slow anyway. */
 static noinline int free_exact_plain(struct buddy_core *core,
 				     unsigned long frame)
 {
-	return free_exact(core, frame, false);
+	return free_exact(core, frame, false, core->flat);
 }
 
 /* Anything the fast path below does not confirm, every refusal among it. */
 static __always_inline int free_other(struct buddy_core *core,
-				      unsigned long frame, bool observe)
+				      unsigned long frame, bool observe,
+				      bool flat)
 {
 	if (observe)
-		return free_exact(core, frame, true);
+		return free_exact(core, frame, true, flat);
 	return free_exact_plain(core, frame);
 }
 
@@ -1551,14 +1732,14 @@ static __always_inline int free_other(struct buddy_core *core,
  */
 static __always_inline int free_block(struct buddy_core *core,
 				      unsigned int order, unsigned long frame,
-				      bool allocated, bool observe)
+				      bool allocated, bool observe, bool flat)
 {
 	struct buddy_core_order *o = &core->orders[order];
 	unsigned long block = frame >> order;
 	unsigned long word = o->free[block / BITS_PER_LONG];
 
 	if (!allocated && unlikely(word & BIT(block % BITS_PER_LONG)))
-		return free_other(core, frame, observe);
+		return free_other(core, frame, observe, flat);
 	report(core, observe, BUDDY_STEP_FREE, order, frame, 0, 0, 0);
 	/*
 	 * A free buddy (merge_up() checks for a root), or more summary words
@@ -1567,18 +1748,23 @@ static __always_inline int free_block(struct buddy_core *core,
 	if (unlikely(word & BIT((block ^ 1) % BITS_PER_LONG))) {
 		if (observe)
 			return merge_up(core, order, block, core->top_order,
-					true);
+					true, flat);
+		/* Order 0's copy is shared: it asks. */
+		if (!order && unlikely(core->flat))
+			return merge_flat0(core, block);
 		if (!order)
 			return merge_plain0(core, block);
+		if (flat)
+			return merge_flat(core, order, block);
 		return merge_plain(core, order, block);
 	}
 	/* Sparse orders out of line, for the same reason. */
-	return free_end(core, o, order, block, core->top_order, observe);
+	return free_end(core, o, order, block, core->top_order, observe, flat);
 }
 
 static noinline int free_order0(struct buddy_core *core, unsigned long frame)
 {
-	return free_block(core, 0, frame, false, false);
+	return free_block(core, 0, frame, false, false, false);
 }
 
 /*
@@ -1587,17 +1773,44 @@ static noinline int free_order0(struct buddy_core *core, unsigned long frame)
  * allocated.  Anything else has no block of order 1 at @frame.
  */
 static __always_inline int free_pair(struct buddy_core *core,
-				     unsigned long frame, bool observe)
+				     unsigned long frame, bool observe,
+				     bool flat)
 {
 	if (core->top_order > 1 &&
 	    !bit_test(core->orders[2].split, frame >> 2))
-		return free_other(core, frame, observe);
-	return free_block(core, 1, frame, false, observe);
+		return free_other(core, frame, observe, flat);
+	return free_block(core, 1, frame, false, observe, flat);
 }
 
+static noinline int free_order1_flat(struct buddy_core *core,
+				     unsigned long frame)
+{
+	return free_pair(core, frame, false, true);
+}
+
+/*
+ * Order 1 is the one order >= 1 that the plain copy sends to a function of
+ * its own before any test for an order too large: the test for a flat pool
+ * is here.
+ */
 static noinline int free_order1(struct buddy_core *core, unsigned long frame)
 {
-	return free_pair(core, frame, false);
+	if (unlikely(core->flat))
+		return free_order1_flat(core, frame);
+	return free_pair(core, frame, false, false);
+}
+
+/* The orders above 1 of a flat pool: head bits, then free_block(). */
+static noinline int free_flat(struct buddy_core *core, unsigned int order,
+			      unsigned long frame)
+{
+	unsigned long pair = frame / 2;
+
+	if (order < 2)
+		__builtin_unreachable();
+	core->head[pair / BITS_PER_LONG] &=
+		~(core->orders[order].head << (pair % BITS_PER_LONG));
+	return free_block(core, order, frame, true, false, true);
 }
 
 /*
@@ -1607,16 +1820,16 @@ static noinline int free_order1(struct buddy_core *core, unsigned long frame)
  * copy; the rest, blocks with head bits, stays here.
  */
 static __always_inline int do_free(struct buddy_core *core,
-				   unsigned long frame, bool observe)
+				   unsigned long frame, bool observe, bool flat)
 {
 	unsigned long pair = frame / 2, *head, heads;
 	unsigned int shift = pair % BITS_PER_LONG, order;
 
 	if (unlikely(frame >= core->fast_end))
-		return free_other(core, frame, observe);
+		return free_other(core, frame, observe, flat);
 	if (bit_test(core->pair_split, pair)) {
 		if (observe)
-			return free_block(core, 0, frame, false, true);
+			return free_block(core, 0, frame, false, true, flat);
 		return free_order0(core, frame);
 	}
 	/*
@@ -1629,23 +1842,32 @@ static __always_inline int do_free(struct buddy_core *core,
 	head = &core->head[pair / BITS_PER_LONG];
 	heads = (*head << 1) >> shift;
 	if (unlikely((heads | frame) & 1))
-		return free_other(core, frame, observe);
+		return free_other(core, frame, observe, flat);
 	order = __ffs(~(heads | 1));
 	if (order == 1) {
 		if (observe)
-			return free_pair(core, frame, true);
+			return free_pair(core, frame, true, flat);
 		return free_order1(core, frame);
 	}
-	if (unlikely(order > core->top_order))
-		return free_other(core, frame, observe);
+	/*
+	 * As in alloc, the plain copy serves orders up to plain_top: in a
+	 * flat pool, the others leave by the test for an order too large.
+	 */
+	if (unlikely(order > (observe || flat ? core->top_order :
+			      core->plain_top))) {
+		if (!observe && !flat && order <= core->top_order)
+			return free_flat(core, order, frame);
+		return free_other(core, frame, observe, flat);
+	}
 	/* The run is the order's, which its descriptor holds. */
 	*head &= ~(core->orders[order].head << shift);
-	return free_block(core, order, frame, true, observe);
+	return free_block(core, order, frame, true, observe, flat);
 }
 
+/* The observed copy reads flat: it is slow anyway. */
 static noinline int free_observed(struct buddy_core *core, unsigned long frame)
 {
-	return do_free(core, frame, true);
+	return do_free(core, frame, true, core->flat);
 }
 
 /**
@@ -1666,7 +1888,7 @@ int buddy_core_free(struct buddy_core *core, unsigned long frame)
 {
 	if (unlikely(core->observer))
 		return free_observed(core, frame);
-	return do_free(core, frame, false);
+	return do_free(core, frame, false, false);
 }
 
 /* === Queries === */
@@ -1978,18 +2200,23 @@ static bool tail_clear(const unsigned long *map, unsigned long bits)
 	return !(map[bits / BITS_PER_LONG] & ~(BIT(bits % BITS_PER_LONG) - 1));
 }
 
-/* Summary levels are kept only with two free blocks or more. */
-static bool level_kept(unsigned int l, unsigned long nr_free)
+/*
+ * Summary levels are kept only with two free blocks or more, but in a flat
+ * pool, whose one summary level is always exact above order 0.
+ */
+static bool level_kept(const struct buddy_core *core, unsigned int order,
+		       unsigned int l, unsigned long nr_free)
 {
-	return !l || nr_free >= 2;
+	return !l || nr_free >= 2 || (core->flat && order);
 }
 
 /*
  * Each summary bit is set exactly when the word below it is nonzero, with
- * two free blocks or more (@nr_free, counted from level 0); with fewer,
- * the summaries are clear.
+ * two free blocks or more (@nr_free, counted from level 0) or in a flat
+ * pool; otherwise the summaries are clear.
  */
-static int audit_summaries(const struct buddy_core_order *o,
+static int audit_summaries(const struct buddy_core *core,
+			   const struct buddy_core_order *o,
 			   unsigned int order, unsigned long nr_free,
 			   struct buddy_core_fault *fault)
 {
@@ -2000,7 +2227,7 @@ static int audit_summaries(const struct buddy_core_order *o,
 		if (!tail_clear(maps[l], bits))
 			return fault_at(fault, "free bit set past the last block",
 					order, bits);
-		if (!level_kept(l, nr_free)) {
+		if (!level_kept(core, order, l, nr_free)) {
 			for (i = 0; i < BITS_TO_LONGS(bits); i++)
 				if (maps[l][i])
 					return fault_at(fault,
@@ -2008,7 +2235,8 @@ static int audit_summaries(const struct buddy_core_order *o,
 							order, 0);
 			continue;
 		}
-		if (l + 1 == nr_levels || !level_kept(l + 1, nr_free))
+		if (l + 1 == nr_levels ||
+		    !level_kept(core, order, l + 1, nr_free))
 			continue;
 		for (i = 0; i < BITS_TO_LONGS(bits); i++)
 			if (!maps[l][i] != !bit_test(maps[l + 1], i))
@@ -2070,7 +2298,7 @@ static int audit_order(const struct buddy_core *core, unsigned int order,
 		}
 	}
 	/* The tree first, then what only speeds it up: summaries, cursor. */
-	ret = audit_summaries(o, order, nr_free, fault);
+	ret = audit_summaries(core, o, order, nr_free, fault);
 	if (ret)
 		return ret;
 	if (nr_free != o->nr_free)
@@ -2191,6 +2419,10 @@ static int audit_layout(const struct buddy_core *core,
 			     core->top_order ||
 	    core->fast_end != (core->top_order ? core->top_end : 0))
 		return fault_at(fault, "pool geometry is wrong", 0, 0);
+	if (core->flat != !core->orders[0].upper ||
+	    core->plain_max != (core->flat ? 0 : core->max_order) ||
+	    core->plain_top != (core->flat ? 1 : core->top_order))
+		return fault_at(fault, "pool mode is wrong", 0, 0);
 	for (k = 0; k <= core->max_order + 1; k++) {
 		o = &core->orders[k];
 		layout(core->orders, core->nr_frames, core->max_order, k,
@@ -2217,7 +2449,8 @@ static int audit_layout(const struct buddy_core *core,
  * block hangs from a split parent or is a root (so blocks never overlap and
  * no frame is both free and allocated), that no free block has a free
  * buddy, that no block is both free and split, that the summaries (levels
- * 2+ clear while an order has fewer than two free blocks), per-order
+ * 1+ clear while an order has fewer than two free blocks, but in a flat
+ * pool), per-order
  * counts (the free-frame total is their sum), cursors (the lowest free
  * block) and order mask agree with the bitmaps, that the head bits are
  * exactly the runs of the allocated blocks, and that no bit lies past the

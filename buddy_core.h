@@ -46,6 +46,9 @@ struct buddy_core {
 	unsigned long long free_orders;	/* bit k: order k has a free block */
 	unsigned int max_order;
 	unsigned int top_order;		/* largest order a block can have */
+	unsigned int plain_max;		/* max_order, 0 if flat: see alloc */
+	unsigned int plain_top;		/* top_order, 1 if flat: see free */
+	bool flat;			/* every order's level 1 is one word */
 	unsigned long top_end;		/* frames in whole top-order blocks */
 	unsigned long fast_end;		/* top_end, or 0 if top_order is 0 */
 	struct buddy_core_order *orders; /* max_order + 2 entries, in meta */
