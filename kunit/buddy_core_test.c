@@ -1934,6 +1934,19 @@ static void audit_core_fields(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, buddy_core_check(core), -EUCLEAN);
 	core->free_orders ^= 1ULL << 11;
 	KUNIT_EXPECT_EQ(test, buddy_core_check(core), 0);
+
+	/* The pool's mode: 100 frames make a flat pool. */
+	KUNIT_ASSERT_TRUE(test, core->flat);
+	core->flat = false;
+	KUNIT_EXPECT_EQ(test, buddy_core_check(core), -EUCLEAN);
+	core->flat = true;
+	core->plain_max ^= 1;
+	KUNIT_EXPECT_EQ(test, buddy_core_check(core), -EUCLEAN);
+	core->plain_max ^= 1;
+	core->plain_top ^= 2;
+	KUNIT_EXPECT_EQ(test, buddy_core_check(core), -EUCLEAN);
+	core->plain_top ^= 2;
+	KUNIT_EXPECT_EQ(test, buddy_core_check(core), 0);
 }
 
 /* === Against the model === */
