@@ -409,6 +409,13 @@ static __always_inline bool level1_clear(struct buddy_core_order *o,
  * kinds of pool.  @flat is a constant in each copy of alloc and free.
  */
 
+/* Level 1 of an order of a flat pool: one word, just before level 0. */
+static __always_inline unsigned long *
+flat_level1(const struct buddy_core_order *o)
+{
+	return o->free - 1;
+}
+
 /*
  * The lowest free block of an order of a flat pool, its level-1 word @sum,
  * or NO_BLOCK if @sum is 0 (which only @may_empty allows).  Without a
@@ -443,8 +450,8 @@ static __always_inline void flat_remove(struct buddy_core *core,
 
 	left = *word & bit_off(block);
 	*word = left;
-	sum = o->summary[0] & ~((unsigned long)!left << (block / BITS_PER_LONG));
-	o->summary[0] = sum;
+	sum = *flat_level1(o) & ~((unsigned long)!left << (block / BITS_PER_LONG));
+	*flat_level1(o) = sum;
 	o->nr_free--;
 	next = flat_lowest(o, sum, may_empty);
 	if (cursor)
@@ -476,7 +483,7 @@ static __always_inline bool insert_fast(struct buddy_core *core,
 	/* No test for none: its branch is what random orders mispredict. */
 	if (flat && order) {
 		*word = old | BIT(block % BITS_PER_LONG);
-		o->summary[0] |= BIT(block / BITS_PER_LONG);
+		*flat_level1(o) |= BIT(block / BITS_PER_LONG);
 		cursor = o->cursor;
 		o->cursor = block < cursor ? block : cursor;
 		o->nr_free = n + 1;
@@ -584,7 +591,7 @@ static __always_inline void free_insert_first(struct buddy_core_order *o,
 {
 	bit_set(o->free, block);
 	if (flat)
-		o->summary[0] = BIT(block / BITS_PER_LONG);
+		*flat_level1(o) = BIT(block / BITS_PER_LONG);
 	o->cursor = block;
 	o->nr_free = 1;
 }
@@ -737,7 +744,7 @@ static __always_inline void free_remove(struct buddy_core *core,
 		/* The block's bit is the only one in its word: no read. */
 		o->free[block / BITS_PER_LONG] = 0;
 		if (flat)
-			o->summary[0] = 0;
+			*flat_level1(o) = 0;
 		o->cursor = NO_BLOCK;
 		o->nr_free = 0;
 		core->free_orders -= BIT_ULL(order);
@@ -773,18 +780,26 @@ static size_t layout(void *meta, unsigned long nr_frames,
 		unsigned int levels = 0;
 
 		o.nr_blocks = k <= max_order ? blocks_of_order(nr_frames, k) : 0;
-		for (bits = o.nr_blocks; bits; bits = BITS_TO_LONGS(bits)) {
+		/*
+		 * Levels 1 and up first, one after another, then level 0:
+		 * in a flat pool, level 1 is the word just before level 0,
+		 * found from the free pointer that every path loads anyway
+		 * (flat_level1()).
+		 */
+		for (bits = BITS_TO_LONGS(o.nr_blocks); o.nr_blocks;
+		     bits = BITS_TO_LONGS(bits)) {
 			map = words ? words + nr_words : NULL;
-			if (levels == 0)
-				o.free = map;
-			else if (levels == 1)
+			if (++levels == 1)
 				o.summary = map;
 			else if (levels == 2)
 				o.upper = map;
-			levels++;
 			nr_words += BITS_TO_LONGS(bits);
-			if (bits <= BITS_PER_LONG && levels >= 2)
+			if (bits <= BITS_PER_LONG)
 				break;
+		}
+		if (o.nr_blocks) {
+			o.free = words ? words + nr_words : NULL;
+			nr_words += BITS_TO_LONGS(o.nr_blocks);
 		}
 		o.head = k < BITS_PER_LONG ? head_run(k) : 0;
 		if (k && o.nr_blocks) {
@@ -1111,7 +1126,7 @@ static __always_inline long alloc_from(struct buddy_core *core,
 	if (last) {
 		o->free[block / BITS_PER_LONG] = 0;	/* its only bit */
 		if (flat)
-			o->summary[0] = 0;
+			*flat_level1(o) = 0;
 		o->cursor = NO_BLOCK;
 		o->nr_free = 0;
 		core->free_orders -= BIT_ULL(order);
@@ -1149,7 +1164,7 @@ static __always_inline long alloc_from(struct buddy_core *core,
 	/* LAB END split */
 	/* Order 0's summary stays clear: its one free block is the cursor. */
 	if (flat && !order)
-		o->summary[0] = 0;
+		*flat_level1(o) = 0;
 	core->stats.splits += splits;
 	return alloc_done(core, o, order, block << order, observe);
 }
