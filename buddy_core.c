@@ -409,6 +409,17 @@ static __always_inline bool level1_clear(struct buddy_core_order *o,
  * kinds of pool.  @flat is a constant in each copy of alloc and free.
  */
 
+/*
+ * Whether @order keeps its level 1 exact whatever its count of free
+ * blocks: orders >= 1 of a flat pool.  (The copies of alloc and free
+ * test their constant @flat and the order instead.)
+ */
+static inline bool level1_exact(const struct buddy_core *core,
+				unsigned int order)
+{
+	return core->flat && order;
+}
+
 /* Level 1 of an order of a flat pool: one word, just before level 0. */
 static __always_inline unsigned long *
 flat_level1(const struct buddy_core_order *o)
@@ -743,6 +754,7 @@ static __always_inline void free_remove(struct buddy_core *core,
 	if (likely(o->nr_free == 1)) {
 		/* The block's bit is the only one in its word: no read. */
 		o->free[block / BITS_PER_LONG] = 0;
+		/* Order 0's level 1 is clear already: no test on the order. */
 		if (flat)
 			*flat_level1(o) = 0;
 		o->cursor = NO_BLOCK;
@@ -786,18 +798,19 @@ static size_t layout(void *meta, unsigned long nr_frames,
 		 * found from the free pointer that every path loads anyway
 		 * (flat_level1()).
 		 */
-		for (bits = BITS_TO_LONGS(o.nr_blocks); o.nr_blocks;
-		     bits = BITS_TO_LONGS(bits)) {
-			map = words ? words + nr_words : NULL;
-			if (++levels == 1)
-				o.summary = map;
-			else if (levels == 2)
-				o.upper = map;
-			nr_words += BITS_TO_LONGS(bits);
-			if (bits <= BITS_PER_LONG)
-				break;
-		}
 		if (o.nr_blocks) {
+			bits = BITS_TO_LONGS(o.nr_blocks);
+			for (;;) {
+				map = words ? words + nr_words : NULL;
+				if (++levels == 1)
+					o.summary = map;
+				else if (levels == 2)
+					o.upper = map;
+				nr_words += BITS_TO_LONGS(bits);
+				if (bits <= BITS_PER_LONG)
+					break;
+				bits = BITS_TO_LONGS(bits);
+			}
 			o.free = words ? words + nr_words : NULL;
 			nr_words += BITS_TO_LONGS(o.nr_blocks);
 		}
@@ -865,7 +878,8 @@ static void fill_order(struct buddy_core *core, struct buddy_core_order *o,
 	memset(maps[0], 0xff, full / BITS_PER_LONG * sizeof(long));
 	if (full % BITS_PER_LONG)
 		maps[0][full / BITS_PER_LONG] = BIT(full % BITS_PER_LONG) - 1;
-	for (l = 1; l < nr_levels && (full >= 2 || (core->flat && order)); l++) {
+	for (l = 1; l < nr_levels && (full >= 2 || level1_exact(core, order));
+	     l++) {
 		bits = BITS_TO_LONGS(bits);
 		for (i = 0; i < bits; i++)
 			bit_set(maps[l], i);
@@ -924,7 +938,7 @@ int buddy_core_init(struct buddy_core *core, void *meta,
 		if (nr_frames & BIT(k)) {
 			/* Each order below the top gets one root at most. */
 			free_insert_first(&core->orders[k], frame >> k,
-					  core->flat && k);
+					  level1_exact(core, k));
 			core->free_orders |= BIT_ULL(k);
 			frame += BIT(k);
 		}
@@ -1162,7 +1176,10 @@ static __always_inline long alloc_from(struct buddy_core *core,
 		       (block + 1) << k, 0, 0);
 	}
 	/* LAB END split */
-	/* Order 0's summary stays clear: its one free block is the cursor. */
+	/*
+	 * Order 0's summary stays clear, its one free block the cursor: the
+	 * loop wrote it, as it writes every order's (no test in the loop).
+	 */
 	if (flat && !order)
 		*flat_level1(o) = 0;
 	core->stats.splits += splits;
@@ -2222,7 +2239,7 @@ static bool tail_clear(const unsigned long *map, unsigned long bits)
 static bool level_kept(const struct buddy_core *core, unsigned int order,
 		       unsigned int l, unsigned long nr_free)
 {
-	return !l || nr_free >= 2 || (core->flat && order);
+	return !l || nr_free >= 2 || level1_exact(core, order);
 }
 
 /*
