@@ -125,9 +125,9 @@ step "buddyctl and its twin in the guest" scripts/vm-run.sh \
 	scripts/e2e/lib.sh
 step "the page in headless Chromium" tools/browser/run.sh
 # The host's steps (libFuzzer, the shell-driven buddyctl tests, the lab's
-# builds and tests, the clang builds, DKMS) run beside the longest guest,
-# which mostly keeps one of its two vCPUs busy: about two minutes less in
-# all.  Their output is shown when they are done, after the guest's; each
+# builds and tests, the bench's workloads, the clang builds, DKMS) run
+# beside the longest guest, which mostly keeps one of its two vCPUs busy:
+# about two minutes less in all.  Their output is shown when they are done, after the guest's; each
 # step still has its own log and time.  Nothing they build is shared with
 # the guest's run (tools/ was built by the steps before, the fuzzer's
 # objects are its own, the lab and DKMS work on copies, the clang builds
@@ -142,6 +142,8 @@ host_steps()
 	step "buddyctl host tests" tools/buddyctl/tests/run.sh
 	step "textbook scenarios in the twin" scripts/scenarios.sh
 	step "the lab: stubs fail, the real bodies pass" scripts/lab-selftest.sh
+	step "the bench's workloads and variants, audited (untimed)" \
+		make -C tools bench-smoke
 	step "W=1 build with LLVM=1, Debian 6.12, 6.1 and arm64" \
 		build_w1_llvm debian debian-6.1 arm64
 	step "make install, uninstall and DKMS: 6.12 and 6.1 headers" \

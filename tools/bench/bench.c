@@ -3,6 +3,7 @@
  * bench.c - buddy_core.c against a Linux-style free-list buddy allocator
  *
  * Usage: buddy_bench [-r REPEATS] [-i ITERATIONS] [-q] [-p] [-I FILE]
+ *                    [-m uniform|geometric] [-d fifo|lifo|random]
  *        (-h: help)
  *
  * Three workloads at three pool sizes (16 MiB, 1 GiB and 64 GiB of 4 KiB
@@ -28,6 +29,16 @@
  * The loops are written once, as always-inline functions of the allocator
  * kind; each kind gets its own copy with direct calls (ours and ref live in
  * other translation units, so neither is inlined into the loop).
+ *
+ * -m and -d vary two workloads, so that conclusions do not hang on one
+ * pattern: the mixed churn's orders (uniform by default, or geometric:
+ * order k with probability 2^-(k+1), half of them order 0) and the order
+ * in which fill/drain frees (fifo, the order of allocation, by default;
+ * lifo; or random, a permutation drawn before the clock starts).
+ *
+ * After every run, outside the clock, ours passes its full audit and both
+ * allocators hold exactly the frames the workload has allocated, so the
+ * bench also tests each workload it runs (make bench-smoke, in make check).
  *
  * Instructions and branch mispredicts, which unlike time repeat exactly:
  * run under valgrind --tool=callgrind --collect-atstart=no, the timed part
@@ -61,6 +72,16 @@
 
 enum kind { OURS, REF, HARNESS, NR_KINDS };
 
+/* The variants of -m and -d. */
+enum order_mix { MIX_UNIFORM, MIX_GEOMETRIC, NR_MIXES };
+enum drain_order { DRAIN_FIFO, DRAIN_LIFO, DRAIN_RANDOM, NR_DRAINS };
+
+static const char *const mix_names[NR_MIXES] = { "uniform", "geometric" };
+static const char *const drain_names[NR_DRAINS] = { "fifo", "lifo", "random" };
+
+static enum order_mix order_mix;
+static enum drain_order drain_order;
+
 static const struct {
 	const char *name;
 	unsigned long nr_frames;
@@ -88,6 +109,8 @@ struct bench {
 	unsigned long nr_live;
 	/* Uniform 32-bit numbers, drawn before the clock starts. */
 	uint32_t *random;
+	/* -d random: the order of the drain, a permutation of the frames */
+	uint32_t *drain;
 	unsigned long iterations;
 	unsigned long failed;		/* allocations that found no block */
 };
@@ -190,6 +213,24 @@ static void bench_draw_random(struct bench *b)
 		b->random[i] = rng_next(&rng) >> 32;
 }
 
+/* -d random: a uniform permutation of the frames (Fisher-Yates). */
+static void bench_draw_drain(struct bench *b)
+{
+	struct rng rng;
+	unsigned long i, j;
+	uint32_t swap;
+
+	rng_seed(&rng, BENCH_SEED + 1);
+	for (i = 0; i < b->nr_frames; i++)
+		b->drain[i] = i;
+	for (i = b->nr_frames - 1; i > 0; i--) {
+		j = rng_below(&rng, i + 1);
+		swap = b->drain[i];
+		b->drain[i] = b->drain[j];
+		b->drain[j] = swap;
+	}
+}
+
 /* A number in [0, bound) from a uniform 32-bit one, by multiply-high. */
 static __always_inline unsigned long scale(uint32_t random,
 					   unsigned long bound)
@@ -226,8 +267,21 @@ static __always_inline uint64_t churn0(struct bench *b, enum kind kind)
 	return timed_stop(start);
 }
 
-/* A random order 0..10, uniformly: most frames end up in large blocks. */
-static __always_inline uint64_t mixed(struct bench *b, enum kind kind)
+/*
+ * A random order 0..10: uniformly (most frames end up in large blocks), or
+ * geometric, order k with probability 2^-(k+1) (2^-10 for order 10), as
+ * the number of trailing zeros of a uniform number.
+ */
+static __always_inline unsigned int mixed_order(uint32_t random,
+						enum order_mix mix)
+{
+	if (mix == MIX_GEOMETRIC)
+		return __builtin_ctz(random | 1U << BENCH_MAX_ORDER);
+	return scale(random, BENCH_MAX_ORDER + 1);
+}
+
+static __always_inline uint64_t mixed(struct bench *b,
+				      enum kind kind, enum order_mix mix)
 {
 	unsigned long i, target = b->nr_frames / 2, allocated = 0, slot;
 	unsigned int order;
@@ -241,7 +295,7 @@ static __always_inline uint64_t mixed(struct bench *b, enum kind kind)
 			start = timed_start();
 		}
 		if (allocated < target) {
-			order = scale(b->random[i], BENCH_MAX_ORDER + 1);
+			order = mixed_order(b->random[i], mix);
 			frame = bench_alloc(b, kind, order);
 			if (frame < 0) {
 				b->failed++;
@@ -276,8 +330,14 @@ static unsigned long fill_drain_cycles(const struct bench *b)
 	return cycles ? cycles : 1;
 }
 
-/* Allocate order 0 until -ENOMEM, then free everything in the same order. */
-static __always_inline uint64_t fill_drain(struct bench *b, enum kind kind)
+/*
+ * Allocate order 0 until -ENOMEM, then free everything: in the same order,
+ * the reverse, or a random one.  Every frame is allocated at the end of a
+ * fill, so the permutation of the frames indexes the live blocks.
+ */
+static __always_inline uint64_t fill_drain(struct bench *b,
+					   enum kind kind,
+					   enum drain_order drain)
 {
 	unsigned long i, cycle, cycles = fill_drain_cycles(b);
 	uint64_t start = timed_start();
@@ -287,48 +347,79 @@ static __always_inline uint64_t fill_drain(struct bench *b, enum kind kind)
 		b->nr_live = 0;
 		while ((frame = bench_alloc(b, kind, 0)) >= 0)
 			live_push(b, frame, 0);
-		for (i = 0; i < b->nr_live; i++)
-			bench_free(b, kind, b->live_frame[i], 0);
+		for (i = 0; i < b->nr_live; i++) {
+			unsigned long slot = i;
+
+			if (drain == DRAIN_LIFO)
+				slot = b->nr_live - 1 - i;
+			else if (drain == DRAIN_RANDOM)
+				slot = b->drain[i];
+			bench_free(b, kind, b->live_frame[slot], 0);
+		}
 	}
 	return timed_stop(start);
 }
 
-#define INSTANTIATE(workload)						\
-	static uint64_t workload##_ours(struct bench *b)		\
-	{ return workload(b, OURS); }					\
-	static uint64_t workload##_ref(struct bench *b)			\
-	{ return workload(b, REF); }					\
-	static uint64_t workload##_harness(struct bench *b)		\
-	{ return workload(b, HARNESS); }
+/*
+ * Every variant of a workload is a function of its own for each kind, so
+ * that the default's loops compile as they would alone.
+ */
+#define INSTANTIATE(name, workload, ...)				\
+	static uint64_t name##_ours(struct bench *b)			\
+	{ return workload(b, OURS, ##__VA_ARGS__); }			\
+	static uint64_t name##_ref(struct bench *b)			\
+	{ return workload(b, REF, ##__VA_ARGS__); }			\
+	static uint64_t name##_harness(struct bench *b)			\
+	{ return workload(b, HARNESS, ##__VA_ARGS__); }
 
-INSTANTIATE(churn0)
-INSTANTIATE(mixed)
-INSTANTIATE(fill_drain)
+INSTANTIATE(churn0, churn0)
+INSTANTIATE(mixed, mixed, MIX_UNIFORM)
+INSTANTIATE(geometric, mixed, MIX_GEOMETRIC)
+INSTANTIATE(fill_drain, fill_drain, DRAIN_FIFO)
+INSTANTIATE(drain_lifo, fill_drain, DRAIN_LIFO)
+INSTANTIATE(drain_random, fill_drain, DRAIN_RANDOM)
 
 /* A workload's timed part, for one kind of allocator: nanoseconds. */
 typedef uint64_t (*workload_fn)(struct bench *b);
 
-static const struct workload {
+struct workload {
 	const char *name;
 	workload_fn run[NR_KINDS];
-} workloads[] = {
-	{ "order-0 churn, 50% full",
-	  { churn0_ours, churn0_ref, churn0_harness } },
-	{ "orders 0-10 churn, 50%",
-	  { mixed_ours, mixed_ref, mixed_harness } },
-	{ "fill order 0, drain",
-	  { fill_drain_ours, fill_drain_ref, fill_drain_harness } },
 };
 
-#define NR_WORKLOADS ARRAY_SIZE(workloads)
+#define WORKLOAD(name, fn) { name, { fn##_ours, fn##_ref, fn##_harness } }
+
+static const struct workload churn0_workload =
+	WORKLOAD("order-0 churn, 50% full", churn0);
+
+static const struct workload mixed_workloads[NR_MIXES] = {
+	WORKLOAD("orders 0-10 churn, 50%", mixed),
+	WORKLOAD("geometric orders, 50%", geometric),
+};
+
+static const struct workload fill_drain_workloads[NR_DRAINS] = {
+	WORKLOAD("fill order 0, drain", fill_drain),
+	WORKLOAD("fill order 0, drain LIFO", drain_lifo),
+	WORKLOAD("fill 0, drain random", drain_random),
+};
+
+enum { CHURN0, MIXED, FILL_DRAIN, NR_WORKLOADS };
+
+/* The three workloads of this run, in the variants -m and -d chose. */
+static const struct workload *workloads[NR_WORKLOADS];
+
+static const char *workload_name(unsigned int w)
+{
+	return workloads[w]->name;
+}
 
 /* Operations (allocs, frees, failed allocs) in one run of a workload. */
 static double workload_ops(unsigned int w, const struct bench *b)
 {
 	switch (w) {
-	case 0:
+	case CHURN0:
 		return 2.0 * b->iterations;
-	case 1:
+	case MIXED:
 		return b->iterations;
 	default:
 		return (2.0 * b->nr_frames + 1) * fill_drain_cycles(b);
@@ -440,6 +531,12 @@ static int bench_create(struct bench *b, unsigned long nr_frames,
 	b->live_frame = bench_mem(nr_frames * sizeof(*b->live_frame));
 	b->live_order = bench_mem(nr_frames);
 	b->random = bench_mem(2 * iterations * sizeof(*b->random));
+	if (drain_order == DRAIN_RANDOM) {
+		b->drain = bench_mem(nr_frames * sizeof(*b->drain));
+		if (!b->drain)
+			return -ENOMEM;
+		bench_draw_drain(b);
+	}
 	b->meta_size = buddy_core_meta_size(nr_frames, BENCH_MAX_ORDER);
 	b->meta = bench_mem(b->meta_size);
 	b->memmap = bench_mem(nr_frames * sizeof(*b->memmap));
@@ -464,6 +561,59 @@ static void bench_destroy(struct bench *b)
 	free(b->live_frame);
 	free(b->live_order);
 	free(b->random);
+	free(b->drain);
+}
+
+/* Free frames of the reference: its free lists' counts. */
+static unsigned long ref_free_frames(const struct ref_buddy *ref)
+{
+	unsigned long frames = 0;
+	unsigned int order;
+
+	for (order = 0; order <= ref->max_order; order++)
+		frames += ref->free_area[order].nr_free << order;
+	return frames;
+}
+
+/*
+ * After a run, outside the clock: ours passes its full audit, and each
+ * allocator has exactly the frames allocated that the workload holds (none
+ * after a drain, which also needs every frame to have been handed out).
+ * A refused or lost free, or a block handed out twice, shows here.
+ */
+static int bench_verify(struct bench *b, unsigned int p, unsigned int w,
+			enum kind kind)
+{
+	static const char *const kind_names[] = { "ours", "ref" };
+	unsigned long live = 0, free_frames, i;
+	struct buddy_core_fault fault;
+
+	if (kind == HARNESS)
+		return 0;
+	if (w == FILL_DRAIN && b->nr_live != b->nr_frames) {
+		fprintf(stderr, "bench: %s, %s, %s: the fill allocated %lu frames of %lu\n",
+			kind_names[kind], workload_name(w), pools[p].name,
+			b->nr_live, b->nr_frames);
+		return -1;
+	}
+	if (w != FILL_DRAIN)
+		for (i = 0; i < b->nr_live; i++)
+			live += 1UL << b->live_order[i];
+	if (kind == OURS && buddy_core_audit(&b->ours, &fault)) {
+		fprintf(stderr, "bench: ours, %s, %s: audit: %s (order %u, frame %lu)\n",
+			workload_name(w), pools[p].name, fault.what,
+			fault.order, fault.frame);
+		return -1;
+	}
+	free_frames = kind == OURS ? buddy_core_free_frames(&b->ours) :
+				     ref_free_frames(&b->ref);
+	if (free_frames != b->nr_frames - live) {
+		fprintf(stderr, "bench: %s, %s, %s: %lu frames free, %lu expected\n",
+			kind_names[kind], workload_name(w), pools[p].name,
+			free_frames, b->nr_frames - live);
+		return -1;
+	}
+	return 0;
 }
 
 static int run_pool(unsigned int p, unsigned int repeats,
@@ -487,7 +637,7 @@ static int run_pool(unsigned int p, unsigned int repeats,
 				char label[64];
 
 				bench_reset(&b, k);
-				ns = workloads[w].run[k](&b);
+				ns = workloads[w]->run[k](&b);
 				s->ns_per_op[p][w][k][r] = ns /
 							   workload_ops(w, &b);
 				/* For callgrind.sh: what was just counted. */
@@ -495,7 +645,11 @@ static int run_pool(unsigned int p, unsigned int repeats,
 					 "bench %u %u %u %.0f", p, w, k,
 					 workload_ops(w, &b));
 				CALLGRIND_DUMP_STATS_AT(label);
-				if (w == 1 && k != HARNESS)
+				if (bench_verify(&b, p, w, k)) {
+					bench_destroy(&b);
+					return -EUCLEAN;
+				}
+				if (w == MIXED && k != HARNESS)
 					s->failed[p][k] += (double)b.failed /
 						iterations / repeats;
 			}
@@ -592,7 +746,7 @@ static void print_times(const struct samples *s, unsigned int nr_pools,
 							      repeats);
 			}
 			printf("%-24s %-6s %6.1f %6.1f %7.1f %6.1f %6.1f %6.2fx",
-			       p ? "" : workloads[w].name, pools[p].name,
+			       p ? "" : workload_name(w), pools[p].name,
 			       m[OURS], m[REF], m[HARNESS],
 			       m[OURS] - m[HARNESS], m[REF] - m[HARNESS],
 			       net_ratio(s, p, w, repeats));
@@ -631,7 +785,7 @@ static void print_targets(const struct samples *s, unsigned int nr_pools,
 		for (p = 0; p < nr_pools; p++)
 			met &= net_ratio(s, p, w, repeats) <= target_ratio[w];
 		printf("  %-24s <= %.1fx: %-7s  %s %.2fx -> %s %.2fx: %s\n",
-		       workloads[w].name, target_ratio[w],
+		       workload_name(w), target_ratio[w],
 		       met ? "met" : "not met", pools[0].name, first,
 		       pools[nr_pools - 1].name, last,
 		       last <= first ? "no worse" : "worse");
@@ -667,7 +821,8 @@ static void print_table(const struct samples *s, unsigned int nr_pools,
 	       pools[nr_pools - 1].name, s->rss_kb[nr_pools - 1] / 1024,
 	       s->huge_kb[nr_pools - 1] / 1024);
 
-	printf("\nfailed allocations in the orders 0-10 churn (fragmentation):\n");
+	printf("\nfailed allocations in the %s orders 0-10 churn (fragmentation):\n",
+	       mix_names[order_mix]);
 	for (p = 0; p < nr_pools; p++)
 		printf("  %-7s ours %5.2f%%   ref %5.2f%% of operations\n",
 		       pools[p].name, 100 * s->failed[p][OURS],
@@ -678,12 +833,30 @@ static void print_usage(const char *prog)
 {
 	fprintf(stderr,
 		"usage: %s [-r REPEATS] [-i ITERATIONS] [-q] [-p] [-I FILE]\n"
+		"       [-m uniform|geometric] [-d fifo|lifo|random]\n"
 		"  -r  runs per figure, 1..%d (default 7)\n"
 		"  -i  churn iterations per run (default 1048576)\n"
 		"  -q  quick: skip the 64 GiB pool\n"
 		"  -p  plain 4 KiB pages, no transparent huge pages\n"
-		"  -I  print the instruction counts of FILE (callgrind.sh) too\n",
+		"  -I  print the instruction counts of FILE (callgrind.sh) too\n"
+		"  -m  the mixed churn's orders: uniform (default), or geometric\n"
+		"      (order k with probability 2^-(k+1))\n"
+		"  -d  the order fill/drain frees in: fifo (allocation order,\n"
+		"      default), lifo, or random\n",
 		prog, MAX_REPEATS);
+}
+
+/* The index of @arg among @nr @names, or @nr (refused) with a message. */
+static unsigned int pick(const char *arg, const char *const *names,
+			 unsigned int nr)
+{
+	unsigned int i;
+
+	for (i = 0; i < nr; i++)
+		if (!strcmp(arg, names[i]))
+			return i;
+	fprintf(stderr, "bench: no such variant: %s\n", arg);
+	return nr;
 }
 
 int main(int argc, char **argv)
@@ -694,7 +867,7 @@ int main(int argc, char **argv)
 	struct samples *s;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "r:i:qpI:h")) != -1) {
+	while ((opt = getopt(argc, argv, "r:i:qpI:m:d:h")) != -1) {
 		switch (opt) {
 		case 'r':
 			repeats = strtoul(optarg, NULL, 0);
@@ -711,22 +884,34 @@ int main(int argc, char **argv)
 		case 'I':
 			counts = optarg;
 			break;
+		case 'm':
+			order_mix = pick(optarg, mix_names, NR_MIXES);
+			break;
+		case 'd':
+			drain_order = pick(optarg, drain_names, NR_DRAINS);
+			break;
 		default:
 			print_usage(argv[0]);
 			return opt == 'h' ? 0 : 1;
 		}
 	}
-	if (!repeats || repeats > MAX_REPEATS || !iterations) {
+	if (!repeats || repeats > MAX_REPEATS || !iterations ||
+	    order_mix >= NR_MIXES || drain_order >= NR_DRAINS) {
 		print_usage(argv[0]);
 		return 1;
 	}
 
+	workloads[CHURN0] = &churn0_workload;
+	workloads[MIXED] = &mixed_workloads[order_mix];
+	workloads[FILL_DRAIN] = &fill_drain_workloads[drain_order];
 	s = calloc(1, sizeof(*s));
 	if (!s || (counts && read_counts(counts, s)))
 		return 1;
 	printf("buddy bench: max_order %u, 4 KiB frames, %lu churn iterations, %u runs, %s pages\n",
 	       BENCH_MAX_ORDER, iterations, repeats,
 	       use_thp ? "huge (THP)" : "4 KiB");
+	printf("mixed churn's orders %s, fill/drain frees %s\n",
+	       mix_names[order_mix], drain_names[drain_order]);
 	printf("ours = buddy_core.c, ref = Linux-style free lists (tools/bench/ref_buddy.c),\n"
 	       "harness = the same loops with a no-op allocator (victim choice, arrays)\n\n");
 	fflush(stdout);
