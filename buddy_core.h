@@ -50,7 +50,7 @@ struct buddy_core {
 	unsigned int plain_top;		/* top_order, 1 if flat: see free */
 	bool flat;			/* every order's level 1 is one word */
 	unsigned long top_end;		/* frames in whole top-order blocks */
-	unsigned long fast_end;		/* top_end, or 0 if top_order is 0 */
+	unsigned long fast_end;		/* top_end; 0 if top_order is 0 or observed */
 	struct buddy_core_order *orders; /* max_order + 2 entries, in meta */
 	unsigned long *head;		/* a bit per frame pair, in meta */
 	unsigned long *pair_split;	/* order 1's split bits, in meta */

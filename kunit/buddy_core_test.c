@@ -1916,8 +1916,14 @@ static void audit_flips_busy_pool(struct kunit *test)
 	}
 }
 
+static void ignore_step(const struct buddy_core_observer *obs,
+			const struct buddy_core_step *step)
+{
+}
+
 static void audit_core_fields(struct kunit *test)
 {
+	static const struct buddy_core_observer ignore = { ignore_step };
 	struct pool *pool = pool_create(test, 100, 10);
 	struct buddy_core *core = &pool->core;
 
@@ -1947,6 +1953,25 @@ static void audit_core_fields(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, buddy_core_check(core), -EUCLEAN);
 	core->plain_top ^= 2;
 	KUNIT_EXPECT_EQ(test, buddy_core_check(core), 0);
+
+	/*
+	 * Free's fast range: the whole top-order blocks (64 frames here),
+	 * none with an observer, whose frees all leave the fast path by it.
+	 */
+	KUNIT_ASSERT_EQ(test, core->fast_end, 64);
+	core->fast_end ^= 1;
+	KUNIT_EXPECT_EQ(test, buddy_core_check(core), -EUCLEAN);
+	core->fast_end ^= 1;
+	buddy_core_set_observer(core, &ignore);
+	KUNIT_EXPECT_EQ(test, buddy_core_check(core), 0);
+	core->fast_end = 64;
+	KUNIT_EXPECT_EQ(test, buddy_core_check(core), -EUCLEAN);
+	core->fast_end = 0;
+	KUNIT_EXPECT_EQ(test, buddy_core_free(core, 96), 0);
+	KUNIT_EXPECT_EQ(test, buddy_core_check(core), 0);
+	buddy_core_set_observer(core, NULL);
+	KUNIT_EXPECT_EQ(test, buddy_core_check(core), 0);
+	KUNIT_EXPECT_EQ(test, core->fast_end, 64);
 }
 
 /* === Against the model === */

@@ -981,10 +981,18 @@ static bool test_steps_ostep(void)
 
 	POOL_INIT(pool, 16, 4);
 	buddy_core_set_observer(&pool.core, &log.obs);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
 	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 0);
 	ASSERT_TRUE(steps_are(&log, alloc_steps));
 	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
 	ASSERT_TRUE(steps_are(&log, free_steps));
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	/* Without the observer, the fast path again: the same result. */
+	buddy_core_set_observer(&pool.core, NULL);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 0);
+	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
+	ASSERT_EQ(log.len, 0);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
 	pool_destroy(&pool);
 	return true;
 }
