@@ -854,6 +854,16 @@ size_t buddy_core_meta_size(unsigned long nr_frames, unsigned int max_order)
 	return layout(NULL, nr_frames, max_order, 0, NULL, NULL);
 }
 
+/*
+ * Where free's fast path ends: the whole top-order blocks, none if the top
+ * order is 0 (no head bits) or with an observer, whose frees all take the
+ * exact search (free_exact_plain() sends them on).
+ */
+static unsigned long fast_range_end(const struct buddy_core *core)
+{
+	return core->top_order && !core->observer ? core->top_end : 0;
+}
+
 /* The largest order a block of the pool can have. */
 static unsigned int top_order(unsigned long nr_frames, unsigned int max_order)
 {
@@ -931,7 +941,7 @@ int buddy_core_init(struct buddy_core *core, void *meta,
 	k = core->top_order;
 	fill_order(core, &core->orders[k], k, core->orders[k].nr_blocks);
 	core->top_end = core->orders[k].nr_blocks << k;
-	core->fast_end = k ? core->top_end : 0;
+	core->fast_end = fast_range_end(core);
 	/* ...then one root per set bit of the remainder, largest first. */
 	frame = core->top_end;
 	while (k-- > 0) {
@@ -1093,10 +1103,10 @@ void buddy_core_set_observer(struct buddy_core *core,
 	/*
 	 * With an observer, free's fast path has no range: every free
 	 * leaves it by the test it makes first, and free_exact_plain()
-	 * asks for the observer there.  The plain copy then needs no test
-	 * of its own for it (one compare and branch less per free).
+	 * asks for the observer there.  buddy_core_free() then needs no
+	 * test of its own for it (one compare and branch less per free).
 	 */
-	core->fast_end = obs || !core->top_order ? 0 : core->top_end;
+	core->fast_end = fast_range_end(core);
 }
 
 /*
@@ -1747,29 +1757,18 @@ static __always_inline int free_exact(struct buddy_core *core,
 	return merge_up(core, order, frame >> order, root, observe, flat);
 }
 
-static noinline int free_observed(struct buddy_core *core,
-				  unsigned long frame);
-
 /*
- * Both kinds of pool: the exact search is slow anyway.  With an observer,
- * fast_end is 0 and every free comes here first (buddy_core_set_observer()).
+ * Anything the fast path does not confirm, every refusal among it, and
+ * with an observer every free (fast_end is 0 then): the exact search, in
+ * both kinds of pool, as it is slow anyway.  The observed copy reports
+ * each step.
  */
 static noinline int free_exact_plain(struct buddy_core *core,
 				     unsigned long frame)
 {
 	if (unlikely(core->observer))
-		return free_observed(core, frame);
+		return free_exact(core, frame, true, core->flat);
 	return free_exact(core, frame, false, core->flat);
-}
-
-/* Anything the fast path below does not confirm, every refusal among it. */
-static __always_inline int free_other(struct buddy_core *core,
-				      unsigned long frame, bool observe,
-				      bool flat)
-{
-	if (observe)
-		return free_exact(core, frame, true, flat);
-	return free_exact_plain(core, frame);
 }
 
 /*
@@ -1779,23 +1778,19 @@ static __always_inline int free_other(struct buddy_core *core,
  */
 static __always_inline int free_block(struct buddy_core *core,
 				      unsigned int order, unsigned long frame,
-				      bool allocated, bool observe, bool flat)
+				      bool allocated, bool flat)
 {
 	struct buddy_core_order *o = &core->orders[order];
 	unsigned long block = frame >> order;
 	unsigned long word = o->free[block / BITS_PER_LONG];
 
 	if (!allocated && unlikely(word & BIT(block % BITS_PER_LONG)))
-		return free_other(core, frame, observe, flat);
-	report(core, observe, BUDDY_STEP_FREE, order, frame, 0, 0, 0);
+		return free_exact_plain(core, frame);
 	/*
 	 * A free buddy (merge_up() checks for a root), or more summary words
-	 * to change: out of line, as tail calls in the plain copy.
+	 * to change: out of line, as tail calls.
 	 */
 	if (unlikely(word & BIT((block ^ 1) % BITS_PER_LONG))) {
-		if (observe)
-			return merge_up(core, order, block, core->top_order,
-					true, flat);
 		/* Order 0's copy is shared: it asks. */
 		if (!order && unlikely(core->flat))
 			return merge_flat0(core, block);
@@ -1806,12 +1801,12 @@ static __always_inline int free_block(struct buddy_core *core,
 		return merge_plain(core, order, block);
 	}
 	/* Sparse orders out of line, for the same reason. */
-	return free_end(core, o, order, block, core->top_order, observe, flat);
+	return free_end(core, o, order, block, core->top_order, false, flat);
 }
 
 static noinline int free_order0(struct buddy_core *core, unsigned long frame)
 {
-	return free_block(core, 0, frame, false, false, false);
+	return free_block(core, 0, frame, false, false);
 }
 
 /*
@@ -1820,19 +1815,18 @@ static noinline int free_order0(struct buddy_core *core, unsigned long frame)
  * allocated.  Anything else has no block of order 1 at @frame.
  */
 static __always_inline int free_pair(struct buddy_core *core,
-				     unsigned long frame, bool observe,
-				     bool flat)
+				     unsigned long frame, bool flat)
 {
 	if (core->top_order > 1 &&
 	    !bit_test(core->orders[2].split, frame >> 2))
-		return free_other(core, frame, observe, flat);
-	return free_block(core, 1, frame, false, observe, flat);
+		return free_exact_plain(core, frame);
+	return free_block(core, 1, frame, false, flat);
 }
 
 static noinline int free_order1_flat(struct buddy_core *core,
 				     unsigned long frame)
 {
-	return free_pair(core, frame, false, true);
+	return free_pair(core, frame, true);
 }
 
 /*
@@ -1844,7 +1838,7 @@ static noinline int free_order1(struct buddy_core *core, unsigned long frame)
 {
 	if (unlikely(core->flat))
 		return free_order1_flat(core, frame);
-	return free_pair(core, frame, false, false);
+	return free_pair(core, frame, false);
 }
 
 /* The orders above 1 of a flat pool: head bits, then free_block(). */
@@ -1857,64 +1851,7 @@ static noinline int free_flat(struct buddy_core *core, unsigned int order,
 		__builtin_unreachable();
 	core->head[pair / BITS_PER_LONG] &=
 		~(core->orders[order].head << (pair % BITS_PER_LONG));
-	return free_block(core, order, frame, true, false, true);
-}
-
-/*
- * Free: the fast path for blocks in whole top-order blocks (below
- * fast_end), anything else to free_exact().  Order 0 (a split pair) and
- * order 1 (a pair with no run) go to functions of their own in the plain
- * copy; the rest, blocks with head bits, stays here.
- */
-static __always_inline int do_free(struct buddy_core *core,
-				   unsigned long frame, bool observe, bool flat)
-{
-	unsigned long pair = frame / 2, *head, heads;
-	unsigned int shift = pair % BITS_PER_LONG, order;
-
-	if (unlikely(frame >= core->fast_end))
-		return free_other(core, frame, observe, flat);
-	if (bit_test(core->pair_split, pair)) {
-		if (observe)
-			return free_block(core, 0, frame, false, true, flat);
-		return free_order0(core, frame);
-	}
-	/*
-	 * The head bit of the pair before, then the run from this pair: a
-	 * run of ones with a zero before it, in the same word (no run
-	 * crosses one), starts there, at the first pair of an allocated
-	 * block whose order it gives.  The zero at a run's end is always in
-	 * its block, so ~ is never 0 below.
-	 */
-	head = &core->head[pair / BITS_PER_LONG];
-	heads = (*head << 1) >> shift;
-	if (unlikely((heads | frame) & 1))
-		return free_other(core, frame, observe, flat);
-	order = __ffs(~(heads | 1));
-	if (order == 1) {
-		if (observe)
-			return free_pair(core, frame, true, flat);
-		return free_order1(core, frame);
-	}
-	/*
-	 * As in alloc, the plain copy serves orders up to plain_top: in a
-	 * flat pool, the others leave by the test for an order too large.
-	 */
-	if (unlikely(order > (observe || flat ? core->top_order :
-			      core->plain_top))) {
-		if (!observe && !flat && order <= core->top_order)
-			return free_flat(core, order, frame);
-		return free_other(core, frame, observe, flat);
-	}
-	/* The run is the order's, which its descriptor holds. */
-	*head &= ~(core->orders[order].head << shift);
-	return free_block(core, order, frame, true, observe, flat);
-}
-
-/* The observed copy reads flat: it is slow anyway. */
-static noinline int free_observed(struct buddy_core *core, unsigned long frame)
-{
-	return do_free(core, frame, true, core->flat);
+	return free_block(core, order, frame, true, true);
 }
 
 /**
@@ -1926,6 +1863,11 @@ static noinline int free_observed(struct buddy_core *core, unsigned long frame)
  * the buddy is free, as __free_one_page() does, up to a root.  Every bad
  * free is caught and changes nothing.
  *
+ * The fast path serves blocks in whole top-order blocks (below fast_end,
+ * which an observer empties); anything else goes to free_exact_plain().
+ * Order 0 (a split pair) and order 1 (a pair with no run) go to functions
+ * of their own; the rest, blocks with head bits, stays here.
+ *
  * Context: Any context; the caller serialises all calls on @core.
  * Return: 0; -ERANGE if @frame is past the pool; -EALREADY if @frame lies in
  * a free block (a double free); -EINVAL if @frame lies inside an allocated
@@ -1933,8 +1875,39 @@ static noinline int free_observed(struct buddy_core *core, unsigned long frame)
  */
 int buddy_core_free(struct buddy_core *core, unsigned long frame)
 {
-	/* With an observer, do_free() leaves for free_observed() at once. */
-	return do_free(core, frame, false, false);
+	unsigned long pair = frame / 2, *head, heads;
+	unsigned int shift = pair % BITS_PER_LONG, order;
+
+	if (unlikely(frame >= core->fast_end))
+		return free_exact_plain(core, frame);
+	if (bit_test(core->pair_split, pair))
+		return free_order0(core, frame);
+	/*
+	 * The head bit of the pair before, then the run from this pair: a
+	 * run of ones with a zero before it, in the same word (no run
+	 * crosses one), starts there, at the first pair of an allocated
+	 * block whose order it gives.  The zero at a run's end is always in
+	 * its block, so ~ is never 0 below.
+	 */
+	head = &core->head[pair / BITS_PER_LONG];
+	heads = (*head << 1) >> shift;
+	if (unlikely((heads | frame) & 1))
+		return free_exact_plain(core, frame);
+	order = __ffs(~(heads | 1));
+	if (order == 1)
+		return free_order1(core, frame);
+	/*
+	 * As in alloc, this path serves orders up to plain_top: in a flat
+	 * pool, the others leave by the test for an order too large.
+	 */
+	if (unlikely(order > core->plain_top)) {
+		if (order <= core->top_order)
+			return free_flat(core, order, frame);
+		return free_exact_plain(core, frame);
+	}
+	/* The run is the order's, which its descriptor holds. */
+	*head &= ~(core->orders[order].head << shift);
+	return free_block(core, order, frame, true, false);
 }
 
 /* === Queries === */
@@ -2463,8 +2436,7 @@ static int audit_layout(const struct buddy_core *core,
 	    core->top_order != top_order(core->nr_frames, core->max_order) ||
 	    core->top_end != core->orders[core->top_order].nr_blocks <<
 			     core->top_order ||
-	    core->fast_end != (core->top_order && !core->observer ?
-			       core->top_end : 0))
+	    core->fast_end != fast_range_end(core))
 		return fault_at(fault, "pool geometry is wrong", 0, 0);
 	if (core->flat != !core->orders[0].upper ||
 	    core->plain_max != (core->flat ? 0 : core->max_order) ||
