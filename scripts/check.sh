@@ -127,11 +127,11 @@ step "the page in headless Chromium" tools/browser/run.sh
 # The host's steps (libFuzzer, the shell-driven buddyctl tests, the lab's
 # builds and tests, the bench's workloads, the clang builds, DKMS) run
 # beside the longest guest, which mostly keeps one of its two vCPUs busy:
-# about two minutes less in all.  Their output is shown when they are done, after the guest's; each
-# step still has its own log and time.  Nothing they build is shared with
-# the guest's run (tools/ was built by the steps before, the fuzzer's
-# objects are its own, the lab and DKMS work on copies, the clang builds
-# go to build/kmod/KERNEL-llvm).
+# about two minutes less in all.  Their output is shown when they are
+# done, after the guest's; each step still has its own log and time.
+# Nothing they build is shared with the guest's run (tools/ was built by
+# the steps before, the fuzzer's objects are its own, the lab and DKMS
+# work on copies, the clang builds go to build/kmod/KERNEL-llvm).
 host_steps()
 {
 	# shellcheck disable=SC2034 # log_prefix is read by step (lib.sh)

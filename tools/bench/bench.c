@@ -426,11 +426,6 @@ enum { CHURN0, MIXED, FILL_DRAIN, NR_WORKLOADS };
 /* The three workloads of this run, in the variants -m and -d chose. */
 static const struct workload *workloads[NR_WORKLOADS];
 
-static const char *workload_name(unsigned int w)
-{
-	return workloads[w]->name;
-}
-
 /* Operations (allocs, frees, failed allocs) in one run of a workload. */
 static double workload_ops(unsigned int w, const struct bench *b)
 {
@@ -610,7 +605,7 @@ static int bench_verify(struct bench *b, unsigned int p, unsigned int w,
 		return 0;
 	if (w == FILL_DRAIN && b->nr_live != b->nr_frames) {
 		fprintf(stderr, "bench: %s, %s, %s: the fill allocated %lu frames of %lu\n",
-			kind_names[kind], workload_name(w), pools[p].name,
+			kind_names[kind], workloads[w]->name, pools[p].name,
 			b->nr_live, b->nr_frames);
 		return -1;
 	}
@@ -619,7 +614,7 @@ static int bench_verify(struct bench *b, unsigned int p, unsigned int w,
 			live += 1UL << b->live_order[i];
 	if (kind == OURS && buddy_core_audit(&b->ours, &fault)) {
 		fprintf(stderr, "bench: ours, %s, %s: audit: %s (order %u, frame %lu)\n",
-			workload_name(w), pools[p].name, fault.what,
+			workloads[w]->name, pools[p].name, fault.what,
 			fault.order, fault.frame);
 		return -1;
 	}
@@ -627,7 +622,7 @@ static int bench_verify(struct bench *b, unsigned int p, unsigned int w,
 				     ref_free_frames(&b->ref);
 	if (free_frames != b->nr_frames - live) {
 		fprintf(stderr, "bench: %s, %s, %s: %lu frames free, %lu expected\n",
-			kind_names[kind], workload_name(w), pools[p].name,
+			kind_names[kind], workloads[w]->name, pools[p].name,
 			free_frames, b->nr_frames - live);
 		return -1;
 	}
@@ -764,7 +759,7 @@ static void print_times(const struct samples *s, unsigned int nr_pools,
 							      repeats);
 			}
 			printf("%-24s %-6s %6.1f %6.1f %7.1f %6.1f %6.1f %6.2fx",
-			       p ? "" : workload_name(w), pools[p].name,
+			       p ? "" : workloads[w]->name, pools[p].name,
 			       m[OURS], m[REF], m[HARNESS],
 			       m[OURS] - m[HARNESS], m[REF] - m[HARNESS],
 			       net_ratio(s, p, w, repeats));
@@ -803,7 +798,7 @@ static void print_targets(const struct samples *s, unsigned int nr_pools,
 		for (p = 0; p < nr_pools; p++)
 			met &= net_ratio(s, p, w, repeats) <= target_ratio[w];
 		printf("  %-24s <= %.1fx: %-7s  %s %.2fx -> %s %.2fx: %s\n",
-		       workload_name(w), target_ratio[w],
+		       workloads[w]->name, target_ratio[w],
 		       met ? "met" : "not met", pools[0].name, first,
 		       pools[nr_pools - 1].name, last,
 		       last <= first ? "no worse" : "worse");
