@@ -147,19 +147,21 @@ static int compare_show(struct seq_file *m, void *v)
 {
 	size_t meta_bytes = buddy_core_meta_size(COMPARE_FRAMES,
 						 COMPARE_MAX_ORDER);
-	struct buddy_core core;
+	struct buddy_core *core;
 	struct churn *c;
 	unsigned int order;
 	char what[8];
 	void *meta;
+	int ret = 0;
 
+	/* The core is kilobytes (its order descriptors): not on the stack. */
+	core = kzalloc(sizeof(*core), GFP_KERNEL);
 	meta = kvzalloc(meta_bytes, GFP_KERNEL);
 	c = kzalloc(sizeof(*c), GFP_KERNEL);
-	if (!meta || !c ||
-	    buddy_core_init(&core, meta, COMPARE_FRAMES, COMPARE_MAX_ORDER)) {
-		kfree(c);
-		kvfree(meta);
-		return -ENOMEM;
+	if (!core || !meta || !c ||
+	    buddy_core_init(core, meta, COMPARE_FRAMES, COMPARE_MAX_ORDER)) {
+		ret = -ENOMEM;
+		goto out;
 	}
 	seq_printf(m, "# ns per alloc+free pair, this boot: buddy_core on a scratch pool of %lu frames, the kernel's alloc_pages()/__free_pages()\n",
 		   COMPARE_FRAMES);
@@ -170,18 +172,20 @@ static int compare_show(struct seq_file *m, void *v)
 		   "alloc_pages", "kernel/core");
 	for (order = 0; order <= COMPARE_MAX_ORDER; order++) {
 		snprintf(what, sizeof(what), "%u", order);
-		compare_row(m, what, core_pairs(&core, order),
+		compare_row(m, what, core_pairs(core, order),
 			    kernel_pairs(order));
 		cond_resched();
 	}
 	c->seed = 0x636f6d70617265ULL;	/* "compare" */
-	compare_row(m, "mixed", churn_run(c, &core, false),
-		    churn_run(c, &core, true));
+	compare_row(m, "mixed", churn_run(c, core, false),
+		    churn_run(c, core, true));
 	seq_printf(m, "# mixed: %d operations, orders 0-3 around %d live blocks, ns per operation\n",
 		   COMPARE_CHURN, COMPARE_LIVE);
+out:
 	kfree(c);
 	kvfree(meta);
-	return 0;
+	kfree(core);
+	return ret;
 }
 
 static int compare_open(struct inode *inode, struct file *file)

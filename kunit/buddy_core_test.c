@@ -803,9 +803,7 @@ static void init_every_shape(struct kunit *test)
 	/* About 3.5 bits per frame, plus a few words per order. */
 	words = 7 * shape->nr_frames / 2 / BITS_PER_LONG +
 		10 * (shape->max_order + 2);
-	KUNIT_EXPECT_LE(test, pool->meta_size,
-			(shape->max_order + 2) * sizeof(struct buddy_core_order) +
-			words * sizeof(long));
+	KUNIT_EXPECT_LE(test, pool->meta_size, words * sizeof(long));
 }
 
 static void init_bad_args(struct kunit *test)
@@ -1033,10 +1031,15 @@ static void alloc_exhaustion_and_recovery(struct kunit *test)
 	unsigned int order, top = min_t(unsigned int, shape->max_order,
 					 ilog2(nr_frames));
 	void *initial = kunit_kmalloc(test, pool->meta_size, GFP_KERNEL);
+	struct buddy_core_order *orders = kunit_kmalloc(test,
+							sizeof(core->orders),
+							GFP_KERNEL);
 	long frame;
 
 	KUNIT_ASSERT_NOT_NULL(test, initial);
+	KUNIT_ASSERT_NOT_NULL(test, orders);
 	memcpy(initial, pool->meta, pool->meta_size);
+	memcpy(orders, core->orders, sizeof(core->orders));
 
 	for (order = 0; order <= top; order++) {
 		/* before: all free.  after: every block of @order taken. */
@@ -1066,6 +1069,8 @@ static void alloc_exhaustion_and_recovery(struct kunit *test)
 			buddy_core_free(core, i);
 		KUNIT_EXPECT_EQ(test, buddy_core_free_frames(core), nr_frames);
 		KUNIT_EXPECT_MEMEQ(test, pool->meta, initial, pool->meta_size);
+		KUNIT_EXPECT_MEMEQ(test, core->orders, orders,
+				   sizeof(core->orders));
 	}
 	/* Recovered: the largest order is served again, from frame 0. */
 	KUNIT_EXPECT_EQ(test, buddy_core_alloc(core, top), 0);
@@ -1601,14 +1606,14 @@ static void frag_index_above_pool(struct kunit *test)
 /* === Audit === */
 
 /*
- * Only the public fields of struct buddy_core are touched by name: the
- * metadata is handled as bytes, of which the first (max_order + 2) *
- * sizeof(struct buddy_core_order) are the order descriptors (pointers and
- * counts) and the rest bitmaps.  So these cases hold whatever the layout.
+ * The metadata is handled as bytes, all bitmaps, and the order descriptors
+ * in the core (max_order + 2 of them, pointers and counts) as words, so
+ * these cases hold whatever the layout.
  */
-static size_t meta_descriptor_bytes(const struct pool *pool)
+static size_t descriptor_words(const struct pool *pool)
 {
-	return (pool->core.max_order + 2) * sizeof(struct buddy_core_order);
+	return (pool->core.max_order + 2) * sizeof(struct buddy_core_order) /
+	       sizeof(long);
 }
 
 /*
@@ -1651,15 +1656,15 @@ static void image_put(struct pool *pool, const struct pool_image *img)
 static void apply_delta(struct pool *pool, const struct pool_image *from,
 			const struct pool_image *to)
 {
-	size_t first = meta_descriptor_bytes(pool), i;
-	const unsigned long *wf = (const void *)from->meta;
-	const unsigned long *wt = (const void *)to->meta;
-	unsigned long *w = pool->meta;
+	const unsigned long *wf = (const void *)from->core.orders;
+	const unsigned long *wt = (const void *)to->core.orders;
+	unsigned long *w = (void *)pool->core.orders;
 	u8 *b = pool->meta;
+	size_t i;
 
-	for (i = 0; i < first / sizeof(long); i++)
+	for (i = 0; i < descriptor_words(pool); i++)
 		w[i] += wt[i] - wf[i];
-	for (i = first; i < pool->meta_size; i++) {
+	for (i = 0; i < pool->meta_size; i++) {
 		b[i] |= to->meta[i] & ~from->meta[i];
 		b[i] &= ~(from->meta[i] & ~to->meta[i]);
 	}
@@ -1795,6 +1800,7 @@ static void audit_every_bit_flip(struct kunit *test)
 	struct model_check *c = model_check_create(test, shape->nr_frames,
 						   shape->max_order);
 	struct pool_image *initial = image_take(test, pool);
+	size_t descriptor_bytes = descriptor_words(pool) * sizeof(long);
 	struct buddy_core_fault fault;
 	size_t byte;
 	u8 *bytes = pool->meta;
@@ -1806,11 +1812,14 @@ static void audit_every_bit_flip(struct kunit *test)
 		buddy_core_free(core, frame);
 	/* Freeing everything leaves the metadata exactly as init did. */
 	KUNIT_ASSERT_MEMEQ(test, pool->meta, initial->meta, pool->meta_size);
+	KUNIT_ASSERT_MEMEQ(test, core->orders, initial->core.orders,
+			   sizeof(core->orders));
 
 	/*
-	 * Every byte is state, with no padding: the order descriptors
-	 * (pointers and sizes the layout fixes, a count, a cursor), then
-	 * bitmaps: free bits, their summaries, split bits, head bits.  With
+	 * Every byte is state, with no padding: the bitmaps (free bits,
+	 * their summaries, split bits, head bits), then, in the core, the
+	 * order descriptors (pointers and sizes the layout fixes, a count, a
+	 * cursor).  With
 	 * every frame free each bit is pinned: a free bit is a root
 	 * (flipping it breaks the order's count or summary), a split bit is
 	 * zero (set, it is a split root that is also free, or a split block
@@ -1822,20 +1831,25 @@ static void audit_every_bit_flip(struct kunit *test)
 	 * set on an allocated block of order 1 makes two allocated blocks of
 	 * it, which is consistent.)
 	 */
-	for (byte = 0; byte < pool->meta_size; byte++) {
+	for (byte = 0; byte < pool->meta_size + descriptor_bytes; byte++) {
+		u8 *at = byte < pool->meta_size ? &bytes[byte] :
+			 (u8 *)core->orders + byte - pool->meta_size;
+
 		for (bit = 0; bit < 8; bit++) {
-			bytes[byte] ^= 1 << bit;
+			*at ^= 1 << bit;
 			fault.what = NULL;
 			if (buddy_core_audit(core, &fault) != -EUCLEAN)
 				KUNIT_FAIL_AND_ABORT(test,
-						     "flip of byte %zu bit %d of %zu not caught",
-						     byte, bit,
-						     pool->meta_size);
+						     "flip of %s byte %zu bit %d not caught",
+						     byte < pool->meta_size ?
+						     "metadata" : "descriptor",
+						     byte < pool->meta_size ? byte :
+						     byte - pool->meta_size, bit);
 			KUNIT_ASSERT_NOT_NULL(test, fault.what);
 			/* The descriptor past max_order counts as one more. */
 			KUNIT_ASSERT_LE(test, fault.order,
 					shape->max_order + 1);
-			bytes[byte] ^= 1 << bit;
+			*at ^= 1 << bit;
 		}
 	}
 	KUNIT_EXPECT_EQ(test, buddy_core_check(core), 0);

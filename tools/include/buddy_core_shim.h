@@ -24,6 +24,9 @@ typedef unsigned long long u64;
 /* __always_inline comes from glibc's <sys/cdefs.h>, as in the kernel. */
 #define noinline		__attribute__((__noinline__))
 
+/* As the kernel's <linux/compiler.h>: gcc forgets where @var came from. */
+#define OPTIMIZER_HIDE_VAR(var)	({ __asm__ ("" : "=r" (var) : "0" (var)); })
+
 #define likely(x)		__builtin_expect(!!(x), 1)
 #define unlikely(x)		__builtin_expect(!!(x), 0)
 
