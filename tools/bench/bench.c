@@ -830,6 +830,13 @@ static void print_table(const struct samples *s, unsigned int nr_pools,
 		       median(s->init_ns[p][1], repeats));
 	}
 	printf("(init: allocate + init on fresh memory, page faults included; b/f = bits per frame)\n");
+	/*
+	 * What does not grow with the pool is in each allocator's struct,
+	 * not in its per-frame metadata: ours' order descriptors, the
+	 * reference's free-area list heads.
+	 */
+	printf("(meta: per-frame metadata; the structs, whatever the pool: ours %zu bytes, ref %zu)\n",
+	       sizeof(struct buddy_core), sizeof(struct ref_buddy));
 	printf("resident with the %s pool: %lu MiB, %lu MiB of it in huge pages\n",
 	       pools[nr_pools - 1].name, s->rss_kb[nr_pools - 1] / 1024,
 	       s->huge_kb[nr_pools - 1] / 1024);
