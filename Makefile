@@ -20,7 +20,7 @@ VERSION := $(shell sed -n 's/^\#define BUDDY_VERSION[^"]*"\(.*\)"/\1/p' \
 # What DKMS builds from: the module's sources, nothing of tools/.
 DKMS_SRC := $(wildcard *.c *.h) Kbuild dkms.conf include kunit
 
-.PHONY: all modules clean help lib test fuzz bench buddyctl deps \
+.PHONY: all modules clean help lib test fuzz bench floor buddyctl deps \
 	debug-kernel e2e kunit faults check demo vm-shell kmod shellcheck \
 	bigpool screenshot lab check-lab stress install uninstall dkms \
 	install-udev matrix
@@ -77,6 +77,10 @@ fuzz:
 ## bench: ns/op and instructions/op (callgrind) against a Linux-style free-list allocator
 bench:
 	$(MAKE) -C tools bench
+
+## floor: where the mixed orders' floor is: ours' paths one by one against the reference (callgrind)
+floor:
+	$(MAKE) -C tools floor
 
 ## buddyctl: the user-space CLI, linked statically (build/user/buddyctl)
 buddyctl:

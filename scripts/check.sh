@@ -142,7 +142,7 @@ host_steps()
 	step "buddyctl host tests" tools/buddyctl/tests/run.sh
 	step "textbook scenarios in the twin" scripts/scenarios.sh
 	step "the lab: stubs fail, the real bodies pass" scripts/lab-selftest.sh
-	step "the bench's workloads and variants, audited (untimed)" \
+	step "the bench's workloads, variants and floor loops, audited (untimed)" \
 		make -C tools bench-smoke
 	step "W=1 build with LLVM=1, Debian 6.12, 6.1 and arm64" \
 		build_w1_llvm debian debian-6.1 arm64

@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# floor.sh FLOOR [STEPS] - ours' paths one by one, against the reference
+#
+# Runs FLOOR (buddy_floor) under callgrind with branch simulation, once per
+# path and allocator, and prints instructions and mispredicts per alloc+free
+# pair: the inclusive counts of the allocators' own alloc and free (what
+# they call and tail-call included, the loop around them not), divided by
+# the steps.  Counts repeat exactly from run to run; mispredicts are those
+# of callgrind's predictor model.  See floor.c for the paths.
+
+set -euo pipefail
+
+floor=$1
+steps=${2:-100000}
+dir=$(mktemp -d)
+trap 'rm -rf "$dir"' EXIT
+
+command -v valgrind >/dev/null ||
+	{ echo "floor.sh: valgrind is not installed (scripts/deps.sh bench)" >&2; exit 1; }
+
+# "Ir Bcm" of alloc + free in a callgrind output file, inclusive.
+counts()
+{
+	# One line per function: "Ir (%) Bc (%) Bcm (%) Bi Bim file:fn [object]"
+	# (the same function also appears without the object, by file).
+	callgrind_annotate --inclusive=yes --threshold=100 --auto=no "$1" |
+	awk -v a="$2" -v f="$3" '
+		{ line = $0; gsub(/\([^)]*\)/, "", line); gsub(/,/, "", line)
+		  n = split(line, t, " ")
+		  name = t[n - 1]; sub(/^.*:/, "", name) }
+		t[n] ~ /^\[/ && (name == a || name == f) {
+			ir += t[1]; bcm += t[3]; seen++ }
+		END { if (seen != 2) exit 1; print ir, bcm }'
+}
+
+run()
+{
+	local kind=$1 out
+	out=$dir/cg.$kind
+	shift
+	if ! valgrind --tool=callgrind --collect-atstart=no --branch-sim=yes \
+		--callgrind-out-file="$out" "$floor" "$@" "$kind" "$steps" \
+		>"$dir/log" 2>"$dir/vg"; then
+		cat "$dir/log" "$dir/vg" >&2
+		exit 1
+	fi
+	if [[ $kind == ours ]]; then
+		counts "$out" buddy_core_alloc buddy_core_free
+	else
+		counts "$out" ref_buddy_alloc ref_buddy_free
+	fi
+}
+
+printf '%-34s %8s %8s %7s | %6s %6s\n' "path (per alloc+free pair)" \
+	"ours" "ref" "o/r" "ours" "ref"
+printf '%-34s %8s %8s %7s | %6s %6s\n' "" "instr" "instr" "" "mispr" "mispr"
+while read -r -a words; do
+	what=${words[0]//_/ }
+	args=("${words[@]:1}")
+	read -r ours_ir ours_bcm < <(run ours "${args[@]}") ||
+		{ echo "floor.sh: no counts for ours, ${args[*]}" >&2; exit 1; }
+	read -r ref_ir ref_bcm < <(run ref "${args[@]}") ||
+		{ echo "floor.sh: no counts for ref, ${args[*]}" >&2; exit 1; }
+	awk -v w="$what" -v s="$steps" -v oi="$ours_ir" -v ri="$ref_ir" \
+	    -v ob="$ours_bcm" -v rb="$ref_bcm" 'BEGIN {
+		printf "%-34s %8.1f %8.1f %6.2fx | %6.2f %6.2f\n",
+		       w, oi / s, ri / s, oi / ri, ob / s, rb / s }'
+done <<'EOF'
+fast:_order_0 fast 0
+fast:_order_1 fast 1
+fast:_order_3 fast 3
+fast:_order_6 fast 6
+sparse_level_1:_order_0 sparse 0 1
+sparse_level_1:_order_3 sparse 3 1
+sparse_level_1:_order_6 sparse 6 1
+sparse_level_2:_order_0 sparse 0 2
+sparse_level_2:_order_3 sparse 3 2
+EOF
+echo "(callgrind --branch-sim=yes, $steps steps each, $(valgrind --version);"
+echo " fast: 1 GiB, no summary word changes; sparse level L: 64 GiB, each"
+echo " block alone in its level-L word, whose words empty and fill each step)"
