@@ -577,17 +577,6 @@ static void bench_destroy(struct bench *b)
 	free(b->drain);
 }
 
-/* Free frames of the reference: its free lists' counts. */
-static unsigned long ref_free_frames(const struct ref_buddy *ref)
-{
-	unsigned long frames = 0;
-	unsigned int order;
-
-	for (order = 0; order <= ref->max_order; order++)
-		frames += ref->free_area[order].nr_free << order;
-	return frames;
-}
-
 /*
  * After a run, outside the clock: ours passes its full audit, and each
  * allocator has exactly the frames allocated that the workload holds (none
@@ -619,7 +608,7 @@ static int bench_verify(struct bench *b, unsigned int p, unsigned int w,
 		return -1;
 	}
 	free_frames = kind == OURS ? buddy_core_free_frames(&b->ours) :
-				     ref_free_frames(&b->ref);
+				     ref_buddy_free_frames(&b->ref);
 	if (free_frames != b->nr_frames - live) {
 		fprintf(stderr, "bench: %s, %s, %s: %lu frames free, %lu expected\n",
 			kind_names[kind], workloads[w]->name, pools[p].name,

@@ -116,14 +116,8 @@ static void floor_free(struct floor *f, unsigned long frame,
 
 static unsigned long floor_free_frames(const struct floor *f)
 {
-	unsigned long frames = 0;
-	unsigned int k;
-
-	if (!f->ref)
-		return buddy_core_free_frames(f->ours);
-	for (k = 0; k <= FLOOR_MAX_ORDER; k++)
-		frames += f->theirs->free_area[k].nr_free << k;
-	return frames;
+	return f->ref ? ref_buddy_free_frames(f->theirs) :
+			buddy_core_free_frames(f->ours);
 }
 
 /* fast K: every fourth block of order K free. */

@@ -195,3 +195,14 @@ int ref_buddy_init(struct ref_buddy *ref, struct ref_frame *frames,
 	}
 	return 0;
 }
+
+/* Free frames: the free lists' counts, for the callers' checks. */
+unsigned long ref_buddy_free_frames(const struct ref_buddy *ref)
+{
+	unsigned long frames = 0;
+	unsigned int order;
+
+	for (order = 0; order <= ref->max_order; order++)
+		frames += ref->free_area[order].nr_free << order;
+	return frames;
+}

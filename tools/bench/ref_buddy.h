@@ -45,5 +45,6 @@ int ref_buddy_init(struct ref_buddy *ref, struct ref_frame *frames,
 long ref_buddy_alloc(struct ref_buddy *ref, unsigned int order);
 void ref_buddy_free(struct ref_buddy *ref, unsigned long frame,
 		    unsigned int order);
+unsigned long ref_buddy_free_frames(const struct ref_buddy *ref);
 
 #endif /* _REF_BUDDY_H */
