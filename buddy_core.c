@@ -849,6 +849,28 @@ static unsigned long fast_range_end(const struct buddy_core *core)
 	return core->top_order && !core->observer ? core->top_end : 0;
 }
 
+/* A flat pool: order 0, so every order, has no summary level above 1. */
+static bool layout_is_flat(const struct buddy_core *core)
+{
+	return !core->orders[0].upper;
+}
+
+/*
+ * The orders the plain copies of alloc and free serve: all but in a flat
+ * pool, where alloc keeps order 0 only and free orders 0 and 1 (whose
+ * functions ask for a flat pool themselves); the others go to the flat
+ * copies by the tests for an order too large.
+ */
+static unsigned int plain_max_order(const struct buddy_core *core)
+{
+	return core->flat ? 0 : core->max_order;
+}
+
+static unsigned int plain_top_order(const struct buddy_core *core)
+{
+	return core->flat ? 1 : core->top_order;
+}
+
 /* The largest order a block of the pool can have. */
 static unsigned int top_order(unsigned long nr_frames, unsigned int max_order)
 {
@@ -917,9 +939,9 @@ int buddy_core_init(struct buddy_core *core, void *meta,
 	core->nr_frames = nr_frames;
 	core->max_order = max_order;
 	core->top_order = top_order(nr_frames, max_order);
-	core->flat = !core->orders[0].upper;
-	core->plain_max = core->flat ? 0 : max_order;
-	core->plain_top = core->flat ? 1 : core->top_order;
+	core->flat = layout_is_flat(core);
+	core->plain_max = plain_max_order(core);
+	core->plain_top = plain_top_order(core);
 	/* What free reads first, one load nearer. */
 	core->pair_split = core->orders[1].split;
 
@@ -2436,9 +2458,9 @@ static int audit_layout(const struct buddy_core *core,
 			     core->top_order ||
 	    core->fast_end != fast_range_end(core))
 		return fault_at(fault, "pool geometry is wrong", 0, 0);
-	if (core->flat != !core->orders[0].upper ||
-	    core->plain_max != (core->flat ? 0 : core->max_order) ||
-	    core->plain_top != (core->flat ? 1 : core->top_order))
+	if (core->flat != layout_is_flat(core) ||
+	    core->plain_max != plain_max_order(core) ||
+	    core->plain_top != plain_top_order(core))
 		return fault_at(fault, "pool mode is wrong", 0, 0);
 	for (k = 0; k <= core->max_order + 1; k++) {
 		o = &core->orders[k];
