@@ -10,7 +10,9 @@
  * frames, max_order 10), each run by three allocators in the same process:
  *
  *   ours     buddy_core.c, from build/user/libbuddycore.a
- *   ref      tools/bench/ref_buddy.c: per-order lists, as mm/page_alloc.c
+ *   ref      tools/bench/ref_buddy.c: per-order lists, as mm/page_alloc.c;
+ *            built with REF_LEAN (make bench REF=lean), ref_lean.c: the
+ *            same algorithm in 12 bytes per frame and fewer instructions
  *   harness  a no-op allocator: the same loop, PRNG, victim choice and
  *            array traffic, with allocations that cost (almost) nothing
  *
@@ -66,6 +68,14 @@
 
 #include "buddy_harness.h"
 #include "ref_buddy.h"
+
+#ifdef REF_LEAN
+#define REF_NAME	"lean free lists"
+#define REF_FILE	"ref_lean.c"
+#else
+#define REF_NAME	"Linux-style free lists"
+#define REF_FILE	"ref_buddy.c"
+#endif
 
 #define BENCH_MAX_ORDER		10
 #define BENCH_SEED		0x62656e6368ULL		/* "bench" */
@@ -921,8 +931,9 @@ int main(int argc, char **argv)
 	       use_thp ? "huge (THP)" : "4 KiB");
 	printf("mixed churn's orders %s, fill/drain frees %s\n",
 	       mix_names[order_mix], drain_names[drain_order]);
-	printf("ours = buddy_core.c, ref = Linux-style free lists (tools/bench/ref_buddy.c),\n"
-	       "harness = the same loops with a no-op allocator (victim choice, arrays)\n\n");
+	printf("ours = buddy_core.c, ref = %s (tools/bench/%s, %zu bytes per frame),\n"
+	       "harness = the same loops with a no-op allocator (victim choice, arrays)\n\n",
+	       REF_NAME, REF_FILE, sizeof(struct ref_frame));
 	fflush(stdout);
 	for (p = 0; p < nr_pools; p++)
 		if (run_pool(p, repeats, iterations, s))

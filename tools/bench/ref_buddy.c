@@ -12,7 +12,6 @@
  */
 #include <errno.h>
 #include <stddef.h>
-#include <string.h>
 
 #include "ref_buddy.h"
 
@@ -177,10 +176,7 @@ int ref_buddy_init(struct ref_buddy *ref, struct ref_frame *frames,
 
 	if (!nr_frames || max_order > REF_MAX_ORDER)
 		return -EINVAL;
-	ref->frames = frames;
-	ref->nr_frames = nr_frames;
-	ref->max_order = max_order;
-	memset(frames, 0, nr_frames * sizeof(*frames));
+	ref_buddy_setup(ref, frames, nr_frames, max_order);
 	for (order = 0; order <= REF_MAX_ORDER; order++) {
 		list_init(&ref->free_area[order].free_list);
 		ref->free_area[order].nr_free = 0;
@@ -194,15 +190,4 @@ int ref_buddy_init(struct ref_buddy *ref, struct ref_frame *frames,
 		frame += 1UL << order;
 	}
 	return 0;
-}
-
-/* Free frames: the free lists' counts, for the callers' checks. */
-unsigned long ref_buddy_free_frames(const struct ref_buddy *ref)
-{
-	unsigned long frames = 0;
-	unsigned int order;
-
-	for (order = 0; order <= ref->max_order; order++)
-		frames += ref->free_area[order].nr_free << order;
-	return frames;
 }
