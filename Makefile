@@ -74,11 +74,11 @@ test:
 fuzz:
 	$(MAKE) -C tools fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-## bench: ns/op and instructions/op (callgrind) against a Linux-style free-list allocator
+## bench: ns/op and instructions/op (callgrind) against a Linux-style free-list allocator (REF=lean: a lean one)
 bench:
 	$(MAKE) -C tools bench
 
-## floor: where the mixed orders' floor is: ours' paths one by one against the reference (callgrind)
+## floor: where the mixed orders' floor is: ours' paths one by one against the reference (callgrind; REF=lean too)
 floor:
 	$(MAKE) -C tools floor
 
