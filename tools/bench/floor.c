@@ -22,14 +22,19 @@
  *               word, empty) and frees the oldest of the allocated ones
  *               (the same words fill).  The reference's lists do not care
  *               where a block is.
+ *   split K     16 MiB (2^12 frames, a flat pool): all allocated but one
+ *               block of order K.  Each step allocates order 0 and frees
+ *               what it got: K splits and K merges, as in fill and drain
+ *               (a step per level, against the reference's).  Counted
+ *               once per K, the rows' slope is the cost of a level.
  *
  * Under floor.sh (callgrind) only the loop is counted, and the script
  * reads the allocators' own functions' inclusive counts: instructions and
  * mispredicts inside alloc and free, none of the loop's.  Run alone, it
- * checks itself: nothing split or merged, the free frames unchanged, ours'
- * audit clean; exit 1 otherwise.
+ * checks itself: nothing split or merged (split K: K of each per step),
+ * the free frames unchanged, ours' audit clean; exit 1 otherwise.
  *
- * usage: buddy_floor fast K | sparse K L  [ours|ref]  [STEPS]
+ * usage: buddy_floor fast K | sparse K L | split K  [ours|ref]  [STEPS]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -47,6 +52,7 @@
 #define FLOOR_MAX_ORDER	10
 #define FAST_FRAMES	(256UL * 1024)		/* 2^18: 1 GiB of 4 KiB frames */
 #define SPARSE_FRAMES	(16UL * 1024 * 1024)	/* 2^24: 64 GiB */
+#define SPLIT_FRAMES	4096UL			/* 2^12: 16 MiB */
 /* Blocks per level-1 word, and per level-2 word, of a 64-bit core. */
 #define LEVEL1_SPAN	(64UL * 64)
 #define LEVEL2_SPAN	(64UL * 64 * 64)
@@ -134,10 +140,27 @@ static void setup_fast(struct floor *f)
 		floor_free(f, i << k, k);
 }
 
-/* Alloc and free of one order, no summary word changing. */
-static void loop_fast(struct floor *f, unsigned long steps)
+/*
+ * split K: the pool allocated in order-0 blocks, then the first 2^K freed,
+ * which merge into one block of order K, the only free one.
+ */
+static void setup_split(struct floor *f)
 {
-	unsigned int k = f->order;
+	unsigned long i;
+
+	floor_init(f, SPLIT_FRAMES);
+	for (i = 0; i < SPLIT_FRAMES; i++)
+		floor_alloc(f, 0);
+	for (i = 0; i < 1UL << f->order; i++)
+		floor_free(f, i, 0);
+}
+
+/*
+ * Alloc and free of order @k: in fast K, no summary word changing; in
+ * split K, order 0, split from order K and merged back.
+ */
+static void loop_pair(struct floor *f, unsigned int k, unsigned long steps)
+{
 	unsigned long i;
 	long frame;
 
@@ -218,9 +241,10 @@ static void loop_sparse(struct floor *f, unsigned long steps)
 
 static void print_usage(void)
 {
-	fprintf(stderr, "usage: buddy_floor fast K | sparse K L  [ours|ref]  [STEPS]\n"
+	fprintf(stderr, "usage: buddy_floor fast K | sparse K L | split K  [ours|ref]  [STEPS]\n"
 			"  fast K      alloc+free of order K (0-%u), no summary word changing\n"
-			"  sparse K L  blocks of order K alone in their level-L words (L 1 or 2)\n",
+			"  sparse K L  blocks of order K alone in their level-L words (L 1 or 2)\n"
+			"  split K     alloc+free of order 0 from the one free block, of order K\n",
 		FLOOR_MAX_ORDER);
 	exit(2);
 }
@@ -230,13 +254,14 @@ int main(int argc, char **argv)
 	struct floor f = { };
 	unsigned long steps = 100000, before, splits = 0, merges = 0;
 	unsigned int level = 0;
-	bool sparse;
+	bool sparse, split;
 	int arg = 1;
 
 	if (argc < 3)
 		print_usage();
 	sparse = !strcmp(argv[arg], "sparse");
-	if (!sparse && strcmp(argv[arg], "fast"))
+	split = !strcmp(argv[arg], "split");
+	if (!sparse && !split && strcmp(argv[arg], "fast"))
 		print_usage();
 	f.order = strtoul(argv[++arg], NULL, 10);
 	if (sparse && ++arg < argc)
@@ -255,6 +280,8 @@ int main(int argc, char **argv)
 
 	if (sparse)
 		setup_sparse(&f, level);
+	else if (split)
+		setup_split(&f);
 	else
 		setup_fast(&f);
 	before = floor_free_frames(&f);
@@ -265,7 +292,12 @@ int main(int argc, char **argv)
 	if (sparse)
 		loop_sparse(&f, steps);
 	else
-		loop_fast(&f, steps);
+		loop_pair(&f, split ? 0 : f.order, steps);
+	/* What the loop should have split and merged: split K, K a step. */
+	if (split) {
+		splits += f.order * steps;
+		merges += f.order * steps;
+	}
 
 	if (floor_free_frames(&f) != before) {
 		fprintf(stderr, "buddy_floor: %lu frames free after the loop, %lu before\n",
@@ -274,7 +306,8 @@ int main(int argc, char **argv)
 	}
 	if (!f.ref && (buddy_core_get_stats(f.ours)->splits != splits ||
 		       buddy_core_get_stats(f.ours)->merges != merges)) {
-		fprintf(stderr, "buddy_floor: the loop split or merged\n");
+		fprintf(stderr, "buddy_floor: the loop split or merged%s\n",
+			split ? " other than K times a step" : "");
 		return 1;
 	}
 	if (!f.ref && buddy_core_check(f.ours)) {
@@ -282,8 +315,9 @@ int main(int argc, char **argv)
 		return 1;
 	}
 	printf("%s %u%s%.0u %s: %lu steps, %lu frames free throughout%s\n",
-	       sparse ? "sparse" : "fast", f.order, sparse ? " " : "", level,
+	       argv[1], f.order, sparse ? " " : "", level,
 	       f.ref ? "ref" : "ours", steps, before,
-	       f.ref ? "" : ", no split or merge, audit clean");
+	       f.ref ? "" : split ? ", K splits and merges a step, audit clean" :
+				    ", no split or merge, audit clean");
 	return 0;
 }

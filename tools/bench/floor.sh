@@ -77,7 +77,11 @@ sparse_level_1:_order_3 sparse 3 1
 sparse_level_1:_order_6 sparse 6 1
 sparse_level_2:_order_0 sparse 0 2
 sparse_level_2:_order_3 sparse 3 2
+split+merge:_1_level split 1
+split+merge:_2_levels split 2
+split+merge:_10_levels split 10
 EOF
 echo "(callgrind --branch-sim=yes, $steps steps each, $(valgrind --version);"
 echo " fast: 1 GiB, no summary word changes; sparse level L: 64 GiB, each"
-echo " block alone in its level-L word, whose words empty and fill each step)"
+echo " block alone in its level-L word, whose words empty and fill each step;"
+echo " split+merge: 16 MiB, order 0 split from the one free block and merged back)"
