@@ -77,6 +77,7 @@ struct buddy_core {
 	unsigned int plain_max;		/* max_order, 0 if flat: see alloc */
 	unsigned int plain_top;		/* top_order, 1 if flat: see free */
 	bool flat;			/* every order's level 1 is one word */
+	bool levels3;			/* every order's top is level 3: set3() */
 	unsigned long top_end;		/* frames in whole top-order blocks */
 	unsigned long fast_end;		/* top_end; 0 if top_order is 0 or observed */
 	unsigned long *meta;		/* the caller's metadata */

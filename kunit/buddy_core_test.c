@@ -18,6 +18,7 @@
 #include <linux/limits.h>
 #include <linux/minmax.h>
 #include <linux/module.h>
+#include <linux/slab.h>
 #include <linux/string.h>
 
 #include "../buddy_core.c"
@@ -106,13 +107,30 @@ static unsigned long walk_all(const struct buddy_core *core,
 	return nr;
 }
 
+static int walk_buf_init(struct kunit_resource *res, void *context)
+{
+	res->data = kvmalloc_array(*(unsigned long *)context,
+				   sizeof(struct buddy_core_node), GFP_KERNEL);
+	return res->data ? 0 : -ENOMEM;
+}
+
+static void walk_buf_free(struct kunit_resource *res)
+{
+	kvfree(res->data);
+}
+
+/*
+ * Room for any tree of @nr_frames: kvmalloc(), as a pool of three summary
+ * levels needs more than kmalloc() gives (12 MiB), freed with the test.
+ */
 static struct buddy_core_node *walk_alloc(struct kunit *test,
 					  unsigned long nr_frames)
 {
+	unsigned long nr_nodes = 2 * nr_frames;
 	struct buddy_core_node *nodes;
 
-	nodes = kunit_kmalloc_array(test, 2 * nr_frames, sizeof(*nodes),
-				    GFP_KERNEL);
+	nodes = kunit_alloc_resource(test, walk_buf_init, walk_buf_free,
+				     GFP_KERNEL, &nr_nodes);
 	KUNIT_ASSERT_NOT_NULL(test, nodes);
 	return nodes;
 }
@@ -1966,6 +1984,9 @@ static void audit_core_fields(struct kunit *test)
 	core->plain_top ^= 2;
 	KUNIT_EXPECT_EQ(test, buddy_core_check(core), -EUCLEAN);
 	core->plain_top ^= 2;
+	core->levels3 = true;
+	KUNIT_EXPECT_EQ(test, buddy_core_check(core), -EUCLEAN);
+	core->levels3 = false;
 	KUNIT_EXPECT_EQ(test, buddy_core_check(core), 0);
 
 	/*
@@ -2021,6 +2042,21 @@ static void steps_replay_match_model(struct kunit *test)
 	churn(test, &pool->core, c, 1000, 0x5eed5eedULL, r);
 }
 
+/*
+ * A pool whose order 0 has three summary levels, where every order is
+ * padded to three and sets and clears them without branching (set3(),
+ * take3()): the churn against the model, audited after every call.
+ */
+static void random_ops_levels3_pool(struct kunit *test)
+{
+	const unsigned long nr_frames = (1UL << 18) + 4097;
+	struct pool *pool = pool_create(test, nr_frames, 10);
+	struct model_check *c = model_check_create(test, nr_frames, 10);
+
+	KUNIT_ASSERT_TRUE(test, pool->core.levels3);
+	churn(test, &pool->core, c, 2000, 0x1e7e15ULL, NULL);
+}
+
 static void random_ops_match_model_long(struct kunit *test)
 {
 	const struct pool_shape *shape = test->param_value;
@@ -2065,6 +2101,7 @@ static struct kunit_case buddy_core_test_cases[] = {
 	KUNIT_CASE(audit_core_fields),
 	KUNIT_CASE_PARAM(random_ops_match_model, pool_shapes_gen_params),
 	KUNIT_CASE_PARAM(steps_replay_match_model, pool_shapes_gen_params),
+	KUNIT_CASE(random_ops_levels3_pool),
 	KUNIT_CASE_PARAM_ATTR(random_ops_match_model_long,
 			      pool_shapes_gen_params,
 			      { .speed = KUNIT_SPEED_SLOW }),

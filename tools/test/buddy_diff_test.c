@@ -161,7 +161,7 @@ static bool test_diff_power_of_two_pools(void)
 		{ 1024, 10, 100000 },
 		{ 4096, 10, 60000 },
 		{ 1024, 3, 30000 },
-		{ 1UL << 20, 20, 30000 },	/* four summary levels */
+		{ 1UL << 20, 20, 30000 },	/* levels 0-3: set3(), take3() */
 	};
 
 	return run_shapes(shapes, ARRAY_SIZE(shapes), 1);
@@ -177,6 +177,8 @@ static bool test_diff_odd_pools(void)
 		{ 4097, 12, 40000 },
 		{ 12345, 6, 20000 },
 		{ (1UL << 20) + 12345, BUDDY_CORE_MAX_ORDER, 20000 },
+		/* Levels 0-4 (64-bit): the walks that levels3 pools skip. */
+		{ (1UL << 24) + 12345, 12, 4000 },
 	};
 
 	return run_shapes(shapes, ARRAY_SIZE(shapes), 2);
