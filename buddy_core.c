@@ -664,8 +664,8 @@ static __always_inline void free_insert_first(struct buddy_core_order *o,
 /*
  * Takes the cursor @block of @order, as alloc does, if that changes at
  * most one summary word: it is the order's only free block, or three or
- * more remain and its level-1 word stays nonzero, or in a pool of levels3
- * (take3()) whatever it empties.  Nothing below the
+ * more remain and its level-1 word stays nonzero; in a pool of levels3,
+ * with three or more, whatever it empties (take3()).  Nothing below the
  * cursor is free, so the lowest bit of that level-1 word marks the next
  * lowest block's word, the cursor's own if it keeps a block.  Otherwise
  * returns false, having written nothing but, with three blocks or more,
