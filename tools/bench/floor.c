@@ -5,9 +5,9 @@
  * The mixed churn of the bench goes through all of ours' paths at once.
  * This program runs them one at a time, against the free-list reference
  * (bench/ref_buddy.c, or ref_lean.c built with REF_LEAN), in loops where
- * nothing splits or merges and the pattern repeats, so that neither
- * allocator mispredicts for want of history and what is left is each
- * path's cost:
+ * the pattern repeats, so that neither allocator mispredicts for want of
+ * history, and where nothing splits or merges but in split K: what is
+ * left is each path's cost:
  *
  *   fast K      1 GiB (2^18 frames): every block of order K allocated,
  *               then every fourth freed (its buddy stays allocated).  Each
