@@ -74,7 +74,7 @@ test:
 fuzz:
 	$(MAKE) -C tools fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
 
-## bench: ns/op and instructions/op (callgrind) against a Linux-style free-list allocator (REF=lean: a lean one)
+## bench: ns/op and instructions/op (callgrind) against a Linux-style free-list allocator (REF=lean: a lean one; CORE=sketch: the design direct, in ours' place)
 bench:
 	$(MAKE) -C tools bench
 

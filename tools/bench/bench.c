@@ -9,7 +9,9 @@
  * Three workloads at three pool sizes (16 MiB, 1 GiB and 64 GiB of 4 KiB
  * frames, max_order 10), each run by three allocators in the same process:
  *
- *   ours     buddy_core.c, from build/user/libbuddycore.a
+ *   ours     buddy_core.c, from build/user/libbuddycore.a; built with
+ *            BENCH_SKETCH (make bench CORE=sketch), sketch.c: the core's
+ *            design in its most direct form, every summary level exact
  *   ref      tools/bench/ref_buddy.c: per-order lists, as mm/page_alloc.c;
  *            built with REF_LEAN (make bench REF=lean), ref_lean.c: the
  *            same algorithm in 12 bytes per frame and fewer instructions
@@ -68,6 +70,14 @@
 
 #include "buddy_harness.h"
 #include "ref_buddy.h"
+/* Last: with BENCH_SKETCH, it renames struct buddy_core and its calls. */
+#include "sketch.h"
+
+#ifdef BENCH_SKETCH
+#define OURS_FILE	"tools/bench/sketch.c (the design, direct)"
+#else
+#define OURS_FILE	"buddy_core.c"
+#endif
 
 #ifdef REF_LEAN
 #define REF_NAME	"lean free lists"
@@ -931,9 +941,9 @@ int main(int argc, char **argv)
 	       use_thp ? "huge (THP)" : "4 KiB");
 	printf("mixed churn's orders %s, fill/drain frees %s\n",
 	       mix_names[order_mix], drain_names[drain_order]);
-	printf("ours = buddy_core.c, ref = %s (tools/bench/%s, %zu bytes per frame),\n"
+	printf("ours = %s, ref = %s (tools/bench/%s, %zu bytes per frame),\n"
 	       "harness = the same loops with a no-op allocator (victim choice, arrays)\n\n",
-	       REF_NAME, REF_FILE, sizeof(struct ref_frame));
+	       OURS_FILE, REF_NAME, REF_FILE, sizeof(struct ref_frame));
 	fflush(stdout);
 	for (p = 0; p < nr_pools; p++)
 		if (run_pool(p, repeats, iterations, s))

@@ -1,0 +1,67 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * sketch.h - the core's design in its most direct form, for the bench only
+ *
+ * What issue 9 proposed, with none of the core's trade-offs: head bits give
+ * free the order, each order keeps a cursor on its lowest free block, and
+ * every summary level is exact at all times, written without a branch on
+ * the data (no lazy rule, no copies per order class, no modes per pool).
+ * It hands out the same blocks as buddy_core.c, which bench/sketch_check.c
+ * checks in lockstep.  `make bench CORE=sketch` times it in ours' place, to
+ * show where the design's own floor is.
+ *
+ * 64-bit only; nr_frames a multiple of 2^max_order, at most 2^24 (two
+ * summary levels up to 2^18 frames, three above).  A free that the fast
+ * path does not confirm returns -EINVAL, unclassified: the core's exact
+ * search is not here.
+ */
+#ifndef _SKETCH_H
+#define _SKETCH_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "buddy_core.h"
+
+struct sketch_order {
+	unsigned long *free;	/* level 0; free[-1] is the top word */
+	unsigned long *sum1;	/* level 1: a bit per word of level 0 */
+	unsigned long *sum2;	/* level 2, in pools of three levels */
+	unsigned long *split;	/* a bit per block; all ones past the top */
+	unsigned long cursor;	/* lowest free block, or ~0UL */
+	unsigned long nr_free;
+	unsigned long head;	/* k - 1 ones for order k >= 1; 0 for 0 */
+	unsigned long spare;	/* 64 bytes: the descriptor is a shift away */
+};
+
+struct sketch {
+	struct sketch_order orders[BUDDY_CORE_MAX_ORDER + 2];
+	unsigned long nr_frames;
+	unsigned long long free_orders;	/* bit k: order k has a free block */
+	unsigned long *head;		/* a bit per frame pair */
+	unsigned long *pair_split;	/* order 1's split bits */
+	unsigned int max_order;
+	bool three;			/* three summary levels, not two */
+	unsigned long allocs, frees, splits, merges;
+};
+
+size_t sketch_meta_size(unsigned long nr_frames, unsigned int max_order);
+int sketch_init(struct sketch *s, void *meta, unsigned long nr_frames,
+		unsigned int max_order);
+long sketch_alloc(struct sketch *s, unsigned int order);
+int sketch_free(struct sketch *s, unsigned long frame);
+unsigned long sketch_free_frames(const struct sketch *s);
+int sketch_audit(const struct sketch *s, struct buddy_core_fault *fault);
+
+/* The bench built with -DBENCH_SKETCH runs the sketch in ours' place. */
+#ifdef BENCH_SKETCH
+#define buddy_core		sketch
+#define buddy_core_meta_size	sketch_meta_size
+#define buddy_core_init		sketch_init
+#define buddy_core_alloc	sketch_alloc
+#define buddy_core_free		sketch_free
+#define buddy_core_free_frames	sketch_free_frames
+#define buddy_core_audit	sketch_audit
+#endif
+
+#endif /* _SKETCH_H */
