@@ -6,9 +6,10 @@
  * same words whatever the order holds: its level-0 bit, and the bit of
  * each summary word above it (an OR is the same whether the word was empty
  * or not).  A take clears its level-0 bit and, level by level, the bit
- * above each word it emptied, as a mask; the next cursor is then found
- * down from the top word.  Nothing branches on the data but whether an
- * order empties, whether alloc splits and whether free merges, which the
+ * above each word it emptied, as a mask (alloc's take of the cursor: the
+ * lowest set bit of each word); the next cursor is then found down from
+ * the top word.  Nothing branches on the data but whether an order
+ * empties, whether alloc splits and whether free merges, which the
  * reference branches on too.  Free reads the order from the head bits and
  * confirms it the same way for every order: no dispatch by order class.
  */
@@ -17,6 +18,17 @@
 
 #define WORD		64
 #define NO_BLOCK	(~0UL)
+
+/*
+ * Each order's top summary level (level 1 with two levels, 2 with three)
+ * has room for SUMMARY words, the most it takes, right below the top word
+ * and level 0: one base pointer, o->free, reaches all three, by fixed
+ * displacements.  L1() and L2() name them so; o->sum1 and o->sum2 point
+ * at the same words, for the code that does not count instructions.
+ */
+#define SUMMARY		64
+#define L2(o)		((o)->free - SUMMARY - 1)
+#define L1(o, three)	((three) ? (o)->sum1 : L2(o))
 
 _Static_assert(BITS_PER_LONG == WORD, "the sketch is 64-bit only");
 
@@ -33,6 +45,7 @@ static unsigned long words(unsigned long bits)
 static size_t layout(struct sketch *s, unsigned long *meta,
 		     unsigned long nr_frames, unsigned int max_order)
 {
+	bool three = nr_frames > 1UL << 18;
 	size_t n = 0;
 	unsigned int k;
 
@@ -41,16 +54,21 @@ static size_t layout(struct sketch *s, unsigned long *meta,
 		struct sketch_order *o = s ? &s->orders[k] : NULL;
 
 		if (k <= max_order) {
-			n++;			/* the top word */
-			if (o)
+			if (three) {
+				if (o)
+					o->sum1 = meta + n;
+				n += w1;
+			}
+			/* The top summary level, then the top word. */
+			n += SUMMARY + 1;
+			if (o) {
 				o->free = meta + n;
+				if (three)
+					o->sum2 = o->free - SUMMARY - 1;
+				else
+					o->sum1 = o->free - SUMMARY - 1;
+			}
 			n += w0;
-			if (o)
-				o->sum1 = meta + n;
-			n += w1;
-			if (o)
-				o->sum2 = meta + n;
-			n += words(w1);
 		}
 		if (k >= 1) {
 			if (o)
@@ -75,40 +93,13 @@ static __always_inline void set_levels(struct sketch_order *o,
 	unsigned long nr = block / WORD, nr1 = nr / WORD;
 
 	o->free[nr] |= BIT(block % WORD);
-	o->sum1[nr1] |= BIT(nr % WORD);
+	L1(o, three)[nr1] |= BIT(nr % WORD);
 	if (three) {
-		o->sum2[nr1 / WORD] |= BIT(nr1 % WORD);
+		L2(o)[nr1 / WORD] |= BIT(nr1 % WORD);
 		o->free[-1] |= BIT(nr1 / WORD);
 	} else {
 		o->free[-1] |= BIT(nr1);
 	}
-}
-
-/*
- * Clears @block's bit, and each summary bit whose word below emptied, with
- * a mask rather than a branch.  Returns the top word as left.
- */
-static __always_inline unsigned long clear_levels(struct sketch_order *o,
-						  unsigned long block,
-						  bool three)
-{
-	unsigned long nr = block / WORD, nr1 = nr / WORD, *word, left;
-
-	word = &o->free[nr];
-	left = *word & ~BIT(block % WORD);
-	*word = left;
-	word = &o->sum1[nr1];
-	left = *word & ~((unsigned long)!left << (nr % WORD));
-	*word = left;
-	if (three) {
-		word = &o->sum2[nr1 / WORD];
-		left = *word & ~((unsigned long)!left << (nr1 % WORD));
-		*word = left;
-		nr1 /= WORD;
-	}
-	left = o->free[-1] & ~((unsigned long)!left << nr1);
-	o->free[-1] = left;
-	return left;
 }
 
 /* The lowest free block of an order, down from its nonzero top word. */
@@ -118,8 +109,8 @@ static __always_inline unsigned long lowest(const struct sketch_order *o,
 	unsigned long nr = __ffs(top);
 
 	if (three)
-		nr = nr * WORD + __ffs(o->sum2[nr]);
-	nr = nr * WORD + __ffs(o->sum1[nr]);
+		nr = nr * WORD + __ffs(L2(o)[nr]);
+	nr = nr * WORD + __ffs(L1(o, three)[nr]);
 	return nr * WORD + __ffs(o->free[nr]);
 }
 
@@ -135,22 +126,6 @@ static __always_inline void insert(struct sketch *s, unsigned int order,
 	s->free_orders |= 1ULL << order;
 }
 
-/* Takes @block off @order; @cursor: it is the order's cursor. */
-static __always_inline void take(struct sketch *s, unsigned int order,
-				 unsigned long block, bool cursor, bool three)
-{
-	struct sketch_order *o = &s->orders[order];
-	unsigned long top = clear_levels(o, block, three);
-
-	o->nr_free--;
-	if (unlikely(!top)) {
-		o->cursor = NO_BLOCK;
-		s->free_orders &= ~(1ULL << order);
-	} else if (cursor || block == o->cursor) {
-		o->cursor = lowest(o, top, three);
-	}
-}
-
 /* Marks @block of @order allocated in the head bits (none for order 0). */
 static __always_inline long handed_out(struct sketch *s, unsigned int order,
 				       unsigned long block)
@@ -162,12 +137,75 @@ static __always_inline long handed_out(struct sketch *s, unsigned int order,
 	return frame;
 }
 
-/* No free block of @order: split the lowest of the smallest order above. */
+/*
+ * Takes @block, @o's cursor, off its order: its bit is the lowest in its
+ * level-0 word, and each summary bit above it the lowest in its word, so
+ * each level clears its lowest set bit, a summary word only if the word
+ * below emptied (w - !below), no branch.  Then finds the next cursor down
+ * from the top word, unless the order emptied (returns 0, cursor left).
+ */
+static __always_inline unsigned long take_cursor(struct sketch_order *o,
+						 unsigned long block,
+						 bool three)
+{
+	unsigned long nr, w, w1, top, *l0 = o->free, *l1 = L1(o, three);
+
+	/* Hidden indices: no lea kept for a load and a store. */
+	nr = block / WORD;
+	w = l0[nr];
+	OPTIMIZER_HIDE_VAR(nr);
+	w &= w - 1;
+	l0[nr] = w;
+	nr /= WORD;
+	if (three) {
+		w1 = l1[nr];
+		OPTIMIZER_HIDE_VAR(nr);
+		w1 &= w1 - !w;
+		l1[nr] = w1;
+	} else {
+		/* Level 1 is L2(o): by displacement from l0. */
+		w1 = l0[nr - SUMMARY - 1];
+		OPTIMIZER_HIDE_VAR(nr);
+		w1 &= w1 - !w;
+		l0[nr - SUMMARY - 1] = w1;
+	}
+	if (three) {
+		unsigned long w2;
+
+		nr /= WORD;
+		w2 = L2(o)[nr];
+		OPTIMIZER_HIDE_VAR(nr);
+		w2 &= w2 - !w1;
+		L2(o)[nr] = w2;
+		w1 = w2;
+	}
+	o->nr_free--;		/* before: the and below sets the flags */
+	top = l0[-1];
+	top &= top - !w1;
+	l0[-1] = top;
+	if (unlikely(!top))
+		return 0;
+	OPTIMIZER_HIDE_VAR(l0);	/* L2(o) by displacement, no lea kept */
+	nr = __ffs(top);
+	if (three)
+		nr = nr * WORD + __ffs(l0[nr - SUMMARY - 1]);
+	nr = nr * WORD + __ffs(three ? l1[nr] : l0[nr - SUMMARY - 1]);
+	o->cursor = nr * WORD + __ffs(l0[nr]);
+	return top;
+}
+
+/*
+ * No free block of @order: split the lowest of the smallest order above,
+ * k.  The orders from @order to k - 1 are empty, so each buddy inserted
+ * is its order's only block: its words are stored, not or'ed, its cursor
+ * and count set, and their free_orders bits set at once.
+ */
 static __always_inline long alloc_split(struct sketch *s, unsigned int order,
 					bool three)
 {
 	unsigned long long orders = s->free_orders >> order << order;
-	unsigned long block;
+	unsigned long block, nr, buddy;
+	struct sketch_order *o;
 	unsigned int k;
 
 	if (order > s->max_order)
@@ -175,62 +213,166 @@ static __always_inline long alloc_split(struct sketch *s, unsigned int order,
 	if (!orders)
 		return -ENOMEM;
 	k = __ffs64(orders);
-	block = s->orders[k].cursor;
-	take(s, k, block, true, three);
-	s->splits += k - order;
-	while (k > order) {
-		s->orders[k].split[block / WORD] |= BIT(block % WORD);
-		k--;
-		block <<= 1;
-		insert(s, k, block + 1, three);
+	o = &s->orders[k];
+	block = o->cursor;
+	if (!take_cursor(o, block, three)) {
+		o->cursor = NO_BLOCK;
+		s->free_orders &= ~(1ULL << k);
 	}
+	s->free_orders |= (1ULL << k) - (1ULL << order);
+	s->splits += k - order;
+	do {
+		o->split[block / WORD] |= BIT(block % WORD);
+		o--;
+		block <<= 1;
+		buddy = block + 1;
+		nr = buddy / WORD;
+		o->free[nr] = BIT(buddy % WORD);
+		L1(o, three)[nr / WORD] = BIT(nr % WORD);
+		if (three) {
+			L2(o)[nr / WORD / WORD] = BIT(nr / WORD % WORD);
+			o->free[-1] = BIT(nr / WORD / WORD);
+		} else {
+			o->free[-1] = BIT(nr / WORD);
+		}
+		o->cursor = buddy;
+		o->nr_free = 1;
+	} while (--k > order);
 	return handed_out(s, order, block);
 }
 
-static __always_inline long alloc(struct sketch *s, unsigned int order,
+static noinline long alloc_split2(struct sketch *s, unsigned int order)
+{
+	return alloc_split(s, order, false);
+}
+
+static noinline long alloc_split3(struct sketch *s, unsigned int order)
+{
+	return alloc_split(s, order, true);
+}
+
+static __always_inline long alloc(struct sketch *s, unsigned long order,
 				  bool three)
 {
-	unsigned long block;
+	struct sketch_order *o;
+	unsigned long block, frame;
 
-	if (unlikely(order > s->max_order ||
-		     !(s->free_orders & (1ULL << order))))
-		return alloc_split(s, order, three);
-	block = s->orders[order].cursor;
-	take(s, order, block, true, three);
-	return handed_out(s, order, block);
+	/* sketch_alloc() checked the pool of two. */
+	if (three && unlikely((unsigned int)order > s->max_order))
+		return -EINVAL;
+	o = (void *)s + (unsigned int)(order * sizeof(*o));
+	block = o->cursor;
+	if (unlikely(block == NO_BLOCK))
+		return three ? alloc_split3(s, order) : alloc_split2(s, order);
+	if (unlikely(!take_cursor(o, block, three))) {
+		/* The order emptied: a few stores, in line (churn's case). */
+		unsigned long fo = s->free_orders;
+
+		OPTIMIZER_HIDE_VAR(fo);
+		s->free_orders = fo & ~(1ULL << order);
+		o->cursor = NO_BLOCK;
+	}
+	frame = block << order;
+	s->head[frame / (2 * WORD)] |= o->head << (frame / 2 % WORD);
+	s->allocs++;
+	return frame;
+}
+
+/* *@p |= BIT(@nr % WORD), in a register: a bts, no shift count in %cl. */
+static __always_inline void set_bit_in(unsigned long *p, unsigned long i,
+				       unsigned long nr)
+{
+	unsigned long v = p[i];
+
+	OPTIMIZER_HIDE_VAR(v);
+	p[i] = v | BIT(nr % WORD);
 }
 
 /*
- * @block of @order, no longer allocated, whose level-0 word shows its
- * buddy free: merge while the buddy is free, below the top order.
+ * The rest of marking @block of @o's order free, once its level-0 bit is
+ * set: each summary level's bit, the cursor, the count, free_orders.
  */
-static __always_inline int free_merge(struct sketch *s, unsigned int order,
+static __always_inline void mark_free(struct sketch *s, struct sketch_order *o,
 				      unsigned long block, bool three)
 {
-	while (order < s->max_order &&
-	       (s->orders[order].free[(block ^ 1) / WORD] &
-		BIT((block ^ 1) % WORD))) {
-		take(s, order, block ^ 1, false, three);
-		block >>= 1;
-		order++;
-		s->orders[order].split[block / WORD] &= ~BIT(block % WORD);
-		s->merges++;
+	unsigned long nr = block / WORD, cur;
+
+	set_bit_in(L1(o, three), nr / WORD, nr);
+	if (three) {
+		set_bit_in(L2(o), nr / WORD / WORD, nr / WORD);
+		set_bit_in(o->free, -1, nr / WORD / WORD);
+	} else {
+		set_bit_in(o->free, -1, nr / WORD);
 	}
-	insert(s, order, block, three);
+	cur = o->cursor;
+	o->cursor = block < cur ? block : cur;
+	o->nr_free++;
+	s->free_orders |= o->bit;
+}
+
+/*
+ * @block of @o's order, no longer allocated, whose level-0 word shows its
+ * buddy free: merge while the buddy is free, below the top order.  Each
+ * buddy's bits are cleared as alloc's are, without a branch, but by xor:
+ * a summary bit above a word with a free block is set, so flipping it
+ * when the word empties clears it.
+ */
+static __always_inline int free_merge(struct sketch *s, struct sketch_order *o,
+				      unsigned long block, bool three)
+{
+	struct sketch_order *top_o = &s->orders[s->max_order];
+	unsigned long merges = 0;
+
+	while (o < top_o &&
+	       (o->free[(block ^ 1) / WORD] & BIT((block ^ 1) % WORD))) {
+		unsigned long buddy = block ^ 1, nr = buddy / WORD, left, t;
+		unsigned long *l1 = L1(o, three);
+
+		left = o->free[nr] ^ BIT(buddy % WORD);
+		o->free[nr] = left;
+		t = l1[nr / WORD] ^ ((unsigned long)!left << (nr % WORD));
+		l1[nr / WORD] = t;
+		nr /= WORD;
+		if (three) {
+			left = t;
+			t = L2(o)[nr / WORD] ^
+			    ((unsigned long)!left << (nr % WORD));
+			L2(o)[nr / WORD] = t;
+			nr /= WORD;
+		}
+		left = t;
+		t = o->free[-1] ^ ((unsigned long)!left << nr);
+		o->free[-1] = t;
+		o->nr_free--;
+		if (unlikely(!t)) {
+			o->cursor = NO_BLOCK;
+			s->free_orders &= ~o->bit;
+		} else if (buddy == o->cursor) {
+			o->cursor = lowest(o, t, three);
+		}
+		block >>= 1;
+		o++;
+		o->split[block / WORD] &= ~BIT(block % WORD);
+		merges++;
+	}
+	s->merges += merges;
+	set_bit_in(o->free, block / WORD, block);
+	mark_free(s, o, block, three);
 	s->frees++;
 	return 0;
 }
 
-static noinline int free_merge2(struct sketch *s, unsigned int order,
+/* @o, not the order: the fast path keeps one value fewer live. */
+static noinline int free_merge2(struct sketch *s, struct sketch_order *o,
 				unsigned long block)
 {
-	return free_merge(s, order, block, false);
+	return free_merge(s, o, block, false);
 }
 
-static noinline int free_merge3(struct sketch *s, unsigned int order,
+static noinline int free_merge3(struct sketch *s, struct sketch_order *o,
 				unsigned long block)
 {
-	return free_merge(s, order, block, true);
+	return free_merge(s, o, block, true);
 }
 
 /*
@@ -240,35 +382,51 @@ static noinline int free_merge3(struct sketch *s, unsigned int order,
  * parent is split (order 1's need; always so for the others), and the
  * block is not free (order 0's and 1's need).
  */
+static __always_inline void flip_head(struct sketch *s,
+				      const struct sketch_order *o,
+				      unsigned long frame)
+{
+	s->head[frame / (2 * WORD)] ^= o->head << (frame / 2 % WORD);
+}
+
 static __always_inline int free_block(struct sketch *s, unsigned long frame,
 				      bool three)
 {
-	unsigned long pair = frame / 2, shift = pair % WORD, *head, heads;
-	unsigned long block, word, split, parent, bad;
+	unsigned long heads, m, bad, order, block, word, parent, nr;
 	struct sketch_order *o;
-	unsigned int order;
 
-	if (unlikely(frame >= s->nr_frames))
+	/* sketch_free() checked the pool of two. */
+	if (three && unlikely(frame >= s->nr_frames))
 		return -ERANGE;
-	head = &s->head[pair / WORD];
-	heads = (*head << 1) >> shift;
-	split = (s->pair_split[pair / WORD] >> shift) & 1;
-	order = __ffs(~(heads | 1)) & (split - 1);
-	if (unlikely(order > s->max_order))
+	heads = (s->head[frame / (2 * WORD)] << 1) >> (frame / 2 % WORD);
+	/* All ones unless the pair is split. */
+	m = ((s->pair_split[frame / (2 * WORD)] >> (frame / 2 % WORD)) & 1) - 1;
+	order = __ffs(~(heads | 1)) & m;
+	if (unlikely((unsigned int)order > s->max_order))	/* order <= 64 */
 		return -EINVAL;
-	o = &s->orders[order];
+	bad = m & (heads | frame);
+	o = (void *)s + (unsigned int)(order * sizeof(*o));
 	block = frame >> order;
-	word = o->free[block / WORD];
-	parent = o[1].split[block / 2 / WORD] >> (block / 2 % WORD);
-	bad = ((split ^ 1) & (heads | frame)) | (~parent & 1) |
-	      (word >> (block % WORD));
+	nr = block / WORD;
+	word = o->free[nr];
+	parent = o[1].split[block / (2 * WORD)] >> (block / 2 % WORD);
+	bad |= ~parent | (word >> (block % WORD));
 	if (unlikely(bad & 1))
 		return -EINVAL;
-	*head &= ~(o->head << shift);
-	if (unlikely(word & BIT((block ^ 1) % WORD)))
-		return three ? free_merge3(s, order, block) :
-			       free_merge2(s, order, block);
-	insert(s, order, block, three);
+	/* What is left is recomputed from these, not kept in more registers. */
+	OPTIMIZER_HIDE_VAR(s);
+	OPTIMIZER_HIDE_VAR(o);
+	OPTIMIZER_HIDE_VAR(frame);
+	OPTIMIZER_HIDE_VAR(block);
+	if (unlikely(word & BIT((block ^ 1) % WORD))) {
+		flip_head(s, o, frame);
+		return three ? free_merge3(s, o, block) :
+			       free_merge2(s, o, block);
+	}
+	o->free[block / WORD] = word | BIT(block % WORD);
+	mark_free(s, o, block, three);
+	/* Last, when few values are left: the run is there, flip it off. */
+	flip_head(s, o, frame);
 	s->frees++;
 	return 0;
 }
@@ -277,24 +435,21 @@ static __always_inline int free_block(struct sketch *s, unsigned long frame,
  * Each entry point comes in two copies, the number of levels a constant in
  * each, chosen by a test on the pool that is the same on every call.
  */
-static noinline long alloc2(struct sketch *s, unsigned int order)
-{
-	return alloc(s, order, false);
-}
-
 static noinline long alloc3(struct sketch *s, unsigned int order)
 {
 	return alloc(s, order, true);
 }
 
+/*
+ * The pool of two levels runs here; alloc3() takes the pool of three, and
+ * an order past the top in the pool of two (alloc3() refuses it first):
+ * s->alloc_end2 is max_order + 1 with two levels, else 0.
+ */
 long sketch_alloc(struct sketch *s, unsigned int order)
 {
-	return s->three ? alloc3(s, order) : alloc2(s, order);
-}
-
-static noinline int free2(struct sketch *s, unsigned long frame)
-{
-	return free_block(s, frame, false);
+	if (unlikely(order >= s->alloc_end2))
+		return alloc3(s, order);
+	return alloc(s, order, false);
 }
 
 static noinline int free3(struct sketch *s, unsigned long frame)
@@ -302,9 +457,12 @@ static noinline int free3(struct sketch *s, unsigned long frame)
 	return free_block(s, frame, true);
 }
 
+/* As sketch_alloc(): s->nr_frames2 is nr_frames with two levels, else 0. */
 int sketch_free(struct sketch *s, unsigned long frame)
 {
-	return s->three ? free3(s, frame) : free2(s, frame);
+	if (unlikely(frame >= s->nr_frames2))
+		return free3(s, frame);
+	return free_block(s, frame, false);
 }
 
 int sketch_init(struct sketch *s, void *meta, unsigned long nr_frames,
@@ -322,10 +480,13 @@ int sketch_init(struct sketch *s, void *meta, unsigned long nr_frames,
 	s->nr_frames = nr_frames;
 	s->max_order = max_order;
 	s->three = nr_frames > 1UL << 18;
+	s->alloc_end2 = s->three ? 0 : max_order + 1;
+	s->nr_frames2 = s->three ? 0 : nr_frames;
 	s->pair_split = s->orders[1].split;
 	for (k = 0; k <= max_order; k++) {
 		s->orders[k].cursor = NO_BLOCK;
 		s->orders[k].head = k ? BIT(k - 1) - 1 : 0;
+		s->orders[k].bit = 1ULL << k;
 	}
 	/* The roots' parent, past the top order, counts as split. */
 	top_words = words(nr_frames >> (max_order + 1));

@@ -8,7 +8,7 @@
  * the data (no lazy rule, no copies per order class, no modes per pool).
  * It hands out the same blocks as buddy_core.c, which bench/sketch_check.c
  * checks in lockstep.  `make bench CORE=sketch` times it in ours' place, to
- * show where the design's own floor is.
+ * measure the design apart from ours' trade-offs for the order-0 targets.
  *
  * 64-bit only; nr_frames a multiple of 2^max_order, at most 2^24 (two
  * summary levels up to 2^18 frames, three above).  A free that the fast
@@ -31,7 +31,7 @@ struct sketch_order {
 	unsigned long cursor;	/* lowest free block, or ~0UL */
 	unsigned long nr_free;
 	unsigned long head;	/* k - 1 ones for order k >= 1; 0 for 0 */
-	unsigned long spare;	/* 64 bytes: the descriptor is a shift away */
+	unsigned long long bit;	/* 1 << k; 64 bytes: a shift away */
 };
 
 struct sketch {
@@ -42,6 +42,8 @@ struct sketch {
 	unsigned long *pair_split;	/* order 1's split bits */
 	unsigned int max_order;
 	bool three;			/* three summary levels, not two */
+	unsigned int alloc_end2;	/* max_order + 1 with two levels, else 0 */
+	unsigned long nr_frames2;	/* nr_frames with two levels, else 0 */
 	unsigned long allocs, frees, splits, merges;
 };
 

@@ -120,7 +120,7 @@ out:
 
 int main(int argc, char **argv)
 {
-	static const unsigned int shifts[] = { 10, 12, 18, 19, 22 };
+	static const unsigned int shifts[] = { 10, 12, 18, 19, 24 };
 	unsigned long steps = argc > 1 ? strtoul(argv[1], NULL, 0) : 200000;
 	unsigned int i;
 
