@@ -38,9 +38,9 @@ static unsigned long words(unsigned long bits)
 }
 
 /*
- * Lays out each order's top word, levels 0, 1 and 2, and split bits, then
- * the head bits; with @s NULL, only counts the words.  Level 2 is laid out
- * in pools of two levels too (a word or so an order), unused there.
+ * Lays out each order's level 1 (in pools of three levels), the SUMMARY
+ * slot for its top summary level, its top word, level 0 and split bits,
+ * then the head bits; with @s NULL, only counts the words.
  */
 static size_t layout(struct sketch *s, unsigned long *meta,
 		     unsigned long nr_frames, unsigned int max_order)
@@ -86,22 +86,6 @@ size_t sketch_meta_size(unsigned long nr_frames, unsigned int max_order)
 	return layout(NULL, NULL, nr_frames, max_order) * sizeof(long);
 }
 
-/* Sets @block's bit in every level of its order. */
-static __always_inline void set_levels(struct sketch_order *o,
-				       unsigned long block, bool three)
-{
-	unsigned long nr = block / WORD, nr1 = nr / WORD;
-
-	o->free[nr] |= BIT(block % WORD);
-	L1(o, three)[nr1] |= BIT(nr % WORD);
-	if (three) {
-		L2(o)[nr1 / WORD] |= BIT(nr1 % WORD);
-		o->free[-1] |= BIT(nr1 / WORD);
-	} else {
-		o->free[-1] |= BIT(nr1);
-	}
-}
-
 /* The lowest free block of an order, down from its nonzero top word. */
 static __always_inline unsigned long lowest(const struct sketch_order *o,
 					    unsigned long top, bool three)
@@ -114,25 +98,17 @@ static __always_inline unsigned long lowest(const struct sketch_order *o,
 	return nr * WORD + __ffs(o->free[nr]);
 }
 
-static __always_inline void insert(struct sketch *s, unsigned int order,
-				   unsigned long block, bool three)
+/*
+ * Marks @block of @o's order, @order, allocated in the head bits (none
+ * for order 0) and returns its first frame.
+ */
+static __always_inline long handed_out(struct sketch *s,
+				       const struct sketch_order *o,
+				       unsigned int order, unsigned long block)
 {
-	struct sketch_order *o = &s->orders[order];
-	unsigned long cursor = o->cursor;
+	unsigned long frame = block << order;
 
-	set_levels(o, block, three);
-	o->cursor = block < cursor ? block : cursor;
-	o->nr_free++;
-	s->free_orders |= 1ULL << order;
-}
-
-/* Marks @block of @order allocated in the head bits (none for order 0). */
-static __always_inline long handed_out(struct sketch *s, unsigned int order,
-				       unsigned long block)
-{
-	unsigned long frame = block << order, pair = frame / 2;
-
-	s->head[pair / WORD] |= s->orders[order].head << (pair % WORD);
+	s->head[frame / (2 * WORD)] |= o->head << (frame / 2 % WORD);
 	s->allocs++;
 	return frame;
 }
@@ -238,7 +214,7 @@ static __always_inline long alloc_split(struct sketch *s, unsigned int order,
 		o->cursor = buddy;
 		o->nr_free = 1;
 	} while (--k > order);
-	return handed_out(s, order, block);
+	return handed_out(s, o, order, block);
 }
 
 static noinline long alloc_split2(struct sketch *s, unsigned int order)
@@ -255,7 +231,7 @@ static __always_inline long alloc(struct sketch *s, unsigned long order,
 				  bool three)
 {
 	struct sketch_order *o;
-	unsigned long block, frame;
+	unsigned long block;
 
 	/* sketch_alloc() checked the pool of two. */
 	if (three && unlikely((unsigned int)order > s->max_order))
@@ -272,10 +248,7 @@ static __always_inline long alloc(struct sketch *s, unsigned long order,
 		s->free_orders = fo & ~(1ULL << order);
 		o->cursor = NO_BLOCK;
 	}
-	frame = block << order;
-	s->head[frame / (2 * WORD)] |= o->head << (frame / 2 % WORD);
-	s->allocs++;
-	return frame;
+	return handed_out(s, o, order, block);
 }
 
 /* *@p |= BIT(@nr % WORD), in a register: a bts, no shift count in %cl. */
@@ -375,13 +348,7 @@ static noinline int free_merge3(struct sketch *s, struct sketch_order *o,
 	return free_merge(s, o, block, true);
 }
 
-/*
- * The order is 0 if the pair is split, else the head run's length plus
- * one, taken without a branch.  One test confirms it for every order: the
- * run starts here (the pair before has no head bit, @frame is even), the
- * parent is split (order 1's need; always so for the others), and the
- * block is not free (order 0's and 1's need).
- */
+/* Clears the head run of @frame's block, which is there: by xor. */
 static __always_inline void flip_head(struct sketch *s,
 				      const struct sketch_order *o,
 				      unsigned long frame)
@@ -389,6 +356,13 @@ static __always_inline void flip_head(struct sketch *s,
 	s->head[frame / (2 * WORD)] ^= o->head << (frame / 2 % WORD);
 }
 
+/*
+ * The order is 0 if the pair is split, else the head run's length plus
+ * one, taken without a branch.  One test confirms it for every order: the
+ * run starts here (the pair before has no head bit, @frame is even), the
+ * parent is split (order 1's need; always so for the others), and the
+ * block is not free (order 0's and 1's need).
+ */
 static __always_inline int free_block(struct sketch *s, unsigned long frame,
 				      bool three)
 {
@@ -469,6 +443,7 @@ int sketch_init(struct sketch *s, void *meta, unsigned long nr_frames,
 		unsigned int max_order)
 {
 	unsigned long block, top_words;
+	struct sketch_order *o;
 	unsigned int k;
 
 	if (!max_order || max_order > BUDDY_CORE_MAX_ORDER || !nr_frames ||
@@ -492,8 +467,11 @@ int sketch_init(struct sketch *s, void *meta, unsigned long nr_frames,
 	top_words = words(nr_frames >> (max_order + 1));
 	memset(s->orders[max_order + 1].split, 0xff,
 	       (top_words ? top_words : 1) * sizeof(long));
-	for (block = 0; block < nr_frames >> max_order; block++)
-		insert(s, max_order, block, s->three);
+	o = &s->orders[max_order];
+	for (block = 0; block < nr_frames >> max_order; block++) {
+		o->free[block / WORD] |= BIT(block % WORD);
+		mark_free(s, o, block, s->three);
+	}
 	return 0;
 }
 

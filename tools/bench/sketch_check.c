@@ -26,9 +26,9 @@
 static int check_pool(unsigned long nr_frames, unsigned long steps,
 		      uint64_t seed)
 {
-	struct buddy_core *ours = malloc(sizeof(*ours));
+	struct pool *pool = calloc(1, sizeof(*pool));
+	struct buddy_core *ours;
 	struct sketch *sk = malloc(sizeof(*sk));
-	void *meta_ours = malloc(buddy_core_meta_size(nr_frames, MAX_ORDER));
 	void *meta_sk = malloc(sketch_meta_size(nr_frames, MAX_ORDER));
 	long *live = malloc(nr_frames * sizeof(*live));
 	unsigned long nr_live = 0, refused = 0, i;
@@ -36,10 +36,13 @@ static int check_pool(unsigned long nr_frames, unsigned long steps,
 	struct rng rng;
 	int err = 1;
 
-	if (!ours || !sk || !meta_ours || !meta_sk || !live)
+	if (!pool || !sk || !meta_sk || !live) {
+		printf("2^%d frames: out of memory\n", __builtin_ctzl(nr_frames));
 		goto out;
+	}
+	ours = &pool->core;
 	rng_seed(&rng, seed);
-	if (buddy_core_init(ours, meta_ours, nr_frames, MAX_ORDER) ||
+	if (pool_init(pool, nr_frames, MAX_ORDER) ||
 	    sketch_init(sk, meta_sk, nr_frames, MAX_ORDER)) {
 		printf("2^%d frames: init failed\n", __builtin_ctzl(nr_frames));
 		goto out;
@@ -110,11 +113,12 @@ static int check_pool(unsigned long nr_frames, unsigned long steps,
 	       refused);
 	err = 0;
 out:
+	if (pool)
+		pool_destroy(pool);
 	free(live);
 	free(meta_sk);
-	free(meta_ours);
 	free(sk);
-	free(ours);
+	free(pool);
 	return err;
 }
 
