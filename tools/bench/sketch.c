@@ -31,6 +31,9 @@
 #define L1(o, three)	((three) ? (o)->sum1 : L2(o))
 
 _Static_assert(BITS_PER_LONG == WORD, "the sketch is 64-bit only");
+/* alloc() and free_block() reach an order's descriptor from @s itself. */
+_Static_assert(offsetof(struct sketch, orders) == 0,
+	       "the orders open struct sketch");
 
 static unsigned long words(unsigned long bits)
 {
