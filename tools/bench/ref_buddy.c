@@ -5,10 +5,17 @@
  * Follows mm/page_alloc.c (6.12) function by function, names included, so
  * the bench compares buddy_core.c against the kernel's algorithm and data
  * layout rather than against a strawman.  Left out: per-CPU lists,
- * migrate types, pageblocks, guard pages, compaction capture, shuffling
- * and every debug check.  Like a zone, the pool starts with its frames
- * freed to the tail of the lists in max_order chunks (__free_pages_core()
- * with FPI_TO_TAIL), so that the first allocations come from low addresses.
+ * migrate types, pageblocks, guard pages, compaction capture, shuffling,
+ * every debug check, and buddy_merge_likely(): __free_one_page() asks it
+ * whether the freed block's parent's buddy is free, to put the block at
+ * the tail of its list if so.  That is a policy against fragmentation, not
+ * free-list allocation; it costs a branch on the data per free (with it,
+ * the mixed workload at 16 MiB ran 1.23-1.24x this reference's time: the
+ * README's Benchmark section), and a free-list allocator without it is the
+ * harder yardstick.  So every free goes to the head of its list.  Like a
+ * zone, the pool starts with its frames freed to the tail of the lists in
+ * max_order chunks (__free_pages_core() with FPI_TO_TAIL), so that the
+ * first allocations come from low addresses.
  */
 #include <errno.h>
 #include <stddef.h>
@@ -80,48 +87,32 @@ static void del_from_free_list(struct ref_buddy *ref, struct ref_frame *frame,
  * free block of the same order.  Outside the pool there is no buddy.
  */
 static struct ref_frame *find_buddy(struct ref_buddy *ref, unsigned long pfn,
-				    unsigned int order,
-				    unsigned long *buddy_pfn)
+				    unsigned int order)
 {
-	unsigned long __buddy_pfn = pfn ^ (1UL << order);
+	unsigned long buddy_pfn = pfn ^ (1UL << order);
 	struct ref_frame *buddy;
 
-	if (__buddy_pfn >= ref->nr_frames)
+	if (buddy_pfn >= ref->nr_frames)
 		return NULL;
-	buddy = &ref->frames[__buddy_pfn];
+	buddy = &ref->frames[buddy_pfn];
 	if (!buddy->buddy || buddy->order != order)
 		return NULL;
-	if (buddy_pfn)
-		*buddy_pfn = __buddy_pfn;
 	return buddy;
 }
 
-/* buddy_merge_likely(): will the block soon merge one order higher? */
-static bool buddy_merge_likely(struct ref_buddy *ref, unsigned long pfn,
-			       unsigned long buddy_pfn, unsigned int order)
-{
-	if (order + 1 >= ref->max_order)
-		return false;
-	return find_buddy(ref, buddy_pfn & pfn, order + 1, NULL);
-}
-
+/* Without buddy_merge_likely(): see the comment at the top. */
 static void __free_one_page(struct ref_buddy *ref, unsigned long pfn,
 			    unsigned int order, bool to_tail)
 {
-	unsigned long buddy_pfn = 0;
-
 	while (order < ref->max_order) {
-		struct ref_frame *buddy = find_buddy(ref, pfn, order,
-						     &buddy_pfn);
+		struct ref_frame *buddy = find_buddy(ref, pfn, order);
 
 		if (!buddy)
 			break;
 		del_from_free_list(ref, buddy, order);
-		pfn &= buddy_pfn;
+		pfn &= ~(1UL << order);
 		order++;
 	}
-	if (!to_tail)
-		to_tail = buddy_merge_likely(ref, pfn, buddy_pfn, order);
 	add_to_free_list(ref, &ref->frames[pfn], order, to_tail);
 }
 

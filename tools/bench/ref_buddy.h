@@ -2,11 +2,12 @@
 /*
  * ref_buddy.h - a Linux-style free-list buddy allocator, for the bench only
  *
- * The shape of mm/page_alloc.c without per-CPU lists, migrate types, zones
- * or debug checks: a struct per frame (as struct page), per-order doubly
- * linked free lists, __rmqueue_smallest(), expand(), __free_one_page().  It
- * is the yardstick the bench measures buddy_core.c against; it checks
- * nothing, so a bad free corrupts it, as in the kernel without DEBUG_VM.
+ * The shape of mm/page_alloc.c without per-CPU lists, migrate types, zones,
+ * debug checks or buddy_merge_likely(): a struct per frame (as struct
+ * page), per-order doubly linked free lists, __rmqueue_smallest(),
+ * expand(), __free_one_page().  It is the yardstick the bench measures
+ * buddy_core.c against; it checks nothing, so a bad free corrupts it, as
+ * in the kernel without DEBUG_VM.
  *
  * Built with REF_LEAN, the same functions come from ref_lean.c instead: the
  * same algorithm in less memory and fewer instructions, a second yardstick.

@@ -6,13 +6,13 @@
  * has a block, expand(), merge while the buddy is free), with less of the
  * kernel's shape: 12 bytes per frame (96 bits, the lean end of what a
  * free-list allocator spends; ref_buddy.c's struct is 24, as struct page's
- * share), the lists linked by 32-bit frame numbers, and every block put at
- * the head of its list, without buddy_merge_likely()'s look at the parent;
- * the list operations inline (out of line, they cost it 15% of fill and
- * drain's time at 16 MiB).  So it runs fewer instructions than the
- * kernel's way, and in small pools, where nothing misses the cache, that
- * is most of the time.  make bench REF=lean measures ours
- * against it, with the same API and checks as ref_buddy.c.
+ * share), the lists linked by 32-bit frame numbers, and the list
+ * operations inline (out of line, they cost it 15% of fill and drain's
+ * time at 16 MiB).  Like ref_buddy.c, it puts every freed block at the
+ * head of its list, without the kernel's buddy_merge_likely().  So it
+ * runs fewer instructions than the kernel's way, and in small pools, where
+ * nothing misses the cache, that is most of the time.  make bench REF=lean
+ * measures ours against it, with the same API and checks as ref_buddy.c.
  */
 #include <errno.h>
 #include <stdint.h>
