@@ -78,7 +78,7 @@ fuzz:
 bench:
 	$(MAKE) -C tools bench
 
-## floor: where the mixed orders' floor is: ours' paths one by one against the reference (callgrind; REF=lean too)
+## floor: where the mixed orders' floor is: ours' paths one by one against the reference (callgrind; REF=lean too; CORE=sketch: the sketch's)
 floor:
 	$(MAKE) -C tools floor
 

@@ -34,6 +34,10 @@
  * checks itself: nothing split or merged (split K: K of each per step),
  * the free frames unchanged, ours' audit clean; exit 1 otherwise.
  *
+ * Built with -DBENCH_SKETCH (make floor CORE=sketch), bench/sketch.c takes
+ * ours' place, as in the bench: the same paths of the design's direct
+ * form, checked the same way.
+ *
  * usage: buddy_floor fast K | sparse K L | split K  [ours|ref]  [STEPS]
  */
 #include <stdio.h>
@@ -48,6 +52,9 @@
 
 #include "buddy_core.h"
 #include "ref_buddy.h"
+#ifdef BENCH_SKETCH
+#include "sketch.h"
+#endif
 
 #define FLOOR_MAX_ORDER	10
 #define FAST_FRAMES	(256UL * 1024)		/* 2^18: 1 GiB of 4 KiB frames */
@@ -252,6 +259,7 @@ static void print_usage(void)
 int main(int argc, char **argv)
 {
 	struct floor f = { };
+	struct buddy_core_fault fault;
 	unsigned long steps = 100000, before, splits = 0, merges = 0;
 	unsigned int level = 0;
 	bool sparse, split;
@@ -310,8 +318,9 @@ int main(int argc, char **argv)
 			split ? " other than K times a step" : "");
 		return 1;
 	}
-	if (!f.ref && buddy_core_check(f.ours)) {
-		fprintf(stderr, "buddy_floor: ours fails its audit\n");
+	if (!f.ref && buddy_core_audit(f.ours, &fault)) {
+		fprintf(stderr, "buddy_floor: ours fails its audit: %s\n",
+			fault.what);
 		return 1;
 	}
 	printf("%s %u%s%.0u %s: %lu steps, %lu frames free throughout%s\n",

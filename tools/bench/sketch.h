@@ -55,7 +55,10 @@ int sketch_free(struct sketch *s, unsigned long frame);
 unsigned long sketch_free_frames(const struct sketch *s);
 int sketch_audit(const struct sketch *s, struct buddy_core_fault *fault);
 
-/* The bench built with -DBENCH_SKETCH runs the sketch in ours' place. */
+/*
+ * The bench and the floor built with -DBENCH_SKETCH run the sketch in
+ * ours' place.
+ */
 #ifdef BENCH_SKETCH
 #define buddy_core		sketch
 #define buddy_core_meta_size	sketch_meta_size
@@ -64,6 +67,8 @@ int sketch_audit(const struct sketch *s, struct buddy_core_fault *fault);
 #define buddy_core_free		sketch_free
 #define buddy_core_free_frames	sketch_free_frames
 #define buddy_core_audit	sketch_audit
+/* Its counters are fields of struct sketch, named as in the core's stats. */
+#define buddy_core_get_stats(s)	(s)
 #endif
 
 #endif /* _SKETCH_H */
