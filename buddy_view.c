@@ -164,9 +164,10 @@ void buddy_out_missing(struct buddy_out *out, unsigned long lines)
  *
  * Printable ASCII other than the backslash stays; a backslash becomes
  * "\\" and any other byte (control characters, DEL, bytes from 0x80 up,
- * which some terminals take as controls) becomes "\ooo" in octal, as
- * /proc/mounts escapes names.  So an escaped string never holds a line
- * break or a terminal escape.
+ * which some terminals take as controls) becomes "\ooo" in octal, in the
+ * style of /proc/mounts (which escapes only space, tab, newline, '#' and
+ * the backslash).  So an escaped string never holds a line break or a
+ * terminal escape.
  *
  * Return: the length of the escaped string.
  */

@@ -308,7 +308,8 @@ seq=4 reject pfn=+97 error=EALREADY block=+97 block_order=0 owner=debugfs"
 }
 
 # One free page, smaller than every request of order 1 up: mm/vmstat.c's
-# extfrag index is negative there, and prints with its sign first.
+# extfrag index is negative there; the module prints it with its sign
+# first ("-0.500", where the kernel's "%2d.%03d" gives " 0.-500").
 test_extfrag_negative() {
 	load pages=16
 	for c in "alloc 0" "alloc 3" "alloc 2" "alloc 1"; do ctl "$c" >/dev/null; done
