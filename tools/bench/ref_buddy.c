@@ -100,9 +100,14 @@ static struct ref_frame *find_buddy(struct ref_buddy *ref, unsigned long pfn,
 	return buddy;
 }
 
-/* Without buddy_merge_likely(): see the comment at the top. */
+/*
+ * Without buddy_merge_likely() (see the comment at the top), every block
+ * goes to the head of its list.  Its one caller is free: init puts its
+ * blocks on the lists itself, so no flag of init's is carried and tested
+ * at run time.
+ */
 static void __free_one_page(struct ref_buddy *ref, unsigned long pfn,
-			    unsigned int order, bool to_tail)
+			    unsigned int order)
 {
 	while (order < ref->max_order) {
 		struct ref_frame *buddy = find_buddy(ref, pfn, order);
@@ -113,13 +118,13 @@ static void __free_one_page(struct ref_buddy *ref, unsigned long pfn,
 		pfn &= ~(1UL << order);
 		order++;
 	}
-	add_to_free_list(ref, &ref->frames[pfn], order, to_tail);
+	add_to_free_list(ref, &ref->frames[pfn], order, false);
 }
 
 void ref_buddy_free(struct ref_buddy *ref, unsigned long frame,
 		    unsigned int order)
 {
-	__free_one_page(ref, frame, order, false);
+	__free_one_page(ref, frame, order);
 }
 
 /* expand(): split down to @low, the upper halves to the list heads */
@@ -157,7 +162,10 @@ long ref_buddy_alloc(struct ref_buddy *ref, unsigned int order)
 
 /*
  * Every frame allocated (the memory map zeroed), then the pool freed in the
- * largest chunks that fit, as a zone is at boot.
+ * largest chunks that fit, as a zone is at boot, each to the tail of its
+ * list (FPI_TO_TAIL).  A chunk's buddy is never a free chunk of its order
+ * (the two would have made one chunk, but at max_order), so nothing
+ * merges, and each goes on its list directly.
  */
 int ref_buddy_init(struct ref_buddy *ref, struct ref_frame *frames,
 		   unsigned long nr_frames, unsigned int max_order)
@@ -177,7 +185,7 @@ int ref_buddy_init(struct ref_buddy *ref, struct ref_frame *frames,
 		while (frame & ((1UL << order) - 1) ||
 		       nr_frames - frame < 1UL << order)
 			order--;
-		__free_one_page(ref, frame, order, true);
+		add_to_free_list(ref, &ref->frames[frame], order, true);
 		frame += 1UL << order;
 	}
 	return 0;
