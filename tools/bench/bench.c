@@ -53,6 +53,7 @@
  * and prints them beside the timings, net of the harness as they are.
  */
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -532,6 +533,31 @@ static void *bench_mem(size_t size)
 	return mem;
 }
 
+/*
+ * Memory no one has touched, for the allocators' metadata and memory map,
+ * whose init is timed with its page faults: malloc() hands back memory
+ * already faulted in when it reuses its heap (ours' small metadata, every
+ * repeat but the first), so it would time one init without faults and the
+ * other with.  Anonymous mmap() memory faults on first touch, for both.
+ */
+static void *bench_fresh(size_t size)
+{
+	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+	if (mem == MAP_FAILED)
+		return NULL;
+	if (use_thp && size >= BENCH_HUGE_PAGE)
+		madvise(mem, size, MADV_HUGEPAGE);
+	return mem;
+}
+
+static void bench_fresh_free(void *mem, size_t size)
+{
+	if (mem)
+		munmap(mem, size);
+}
+
 /* Resident memory and how much of it huge pages back: did THP work? */
 static void memory_use(unsigned long *rss_kb, unsigned long *huge_kb)
 {
@@ -564,6 +590,14 @@ static int bench_create(struct bench *b, unsigned long nr_frames,
 	b->live_frame = bench_mem(nr_frames * sizeof(*b->live_frame));
 	b->live_order = bench_mem(nr_frames);
 	b->random = bench_mem(2 * iterations * sizeof(*b->random));
+	if (!b->live_frame || !b->live_order)
+		return -ENOMEM;
+	/*
+	 * Faulted in now, not by the first workload that reaches past what
+	 * the ones before it used (the fill of fill/drain, ours' turn).
+	 */
+	memset(b->live_frame, 0, nr_frames * sizeof(*b->live_frame));
+	memset(b->live_order, 0, nr_frames);
 	if (drain_order == DRAIN_RANDOM) {
 		b->drain = bench_mem(nr_frames * sizeof(*b->drain));
 		if (!b->drain)
@@ -571,10 +605,9 @@ static int bench_create(struct bench *b, unsigned long nr_frames,
 		bench_draw_drain(b);
 	}
 	b->meta_size = buddy_core_meta_size(nr_frames, BENCH_MAX_ORDER);
-	b->meta = bench_mem(b->meta_size);
-	b->memmap = bench_mem(nr_frames * sizeof(*b->memmap));
-	if (!b->live_frame || !b->live_order || !b->random || !b->meta ||
-	    !b->memmap)
+	b->meta = bench_fresh(b->meta_size);
+	b->memmap = bench_fresh(nr_frames * sizeof(*b->memmap));
+	if (!b->random || !b->meta || !b->memmap)
 		return -ENOMEM;
 	bench_draw_random(b);
 	/* Init on fresh memory: page faults included, for both. */
@@ -589,8 +622,8 @@ static int bench_create(struct bench *b, unsigned long nr_frames,
 
 static void bench_destroy(struct bench *b)
 {
-	free(b->meta);
-	free(b->memmap);
+	bench_fresh_free(b->meta, b->meta_size);
+	bench_fresh_free(b->memmap, b->nr_frames * sizeof(*b->memmap));
 	free(b->live_frame);
 	free(b->live_order);
 	free(b->random);
@@ -641,7 +674,7 @@ static int bench_verify(struct bench *b, unsigned int p, unsigned int w,
 static int run_pool(unsigned int p, unsigned int repeats,
 		    unsigned long iterations, struct samples *s)
 {
-	unsigned int r, w, k;
+	unsigned int r, w, turn, k;
 	struct bench b;
 
 	for (r = 0; r < repeats; r++) {
@@ -653,19 +686,25 @@ static int run_pool(unsigned int p, unsigned int repeats,
 			return -ENOMEM;
 		}
 		for (w = 0; w < NR_WORKLOADS; w++) {
-			for (k = 0; k < NR_KINDS; k++) {
+			/*
+			 * The kinds take turns in an order that rotates from
+			 * repeat to repeat, so that none always runs first
+			 * after the pool is made or after the same one.
+			 */
+			for (turn = 0; turn < NR_KINDS; turn++) {
 				uint64_t ns;
-
 				char label[64];
 
+				k = (turn + r) % NR_KINDS;
 				bench_reset(&b, k);
 				ns = workloads[w]->run[k](&b);
 				s->ns_per_op[p][w][k][r] = ns /
 							   workload_ops(w, &b);
 				/* For callgrind.sh: what was just counted. */
 				snprintf(label, sizeof(label),
-					 "bench %u %u %u %.0f", p, w, k,
-					 workload_ops(w, &b));
+					 "bench %u %u %u %.0f %u %u", p, w, k,
+					 workload_ops(w, &b), order_mix,
+					 drain_order);
 				CALLGRIND_DUMP_STATS_AT(label);
 				if (bench_verify(&b, p, w, k)) {
 					bench_destroy(&b);
@@ -685,8 +724,10 @@ static int run_pool(unsigned int p, unsigned int repeats,
 }
 
 /*
- * Reads callgrind.sh's lines, "POOL WORKLOAD KIND OPS Ir Bcm Bim", into
- * per-operation figures; lines starting with '#' describe the run.
+ * Reads callgrind.sh's lines, "POOL WORKLOAD KIND OPS MIX DRAIN Ir Bcm
+ * Bim", into per-operation figures; lines starting with '#' describe the
+ * run.  Counts of another variant than this run's are refused: they would
+ * sit beside timings of other workloads.
  */
 static int read_counts(const char *path, struct samples *s)
 {
@@ -698,7 +739,7 @@ static int read_counts(const char *path, struct samples *s)
 		return -errno;
 	}
 	while (fgets(line, sizeof(line), file)) {
-		unsigned int p, w, k;
+		unsigned int p, w, k, mix, drain;
 		double ops, ir, bcm, bim;
 
 		if (line[0] == '#') {
@@ -707,10 +748,18 @@ static int read_counts(const char *path, struct samples *s)
 				 line + 1 + (line[1] == ' '));
 			continue;
 		}
-		if (sscanf(line, "%u %u %u %lf %lf %lf %lf", &p, &w, &k, &ops,
-			   &ir, &bcm, &bim) != 7 || p >= NR_POOLS ||
-		    w >= NR_WORKLOADS || k >= NR_KINDS || ops <= 0)
+		if (sscanf(line, "%u %u %u %lf %u %u %lf %lf %lf", &p, &w, &k,
+			   &ops, &mix, &drain, &ir, &bcm, &bim) != 9 ||
+		    p >= NR_POOLS || w >= NR_WORKLOADS || k >= NR_KINDS ||
+		    ops <= 0)
 			continue;
+		if (mix != order_mix || drain != drain_order) {
+			fprintf(stderr, "bench: %s counts another variant (-m %s -d %s); pass the variant in BENCH_VARIANT\n",
+				path, mix_names[mix % NR_MIXES],
+				drain_names[drain % NR_DRAINS]);
+			fclose(file);
+			return -EINVAL;
+		}
 		s->ir[p][w][k] = ir / ops;
 		s->mispredicts[p][w][k] = (bcm + bim) / ops;
 		s->have_counts = true;
@@ -726,13 +775,19 @@ static double net(const double (*by_kind)[NR_KINDS], unsigned int w,
 	return by_kind[w][k] - by_kind[w][HARNESS];
 }
 
+/*
+ * NaN when the reference's net time is not above zero (the harness as slow
+ * as it, in a burst of noise): no target is met on such a figure.
+ */
 static double net_ratio(const struct samples *s, unsigned int p,
 			unsigned int w, unsigned int repeats)
 {
 	double h = median(s->ns_per_op[p][w][HARNESS], repeats);
+	double ref = median(s->ns_per_op[p][w][REF], repeats) - h;
 
-	return (median(s->ns_per_op[p][w][OURS], repeats) - h) /
-	       (median(s->ns_per_op[p][w][REF], repeats) - h);
+	if (ref <= 0)
+		return NAN;
+	return (median(s->ns_per_op[p][w][OURS], repeats) - h) / ref;
 }
 
 /* The targets of the ratio ours/ref, net: order-0 1.0x, mixed 1.5x. */

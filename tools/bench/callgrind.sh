@@ -39,10 +39,12 @@ fi
 {
 	echo "# callgrind --branch-sim=yes, 1 run of $iterations churn iterations," \
 	     "$(valgrind --version)"
-	# A dump has "desc: Trigger: Client Request: bench P W K OPS" and
-	# "summary: Ir Bc Bcm Bi Bim" (trailing zero counts left out).
+	# A dump has "desc: Trigger: Client Request: bench P W K OPS MIX
+	# DRAIN" and "summary: Ir Bc Bcm Bi Bim" (trailing zero counts left
+	# out).
 	for f in "$dir"/callgrind.out.*; do
-		awk '/^desc: Trigger: Client Request: bench / { label = $6 " " $7 " " $8 " " $9 }
+		awk '/^desc: Trigger: Client Request: bench / {
+			label = $6 " " $7 " " $8 " " $9 " " $10 " " $11 }
 		     /^summary:/ { ir = $2; bcm = $4 + 0; bim = $6 + 0 }
 		     END { if (label != "") print label, ir, bcm, bim }' "$f"
 	done | sort -n -k1,1 -k2,2 -k3,3
