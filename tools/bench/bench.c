@@ -48,12 +48,14 @@
  * run under valgrind --tool=callgrind --collect-atstart=no, the timed part
  * of each workload is the only code callgrind counts (client requests turn
  * collection on and off around it), and each run dumps its counts with a
- * label naming pool, workload, allocator and operations.  callgrind.sh
+ * label naming pool, workload, allocator, operations and the variant
+ * (order mix, drain order).  callgrind.sh
  * does that and writes one line per run; -I FILE reads those lines back
  * and prints them beside the timings, net of the harness as they are.
  */
 #include <errno.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -540,22 +542,46 @@ static void *bench_mem(size_t size)
  * repeat but the first), so it would time one init without faults and the
  * other with.  Anonymous mmap() memory faults on first touch, for both.
  */
+/*
+ * As bench_mem(), those of 2 MiB or more are whole huge pages: rounded up
+ * to 2 MiB and 2 MiB-aligned (the kernel aligns an anonymous mapping only
+ * when its length is a multiple of 2 MiB, and only from 6.7 on), so that
+ * every byte can be backed by a huge page.
+ */
+static size_t bench_fresh_size(size_t size)
+{
+	if (!use_thp || size < BENCH_HUGE_PAGE)
+		return size;
+	return (size + BENCH_HUGE_PAGE - 1) & ~(BENCH_HUGE_PAGE - 1);
+}
+
 static void *bench_fresh(size_t size)
 {
-	void *mem = mmap(NULL, size, PROT_READ | PROT_WRITE,
-			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	size_t len = bench_fresh_size(size), extra = 0, head;
+	char *mem;
 
+	if (use_thp && len >= BENCH_HUGE_PAGE)
+		extra = BENCH_HUGE_PAGE;	/* room to align */
+	mem = mmap(NULL, len + extra, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
 	if (mem == MAP_FAILED)
 		return NULL;
-	if (use_thp && size >= BENCH_HUGE_PAGE)
-		madvise(mem, size, MADV_HUGEPAGE);
-	return mem;
+	if (!extra)
+		return mem;
+	/* Keep the 2 MiB-aligned part; give back what is before and after. */
+	head = -(uintptr_t)mem & (BENCH_HUGE_PAGE - 1);
+	if (head)
+		munmap(mem, head);
+	if (extra - head)
+		munmap(mem + head + len, extra - head);
+	madvise(mem + head, len, MADV_HUGEPAGE);
+	return mem + head;
 }
 
 static void bench_fresh_free(void *mem, size_t size)
 {
 	if (mem)
-		munmap(mem, size);
+		munmap(mem, bench_fresh_size(size));
 }
 
 /* Resident memory and how much of it huge pages back: did THP work? */
@@ -776,18 +802,19 @@ static double net(const double (*by_kind)[NR_KINDS], unsigned int w,
 }
 
 /*
- * NaN when the reference's net time is not above zero (the harness as slow
- * as it, in a burst of noise): no target is met on such a figure.
+ * NaN when either net time is not above zero (the harness as slow as an
+ * allocator, in a burst of noise): no target is met on such a figure.
  */
 static double net_ratio(const struct samples *s, unsigned int p,
 			unsigned int w, unsigned int repeats)
 {
 	double h = median(s->ns_per_op[p][w][HARNESS], repeats);
+	double ours = median(s->ns_per_op[p][w][OURS], repeats) - h;
 	double ref = median(s->ns_per_op[p][w][REF], repeats) - h;
 
-	if (ref <= 0)
+	if (ours <= 0 || ref <= 0)
 		return NAN;
-	return (median(s->ns_per_op[p][w][OURS], repeats) - h) / ref;
+	return ours / ref;
 }
 
 /* The targets of the ratio ours/ref, net: order-0 1.0x, mixed 1.5x. */
@@ -865,6 +892,7 @@ static void print_targets(const struct samples *s, unsigned int nr_pools,
 		       workloads[w]->name, target_ratio[w],
 		       met ? "met" : "not met", pools[0].name, first,
 		       pools[nr_pools - 1].name, last,
+		       isnan(first) || isnan(last) ? "unknown" :
 		       last <= first ? "no worse" : "worse");
 	}
 }

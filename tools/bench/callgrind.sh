@@ -6,8 +6,8 @@
 # Runs BENCH (buddy_bench) once under callgrind with branch simulation.
 # The bench turns counting on only around the timed part of each workload
 # and dumps the counts after each run, labelled "bench POOL WORKLOAD KIND
-# OPS" (see bench.c).  Writes OUT: one line per run, "POOL WORKLOAD KIND OPS
-# Ir Bcm Bim", for buddy_bench -I.  Instruction counts repeat exactly from
+# OPS MIX DRAIN" (see bench.c).  Writes OUT: one line per run, "POOL
+# WORKLOAD KIND OPS MIX DRAIN Ir Bcm Bim", for buddy_bench -I.  Instruction counts repeat exactly from
 # run to run; mispredicts are those of callgrind's simple predictor model,
 # not of this CPU, and serve to compare, not to predict.
 #

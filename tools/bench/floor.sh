@@ -15,11 +15,13 @@ set -euo pipefail
 
 floor=$1
 steps=${2:-100000}
-# The functions whose counts are ours'.
+# The functions whose counts are ours', and the column's name.
 if [[ ${3:-} == sketch ]]; then
 	ours_fns=(sketch_alloc sketch_free)
+	ours=sketch ratio=s/r
 else
 	ours_fns=(buddy_core_alloc buddy_core_free)
+	ours=ours ratio=o/r
 fi
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
@@ -68,7 +70,7 @@ run()
 }
 
 printf '%-34s %8s %8s %7s | %6s %6s\n' "path (per alloc+free pair)" \
-	"ours" "ref" "o/r" "ours" "ref"
+	"$ours" "ref" "$ratio" "$ours" "ref"
 printf '%-34s %8s %8s %7s | %6s %6s\n' "" "instr" "instr" "" "mispr" "mispr"
 while read -r -a words; do
 	what=${words[0]//_/ }

@@ -10,9 +10,9 @@
  * whether the freed block's parent's buddy is free, to put the block at
  * the tail of its list if so.  That is a policy against fragmentation, not
  * free-list allocation; it costs a branch on the data per free (with it,
- * the mixed workload at 16 MiB ran 1.23-1.24x this reference's time: the
- * README's Benchmark section), and a free-list allocator without it is the
- * harder yardstick.  So every free goes to the head of its list.  Like a
+ * the mixed workload at 16 MiB ran 1.23-1.24x this reference's time:
+ * tools/bench/NOTES.md, round 15), and a free-list allocator without it is
+ * the harder yardstick.  So every free goes to the head of its list.  Like a
  * zone, the pool starts with its frames freed to the tail of the lists in
  * max_order chunks (__free_pages_core() with FPI_TO_TAIL), so that the
  * first allocations come from low addresses.
