@@ -49,9 +49,9 @@
  * of each workload is the only code callgrind counts (client requests turn
  * collection on and off around it), and each run dumps its counts with a
  * label naming pool, workload, allocator, operations and the variant
- * (order mix, drain order).  callgrind.sh
- * does that and writes one line per run; -I FILE reads those lines back
- * and prints them beside the timings, net of the harness as they are.
+ * (order mix, drain order).  callgrind.sh does that and writes one line
+ * per run; -I FILE reads those lines back and prints them beside the
+ * timings, net of the harness as they are.
  */
 #include <errno.h>
 #include <math.h>
@@ -522,13 +522,27 @@ static double spread(const double *values, unsigned int nr)
 
 static bool use_thp = true;
 
+/* Whether an array of @size bytes goes in whole, aligned huge pages. */
+static bool bench_huge(size_t size)
+{
+	return use_thp && size >= BENCH_HUGE_PAGE;
+}
+
+/* @size as allocated: rounded up to whole huge pages if it goes in them. */
+static size_t bench_huge_size(size_t size)
+{
+	if (!bench_huge(size))
+		return size;
+	return (size + BENCH_HUGE_PAGE - 1) & ~(BENCH_HUGE_PAGE - 1);
+}
+
 static void *bench_mem(size_t size)
 {
 	void *mem;
 
-	if (!use_thp || size < BENCH_HUGE_PAGE)
+	if (!bench_huge(size))
 		return malloc(size);
-	size = (size + BENCH_HUGE_PAGE - 1) & ~(BENCH_HUGE_PAGE - 1);
+	size = bench_huge_size(size);
 	if (posix_memalign(&mem, BENCH_HUGE_PAGE, size))
 		return NULL;
 	madvise(mem, size, MADV_HUGEPAGE);
@@ -541,26 +555,16 @@ static void *bench_mem(size_t size)
  * already faulted in when it reuses its heap (ours' small metadata, every
  * repeat but the first), so it would time one init without faults and the
  * other with.  Anonymous mmap() memory faults on first touch, for both.
+ * As in bench_mem(), big arrays are whole huge pages, 2 MiB-aligned here
+ * by hand: the kernel aligns an anonymous mapping only when its length is
+ * a multiple of 2 MiB, and only from 6.7 on.
  */
-/*
- * As bench_mem(), those of 2 MiB or more are whole huge pages: rounded up
- * to 2 MiB and 2 MiB-aligned (the kernel aligns an anonymous mapping only
- * when its length is a multiple of 2 MiB, and only from 6.7 on), so that
- * every byte can be backed by a huge page.
- */
-static size_t bench_fresh_size(size_t size)
-{
-	if (!use_thp || size < BENCH_HUGE_PAGE)
-		return size;
-	return (size + BENCH_HUGE_PAGE - 1) & ~(BENCH_HUGE_PAGE - 1);
-}
-
 static void *bench_fresh(size_t size)
 {
-	size_t len = bench_fresh_size(size), extra = 0, head;
+	size_t len = bench_huge_size(size), extra = 0, head;
 	char *mem;
 
-	if (use_thp && len >= BENCH_HUGE_PAGE)
+	if (bench_huge(size))
 		extra = BENCH_HUGE_PAGE;	/* room to align */
 	mem = mmap(NULL, len + extra, PROT_READ | PROT_WRITE,
 		   MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -581,7 +585,7 @@ static void *bench_fresh(size_t size)
 static void bench_fresh_free(void *mem, size_t size)
 {
 	if (mem)
-		munmap(mem, bench_fresh_size(size));
+		munmap(mem, bench_huge_size(size));
 }
 
 /* Resident memory and how much of it huge pages back: did THP work? */

@@ -7,9 +7,10 @@
 # The bench turns counting on only around the timed part of each workload
 # and dumps the counts after each run, labelled "bench POOL WORKLOAD KIND
 # OPS MIX DRAIN" (see bench.c).  Writes OUT: one line per run, "POOL
-# WORKLOAD KIND OPS MIX DRAIN Ir Bcm Bim", for buddy_bench -I.  Instruction counts repeat exactly from
-# run to run; mispredicts are those of callgrind's simple predictor model,
-# not of this CPU, and serve to compare, not to predict.
+# WORKLOAD KIND OPS MIX DRAIN Ir Bcm Bim", for buddy_bench -I.
+# Instruction counts repeat exactly from run to run; mispredicts are those
+# of callgrind's simple predictor model, not of this CPU, and serve to
+# compare, not to predict.
 #
 # ITERATIONS (default 65536) replaces the timing run's 1048576 churn
 # iterations, because callgrind runs about 50 times slower; per-operation
