@@ -11,7 +11,8 @@
  *
  *   ours     buddy_core.c, from build/user/libbuddycore.a; built with
  *            BENCH_SKETCH (make bench CORE=sketch), sketch.c: the core's
- *            design in its most direct form, every summary level exact
+ *            design in its most direct form, every summary level exact,
+ *            a code map in place of split and head bits
  *   ref      tools/bench/ref_buddy.c: per-order lists, as mm/page_alloc.c;
  *            built with REF_LEAN (make bench REF=lean), ref_lean.c: the
  *            same algorithm in 12 bytes per frame and fewer instructions
@@ -77,7 +78,7 @@
 #include "sketch.h"
 
 #ifdef BENCH_SKETCH
-#define OURS_FILE	"tools/bench/sketch.c (the design, direct)"
+#define OURS_FILE	"tools/bench/sketch.c (the design, direct, with a code map)"
 #else
 #define OURS_FILE	"buddy_core.c"
 #endif

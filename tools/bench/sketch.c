@@ -10,8 +10,10 @@
  * lowest set bit of each word); the next cursor is then found down from
  * the top word.  Nothing branches on the data but whether an order
  * empties, whether alloc splits and whether free merges, which the
- * reference branches on too.  Free reads the order from the head bits and
- * confirms it the same way for every order: no dispatch by order class.
+ * reference branches on too.  Free reads the order from the code map
+ * (below), in place of the core's split bits and head bits, the same way
+ * for every order: no dispatch by order class, and no bit for alloc or
+ * free to write, since a code says where blocks start, free or not.
  */
 #include "buddy_core_shim.h"	/* BIT(), __ffs() as the core has them */
 #include "sketch.h"
@@ -42,8 +44,8 @@ static unsigned long words(unsigned long bits)
 
 /*
  * Lays out each order's level 1 (in pools of three levels), the SUMMARY
- * slot for its top summary level, its top word, level 0 and split bits,
- * then the head bits; with @s NULL, only counts the words.
+ * slot for its top summary level, its top word and level 0, then the code
+ * map; with @s NULL, only counts the words.
  */
 static size_t layout(struct sketch *s, unsigned long *meta,
 		     unsigned long nr_frames, unsigned int max_order)
@@ -52,36 +54,29 @@ static size_t layout(struct sketch *s, unsigned long *meta,
 	size_t n = 0;
 	unsigned int k;
 
-	for (k = 0; k <= max_order + 1; k++) {
+	for (k = 0; k <= max_order; k++) {
 		unsigned long w0 = words(nr_frames >> k), w1 = words(w0);
 		struct sketch_order *o = s ? &s->orders[k] : NULL;
 
-		if (k <= max_order) {
-			if (three) {
-				if (o)
-					o->sum1 = meta + n;
-				n += w1;
-			}
-			/* The top summary level, then the top word. */
-			n += SUMMARY + 1;
-			if (o) {
-				o->free = meta + n;
-				if (three)
-					o->sum2 = o->free - SUMMARY - 1;
-				else
-					o->sum1 = o->free - SUMMARY - 1;
-			}
-			n += w0;
-		}
-		if (k >= 1) {
+		if (three) {
 			if (o)
-				o->split = meta + n;
-			n += w0 ? w0 : 1;
+				o->sum1 = meta + n;
+			n += w1;
 		}
+		/* The top summary level, then the top word. */
+		n += SUMMARY + 1;
+		if (o) {
+			o->free = meta + n;
+			if (three)
+				o->sum2 = o->free - SUMMARY - 1;
+			else
+				o->sum1 = o->free - SUMMARY - 1;
+		}
+		n += w0;
 	}
 	if (s)
-		s->head = meta + n;
-	return n + words(nr_frames / 2);
+		s->codes = meta + n;
+	return n + words(nr_frames);
 }
 
 size_t sketch_meta_size(unsigned long nr_frames, unsigned int max_order)
@@ -102,18 +97,108 @@ static __always_inline unsigned long lowest(const struct sketch_order *o,
 }
 
 /*
- * Marks @block of @o's order, @order, allocated in the head bits (none
- * for order 0) and returns its first frame.
+ * The code map: a 4-bit code per quad of frames (a frame's quad is
+ * frame / 4, its code at bit frame % WORD & ~3 of word frame / WORD),
+ * saying which blocks start in the quad, free or allocated.  Blocks are
+ * aligned, so an aligned quad is inside a block that starts before it, or
+ * a block of order 2 or more starts at it, or it is two pairs, each a
+ * block of order 1 or two blocks of order 0; up to order 12 that is 15
+ * cases:
+ *
+ *   0          none: the quad lies inside a block of order 3 or more
+ *   1 + a + 2b two pairs, each a block of order 1 or split into two of
+ *              order 0 (a: the first pair is split, b: the second)
+ *   k + 3      a block of order k >= 2 starts at the quad
+ *
+ * That is 1 bit per frame, in place of the split bits (1) and the head
+ * bits (1/2), and free reads a block's order from one code and the
+ * frame's place in its quad, through order_of[].  Alloc and free change
+ * no code: a block's order is the same whether it is free or allocated.
+ * Only a split and a merge change them.
  */
+#define CODE_ORDER(k)	((k) + 3)
+
+static __always_inline unsigned int code_at(const struct sketch *s,
+					    unsigned long frame)
+{
+	return s->codes[frame / WORD] >> (frame % WORD & ~3UL) & 15;
+}
+
+/* The order of the block that starts at @frame, or 0xff if none does. */
+static __always_inline unsigned int order_at(const struct sketch *s,
+					     unsigned long frame)
+{
+	return s->order_of[code_at(s, frame) * 4 + frame % 4];
+}
+
+/* Adds @delta, two's complement, to @frame's quad's code: no carry out. */
+static __always_inline void code_add(struct sketch *s, unsigned long frame,
+				     unsigned long delta)
+{
+	s->codes[frame / WORD] += delta << (frame % WORD & ~3UL);
+}
+
+/*
+ * A split from order @from down to @to at @frame changes @frame's quad
+ * once, whatever the levels between: each level k >= 3 has a quad of its
+ * own, the second half's (set by set_half()).  From order 1 the quad's
+ * pair is split; else its code goes from that of a block of order @from
+ * to that of @to (orders 1 and 0: a pair of order 1 after the quad's
+ * first pair, which is @frame's).
+ */
+static __always_inline unsigned long quad_code(unsigned int k)
+{
+	return k >= 2 ? CODE_ORDER(k) : 2 - k;
+}
+
+static __always_inline unsigned long split_delta(unsigned int from,
+						 unsigned int to,
+						 unsigned long frame)
+{
+	if (from == 1)
+		return 1 + (frame / 2 & 1);
+	return quad_code(to) - quad_code(from);
+}
+
+/* A block of order @k >= 2 now starts at @frame, inside a split one. */
+static __always_inline void set_half(struct sketch *s, unsigned int k,
+				     unsigned long frame)
+{
+	s->codes[frame / WORD] |= (unsigned long)CODE_ORDER(k) <<
+				  (frame % WORD & ~3UL);
+}
+
+/*
+ * A merge's halves may be blocks merged in the same free, whose quads were
+ * not written on the way: each level that makes a block of order 3 or more
+ * clears its second half's quad (at @frame), whatever it holds, and the
+ * last sets the merged block's quad.
+ */
+static __always_inline void clear_half(struct sketch *s, unsigned long frame)
+{
+	s->codes[frame / WORD] &= ~(15UL << (frame % WORD & ~3UL));
+}
+
+static __always_inline void set_merged(struct sketch *s, unsigned int k,
+				       unsigned long frame)
+{
+	unsigned long *w = &s->codes[frame / WORD];
+	unsigned int shift = frame % WORD & ~3UL;
+
+	if (k == 1)	/* from order 0: the pair joins */
+		*w -= (1 + (frame / 2 & 1)) << shift;
+	else
+		*w = (*w & ~(15UL << shift)) |
+		     (unsigned long)CODE_ORDER(k) << shift;
+}
+
+/* Counts @block of @o's order, @order, allocated; returns its first frame. */
 static __always_inline long handed_out(struct sketch *s,
 				       const struct sketch_order *o,
 				       unsigned int order, unsigned long block)
 {
-	unsigned long frame = block << order;
-
-	s->head[frame / (2 * WORD)] |= o->head << (frame / 2 % WORD);
 	s->allocs++;
-	return frame;
+	return block << order;
 }
 
 /*
@@ -183,7 +268,7 @@ static __always_inline long alloc_split(struct sketch *s, unsigned int order,
 					bool three)
 {
 	unsigned long long orders = s->free_orders >> order << order;
-	unsigned long block, nr, buddy;
+	unsigned long block, nr, buddy, frame, half;
 	struct sketch_order *o;
 	unsigned int k;
 
@@ -200,8 +285,13 @@ static __always_inline long alloc_split(struct sketch *s, unsigned int order,
 	}
 	s->free_orders |= (1ULL << k) - (1ULL << order);
 	s->splits += k - order;
+	frame = block << k;
+	half = BIT(k - 1);
+	code_add(s, frame, split_delta(k, order, frame));
 	do {
-		o->split[block / WORD] |= BIT(block % WORD);
+		if (k >= 3)
+			set_half(s, k - 1, frame + half);
+		half /= 2;
 		o--;
 		block <<= 1;
 		buddy = block + 1;
@@ -297,7 +387,11 @@ static __always_inline int free_merge(struct sketch *s, struct sketch_order *o,
 				      unsigned long block, bool three)
 {
 	struct sketch_order *top_o = &s->orders[s->max_order];
-	unsigned long merges = 0;
+	unsigned long merges = 0, frame, size;
+	unsigned int k = o - s->orders;
+
+	frame = block << k;
+	size = BIT(k);
 
 	while (o < top_o &&
 	       (o->free[(block ^ 1) / WORD] & BIT((block ^ 1) % WORD))) {
@@ -328,9 +422,14 @@ static __always_inline int free_merge(struct sketch *s, struct sketch_order *o,
 		}
 		block >>= 1;
 		o++;
-		o->split[block / WORD] &= ~BIT(block % WORD);
+		if (++k >= 3)
+			clear_half(s, frame | size);
+		frame &= ~size;
+		size *= 2;
 		merges++;
 	}
+	if (merges)
+		set_merged(s, k, frame);
 	s->merges += merges;
 	set_bit_in(o->free, block / WORD, block);
 	mark_free(s, o, block, three);
@@ -351,59 +450,34 @@ static noinline int free_merge3(struct sketch *s, struct sketch_order *o,
 	return free_merge(s, o, block, true);
 }
 
-/* Clears the head run of @frame's block, which is there: by xor. */
-static __always_inline void flip_head(struct sketch *s,
-				      const struct sketch_order *o,
-				      unsigned long frame)
-{
-	s->head[frame / (2 * WORD)] ^= o->head << (frame / 2 % WORD);
-}
-
 /*
- * The order is 0 if the pair is split, else the head run's length plus
- * one, taken without a branch.  One test confirms it for every order: the
- * run starts here (the pair before has no head bit, @frame is even), the
- * parent is split (order 1's need; always so for the others), and the
- * block is not free (order 0's and 1's need).
+ * The code map gives the order: 0xff (no block starts at @frame) is over
+ * max_order.  A block that starts there and is free is a double free.
+ * No other test: every frame where an allocated block starts is a free
+ * to take, and every other frame is refused.
  */
 static __always_inline int free_block(struct sketch *s, unsigned long frame,
 				      bool three)
 {
-	unsigned long heads, m, bad, order, block, word, parent, nr;
+	unsigned long order, block, word;
 	struct sketch_order *o;
 
 	/* sketch_free() checked the pool of two. */
 	if (three && unlikely(frame >= s->nr_frames))
 		return -ERANGE;
-	heads = (s->head[frame / (2 * WORD)] << 1) >> (frame / 2 % WORD);
-	/* All ones unless the pair is split. */
-	m = ((s->pair_split[frame / (2 * WORD)] >> (frame / 2 % WORD)) & 1) - 1;
-	order = __ffs(~(heads | 1)) & m;
-	if (unlikely((unsigned int)order > s->max_order))	/* order <= 64 */
+	order = order_at(s, frame);
+	if (unlikely(order > s->max_order))
 		return -EINVAL;
-	bad = m & (heads | frame);
 	o = (void *)s + (unsigned int)(order * sizeof(*o));
 	block = frame >> order;
-	nr = block / WORD;
-	word = o->free[nr];
-	parent = o[1].split[block / (2 * WORD)] >> (block / 2 % WORD);
-	bad |= ~parent | (word >> (block % WORD));
-	if (unlikely(bad & 1))
+	word = o->free[block / WORD];
+	if (unlikely(word >> (block % WORD) & 1))
 		return -EINVAL;
-	/* What is left is recomputed from these, not kept in more registers. */
-	OPTIMIZER_HIDE_VAR(s);
-	OPTIMIZER_HIDE_VAR(o);
-	OPTIMIZER_HIDE_VAR(frame);
-	OPTIMIZER_HIDE_VAR(block);
-	if (unlikely(word & BIT((block ^ 1) % WORD))) {
-		flip_head(s, o, frame);
+	if (unlikely(word & BIT((block ^ 1) % WORD)))
 		return three ? free_merge3(s, o, block) :
 			       free_merge2(s, o, block);
-	}
 	o->free[block / WORD] = word | BIT(block % WORD);
 	mark_free(s, o, block, three);
-	/* Last, when few values are left: the run is there, flip it off. */
-	flip_head(s, o, frame);
 	s->frees++;
 	return 0;
 }
@@ -445,11 +519,11 @@ int sketch_free(struct sketch *s, unsigned long frame)
 int sketch_init(struct sketch *s, void *meta, unsigned long nr_frames,
 		unsigned int max_order)
 {
-	unsigned long block, top_words;
+	unsigned long block;
 	struct sketch_order *o;
-	unsigned int k;
+	unsigned int k, i;
 
-	if (!max_order || max_order > BUDDY_CORE_MAX_ORDER || !nr_frames ||
+	if (!max_order || CODE_ORDER(max_order) > 15 || !nr_frames ||
 	    nr_frames > 1UL << 24 || nr_frames & (BIT(max_order) - 1))
 		return -EINVAL;
 	memset(s, 0, sizeof(*s));
@@ -460,18 +534,29 @@ int sketch_init(struct sketch *s, void *meta, unsigned long nr_frames,
 	s->three = nr_frames > 1UL << 18;
 	s->alloc_end2 = s->three ? 0 : max_order + 1;
 	s->nr_frames2 = s->three ? 0 : nr_frames;
-	s->pair_split = s->orders[1].split;
 	for (k = 0; k <= max_order; k++) {
 		s->orders[k].cursor = NO_BLOCK;
-		s->orders[k].head = k ? BIT(k - 1) - 1 : 0;
 		s->orders[k].bit = 1ULL << k;
 	}
-	/* The roots' parent, past the top order, counts as split. */
-	top_words = words(nr_frames >> (max_order + 1));
-	memset(s->orders[max_order + 1].split, 0xff,
-	       (top_words ? top_words : 1) * sizeof(long));
+	/* code * 4 + frame % 4 -> the order of the block starting there. */
+	for (i = 0; i < 64; i++) {
+		unsigned int code = i / 4, r = i % 4;
+
+		if (code >= CODE_ORDER(2))
+			s->order_of[i] = r ? 0xff : code - 3;
+		else if (code && (code - 1) >> (r / 2) & 1)
+			s->order_of[i] = 0;
+		else
+			s->order_of[i] = code && !(r & 1) ? 1 : 0xff;
+	}
 	o = &s->orders[max_order];
 	for (block = 0; block < nr_frames >> max_order; block++) {
+		unsigned long frame = block << max_order;
+
+		if (max_order >= 2)
+			code_add(s, frame, CODE_ORDER(max_order));
+		else if (!(frame & 2))
+			code_add(s, frame, 1);
 		o->free[block / WORD] |= BIT(block % WORD);
 		mark_free(s, o, block, s->three);
 	}
@@ -495,10 +580,65 @@ static bool marks(const unsigned long *sum, unsigned long nr,
 	return !!(sum[nr / WORD] & BIT(nr % WORD)) == !!below;
 }
 
-/* Every level exact, and each order's count, cursor and free_orders bit. */
+/*
+ * The code map tiles the pool with aligned blocks, each quad inside one
+ * of them coded 0; each free block is one of those blocks, of its order,
+ * and no two free buddies are left unmerged.
+ */
+static const char *audit_codes(const struct sketch *s,
+			       struct buddy_core_fault *fault)
+{
+	unsigned long frame, q, block;
+	unsigned int k;
+
+	for (frame = 0; frame < s->nr_frames; frame += BIT(k)) {
+		k = order_at(s, frame);
+		fault->order = k;
+		fault->frame = frame;
+		if (k > s->max_order || frame & (BIT(k) - 1) ||
+		    frame + BIT(k) > s->nr_frames)
+			return "the codes do not tile the pool";
+		for (q = frame / 4 + 1; q < (frame + BIT(k)) / 4; q++) {
+			if (q % 16 == 0 && q + 16 <= (frame + BIT(k)) / 4) {
+				if (s->codes[q / 16])
+					return "a quad inside a block has a code";
+				q += 15;
+			} else if (code_at(s, q * 4)) {
+				return "a quad inside a block has a code";
+			}
+		}
+	}
+	for (k = 0; k <= s->max_order; k++) {
+		const struct sketch_order *o = &s->orders[k];
+
+		for (block = 0; block < s->nr_frames >> k; block++) {
+			if (!(o->free[block / WORD] & BIT(block % WORD)))
+				continue;
+			fault->order = k;
+			fault->frame = block << k;
+			if (order_at(s, block << k) != k)
+				return "a free block is not a block of the codes";
+			if (k < s->max_order &&
+			    o->free[(block ^ 1) / WORD] & BIT((block ^ 1) % WORD))
+				return "two free buddies";
+		}
+	}
+	return NULL;
+}
+
+/*
+ * Every level exact, each order's count, cursor and free_orders bit, and
+ * the code map (audit_codes()).
+ */
 int sketch_audit(const struct sketch *s, struct buddy_core_fault *fault)
 {
+	const char *codes = audit_codes(s, fault);
 	unsigned int k;
+
+	if (codes) {
+		fault->what = codes;
+		return -EUCLEAN;
+	}
 
 	for (k = 0; k <= s->max_order; k++) {
 		const struct sketch_order *o = &s->orders[k];

@@ -2,18 +2,20 @@
 /*
  * sketch.h - the core's design in its most direct form, for the bench only
  *
- * What issue 9 proposed, with none of the core's trade-offs: head bits give
- * free the order, each order keeps a cursor on its lowest free block, and
- * every summary level is exact at all times, written without a branch on
- * the data (no lazy rule, no copies per order class, no modes per pool).
+ * What issue 9 proposed, with none of the core's trade-offs, and with a
+ * code map in place of the core's split bits and head bits: a 4-bit code
+ * per quad of frames gives free the order (1 bit per frame; 3 for the
+ * whole), each order keeps a cursor on its lowest free block, and every
+ * summary level is exact at all times, written without a branch on the
+ * data (no lazy rule, no copies per order class, no modes per pool).
  * It hands out the same blocks as buddy_core.c, which bench/sketch_check.c
  * checks in lockstep.  `make bench CORE=sketch` times it in ours' place, to
  * measure the design apart from ours' trade-offs for the order-0 targets.
  *
- * 64-bit only; nr_frames a multiple of 2^max_order, at most 2^24 (two
- * summary levels up to 2^18 frames, three above).  A free that the fast
- * path does not confirm returns -EINVAL, unclassified: the core's exact
- * search is not here.
+ * 64-bit only; max_order at most 12; nr_frames a multiple of 2^max_order,
+ * at most 2^24 (two summary levels up to 2^18 frames, three above).  A
+ * bad free returns -EINVAL, unclassified: the core's exact search is not
+ * here.
  */
 #ifndef _SKETCH_H
 #define _SKETCH_H
@@ -27,19 +29,18 @@ struct sketch_order {
 	unsigned long *free;	/* level 0; free[-1] is the top word */
 	unsigned long *sum1;	/* level 1: a bit per word of level 0 */
 	unsigned long *sum2;	/* level 2, in pools of three levels */
-	unsigned long *split;	/* a bit per block; all ones past the top */
 	unsigned long cursor;	/* lowest free block, or ~0UL */
 	unsigned long nr_free;
-	unsigned long head;	/* k - 1 ones for order k >= 1; 0 for 0 */
-	unsigned long long bit;	/* 1 << k; 64 bytes: a shift away */
+	unsigned long long bit;	/* 1 << k */
+	unsigned long pad[2];	/* 64 bytes: a shift away */
 };
 
 struct sketch {
 	struct sketch_order orders[BUDDY_CORE_MAX_ORDER + 2];
 	unsigned long nr_frames;
 	unsigned long long free_orders;	/* bit k: order k has a free block */
-	unsigned long *head;		/* a bit per frame pair */
-	unsigned long *pair_split;	/* order 1's split bits */
+	unsigned long *codes;		/* 4 bits per quad of frames */
+	unsigned char order_of[64];	/* code * 4 + frame % 4 -> order */
 	unsigned int max_order;
 	bool three;			/* three summary levels, not two */
 	unsigned int alloc_end2;	/* max_order + 1 with two levels, else 0 */
