@@ -10,10 +10,12 @@
  * lowest set bit of each word); the next cursor is then found down from
  * the top word.  Nothing branches on the data but whether an order
  * empties, whether alloc splits and whether free merges, which the
- * reference branches on too.  Free reads the order from the code map
- * (below), in place of the core's split bits and head bits, the same way
- * for every order: no dispatch by order class, and no bit for alloc or
- * free to write, since a code says where blocks start, free or not.
+ * reference branches on too, and in a split or a merge whether a level's
+ * block has a quad of its own (order 3 or more), which the code map
+ * needs.  Free reads the order from the code map (below), in place of the
+ * core's split bits and head bits, the same way for every order: no
+ * dispatch by order class, and no bit for alloc or free to write, since a
+ * code says where blocks start, free or not.
  */
 #include "buddy_core_shim.h"	/* BIT(), __ffs() as the core has them */
 #include "sketch.h"
@@ -33,6 +35,8 @@
 #define L1(o, three)	((three) ? (o)->sum1 : L2(o))
 
 _Static_assert(BITS_PER_LONG == WORD, "the sketch is 64-bit only");
+/* alloc() and free_block() find an order's descriptor by a shift. */
+_Static_assert(sizeof(struct sketch_order) == 64, "a descriptor is 64 bytes");
 /* alloc() and free_block() reach an order's descriptor from @s itself. */
 _Static_assert(offsetof(struct sketch, orders) == 0,
 	       "the orders open struct sketch");
@@ -102,8 +106,8 @@ static __always_inline unsigned long lowest(const struct sketch_order *o,
  * saying which blocks start in the quad, free or allocated.  Blocks are
  * aligned, so an aligned quad is inside a block that starts before it, or
  * a block of order 2 or more starts at it, or it is two pairs, each a
- * block of order 1 or two blocks of order 0; up to order 12 that is 15
- * cases:
+ * block of order 1 or two blocks of order 0; up to order 12 that is 16
+ * cases, every value of the code (hence SKETCH_MAX_ORDER):
  *
  *   0          none: the quad lies inside a block of order 3 or more
  *   1 + a + 2b two pairs, each a block of order 1 or split into two of
@@ -117,6 +121,7 @@ static __always_inline unsigned long lowest(const struct sketch_order *o,
  * Only a split and a merge change them.
  */
 #define CODE_ORDER(k)	((k) + 3)
+_Static_assert(CODE_ORDER(SKETCH_MAX_ORDER) == 15, "a code is 4 bits");
 
 static __always_inline unsigned int code_at(const struct sketch *s,
 					    unsigned long frame)
@@ -192,10 +197,9 @@ static __always_inline void set_merged(struct sketch *s, unsigned int k,
 		     (unsigned long)CODE_ORDER(k) << shift;
 }
 
-/* Counts @block of @o's order, @order, allocated; returns its first frame. */
-static __always_inline long handed_out(struct sketch *s,
-				       const struct sketch_order *o,
-				       unsigned int order, unsigned long block)
+/* Counts @block of @order allocated; returns its first frame. */
+static __always_inline long handed_out(struct sketch *s, unsigned int order,
+				       unsigned long block)
 {
 	s->allocs++;
 	return block << order;
@@ -307,7 +311,7 @@ static __always_inline long alloc_split(struct sketch *s, unsigned int order,
 		o->cursor = buddy;
 		o->nr_free = 1;
 	} while (--k > order);
-	return handed_out(s, o, order, block);
+	return handed_out(s, order, block);
 }
 
 static noinline long alloc_split2(struct sketch *s, unsigned int order)
@@ -341,7 +345,7 @@ static __always_inline long alloc(struct sketch *s, unsigned long order,
 		s->free_orders = fo & ~(1ULL << order);
 		o->cursor = NO_BLOCK;
 	}
-	return handed_out(s, o, order, block);
+	return handed_out(s, order, block);
 }
 
 /* *@p |= BIT(@nr % WORD), in a register: a bts, no shift count in %cl. */
@@ -523,7 +527,7 @@ int sketch_init(struct sketch *s, void *meta, unsigned long nr_frames,
 	struct sketch_order *o;
 	unsigned int k, i;
 
-	if (!max_order || CODE_ORDER(max_order) > 15 || !nr_frames ||
+	if (!max_order || max_order > SKETCH_MAX_ORDER || !nr_frames ||
 	    nr_frames > 1UL << 24 || nr_frames & (BIT(max_order) - 1))
 		return -EINVAL;
 	memset(s, 0, sizeof(*s));
@@ -544,7 +548,7 @@ int sketch_init(struct sketch *s, void *meta, unsigned long nr_frames,
 
 		if (code >= CODE_ORDER(2))
 			s->order_of[i] = r ? 0xff : code - 3;
-		else if (code && (code - 1) >> (r / 2) & 1)
+		else if (code && ((code - 1) >> (r / 2)) & 1)
 			s->order_of[i] = 0;
 		else
 			s->order_of[i] = code && !(r & 1) ? 1 : 0xff;
@@ -588,39 +592,40 @@ static bool marks(const unsigned long *sum, unsigned long nr,
 static const char *audit_codes(const struct sketch *s,
 			       struct buddy_core_fault *fault)
 {
-	unsigned long frame, q, block;
+	unsigned long frame, end, q, nr, w, block;
 	unsigned int k;
 
-	for (frame = 0; frame < s->nr_frames; frame += BIT(k)) {
+	for (frame = 0; frame < s->nr_frames; frame = end) {
 		k = order_at(s, frame);
 		fault->order = k;
 		fault->frame = frame;
 		if (k > s->max_order || frame & (BIT(k) - 1) ||
 		    frame + BIT(k) > s->nr_frames)
 			return "the codes do not tile the pool";
-		for (q = frame / 4 + 1; q < (frame + BIT(k)) / 4; q++) {
-			if (q % 16 == 0 && q + 16 <= (frame + BIT(k)) / 4) {
-				if (s->codes[q / 16])
-					return "a quad inside a block has a code";
-				q += 15;
-			} else if (code_at(s, q * 4)) {
+		end = frame + BIT(k);
+		/* The quads after the first, whole words at a time. */
+		q = frame / 4 + 1;
+		while (q < end / 4 && q % 16)
+			if (code_at(s, q++ * 4))
 				return "a quad inside a block has a code";
-			}
-		}
+		for (; q + 16 <= end / 4; q += 16)
+			if (s->codes[q / 16])
+				return "a quad inside a block has a code";
 	}
 	for (k = 0; k <= s->max_order; k++) {
 		const struct sketch_order *o = &s->orders[k];
 
-		for (block = 0; block < s->nr_frames >> k; block++) {
-			if (!(o->free[block / WORD] & BIT(block % WORD)))
-				continue;
-			fault->order = k;
-			fault->frame = block << k;
-			if (order_at(s, block << k) != k)
-				return "a free block is not a block of the codes";
-			if (k < s->max_order &&
-			    o->free[(block ^ 1) / WORD] & BIT((block ^ 1) % WORD))
-				return "two free buddies";
+		for (nr = 0; nr < words(s->nr_frames >> k); nr++) {
+			for (w = o->free[nr]; w; w &= w - 1) {
+				block = nr * WORD + __ffs(w);
+				fault->order = k;
+				fault->frame = block << k;
+				if (order_at(s, block << k) != k)
+					return "a free block is not a block of the codes";
+				if (k < s->max_order &&
+				    o->free[nr] & BIT((block ^ 1) % WORD))
+					return "two free buddies";
+			}
 		}
 	}
 	return NULL;

@@ -25,6 +25,9 @@
 
 #include "buddy_core.h"
 
+/* A code of the map names orders up to 12 (sketch.c). */
+#define SKETCH_MAX_ORDER	12
+
 struct sketch_order {
 	unsigned long *free;	/* level 0; free[-1] is the top word */
 	unsigned long *sum1;	/* level 1: a bit per word of level 0 */
@@ -36,7 +39,7 @@ struct sketch_order {
 };
 
 struct sketch {
-	struct sketch_order orders[BUDDY_CORE_MAX_ORDER + 2];
+	struct sketch_order orders[SKETCH_MAX_ORDER + 1];
 	unsigned long nr_frames;
 	unsigned long long free_orders;	/* bit k: order k has a free block */
 	unsigned long *codes;		/* 4 bits per quad of frames */

@@ -4,12 +4,14 @@
  *
  * Both hand out the lowest free block of the smallest sufficient order, so
  * on the same calls they must return the same frames.  Random allocs of
- * orders 0-10 and frees of live blocks, in phases that fill, churn and
- * drain, with a bad free (a random frame, often past the pool) one step in
- * eight: both must refuse it or both take it.  The free frames must agree
- * after every step, and the sketch's audit (every level exact, counts,
- * cursors) must pass every AUDIT_EVERY steps and at the end; ours' at the
- * end.  Pools of two summary levels and of three.
+ * orders 0 to max_order + 1 (which both must refuse) and frees of live
+ * blocks, in phases that fill, churn and drain, with a bad free (a random
+ * frame, often past the pool) one step in eight: both must refuse it or
+ * both take it.  The free frames must agree after every step, and the
+ * sketch's audit (every level exact, counts, cursors, the code map) must
+ * pass after every step in small pools, every AUDIT_EVERY steps in the
+ * others, and at the end; ours' at the end.  Pools of two summary levels
+ * and of three, max_order 1 to 12 (see main()).
  *
  * Usage: sketch_check [STEPS]   (default 200000 a pool)
  */
@@ -20,16 +22,16 @@
 #include "buddy_harness.h"
 #include "sketch.h"
 
-#define MAX_ORDER	10
 #define AUDIT_EVERY	97
+#define SMALL_POOL	4096	/* audited after every step */
 
-static int check_pool(unsigned long nr_frames, unsigned long steps,
-		      uint64_t seed)
+static int check_pool(unsigned long nr_frames, unsigned int max_order,
+		      unsigned long steps, uint64_t seed)
 {
 	struct pool *pool = calloc(1, sizeof(*pool));
 	struct buddy_core *ours;
 	struct sketch *sk = malloc(sizeof(*sk));
-	void *meta_sk = malloc(sketch_meta_size(nr_frames, MAX_ORDER));
+	void *meta_sk = malloc(sketch_meta_size(nr_frames, max_order));
 	long *live = malloc(nr_frames * sizeof(*live));
 	unsigned long nr_live = 0, refused = 0, i;
 	struct buddy_core_fault fault;
@@ -37,14 +39,14 @@ static int check_pool(unsigned long nr_frames, unsigned long steps,
 	int err = 1;
 
 	if (!pool || !sk || !meta_sk || !live) {
-		printf("2^%d frames: out of memory\n", __builtin_ctzl(nr_frames));
+		printf("%lu frames: out of memory\n", nr_frames);
 		goto out;
 	}
 	ours = &pool->core;
 	rng_seed(&rng, seed);
-	if (pool_init(pool, nr_frames, MAX_ORDER) ||
-	    sketch_init(sk, meta_sk, nr_frames, MAX_ORDER)) {
-		printf("2^%d frames: init failed\n", __builtin_ctzl(nr_frames));
+	if (pool_init(pool, nr_frames, max_order) ||
+	    sketch_init(sk, meta_sk, nr_frames, max_order)) {
+		printf("%lu frames: init failed\n", nr_frames);
 		goto out;
 	}
 	for (i = 0; i < steps; i++) {
@@ -55,7 +57,7 @@ static int check_pool(unsigned long nr_frames, unsigned long steps,
 		long a, b;
 
 		if (!alloc && nr_live && rng_one_in_pow2(&rng, 3)) {
-			frame = rng_below(&rng, nr_frames + nr_frames / 8);
+			frame = rng_below(&rng, nr_frames + nr_frames / 8 + 8);
 			a = buddy_core_free(ours, frame);
 			b = sketch_free(sk, frame);
 			if (!!(a < 0) ^ !!(b < 0)) {
@@ -71,7 +73,8 @@ static int check_pool(unsigned long nr_frames, unsigned long steps,
 				}
 			}
 		} else if (alloc || !nr_live) {
-			unsigned int order = rng_below(&rng, MAX_ORDER + 1);
+			/* One order past the top: both must refuse it. */
+			unsigned int order = rng_below(&rng, max_order + 2);
 
 			a = buddy_core_alloc(ours, order);
 			b = sketch_alloc(sk, order);
@@ -98,7 +101,8 @@ static int check_pool(unsigned long nr_frames, unsigned long steps,
 			       buddy_core_free_frames(ours), sketch_free_frames(sk));
 			goto out;
 		}
-		if (i % AUDIT_EVERY == 0 && sketch_audit(sk, &fault)) {
+		if ((nr_frames <= SMALL_POOL || i % AUDIT_EVERY == 0) &&
+		    sketch_audit(sk, &fault)) {
 			printf("step %lu: sketch audit: %s (order %u)\n", i,
 			       fault.what, fault.order);
 			goto out;
@@ -108,8 +112,8 @@ static int check_pool(unsigned long nr_frames, unsigned long steps,
 		printf("final audit: %s (order %u)\n", fault.what, fault.order);
 		goto out;
 	}
-	printf("2^%d frames, %s levels: %lu steps, same blocks, %lu bad frees refused by both\n",
-	       __builtin_ctzl(nr_frames), sk->three ? "three" : "two", steps,
+	printf("%lu frames, max_order %u, %s levels: %lu steps, same blocks, %lu bad frees refused by both\n",
+	       nr_frames, max_order, sk->three ? "three" : "two", steps,
 	       refused);
 	err = 0;
 out:
@@ -124,12 +128,27 @@ out:
 
 int main(int argc, char **argv)
 {
-	static const unsigned int shifts[] = { 10, 12, 18, 19, 24 };
+	/*
+	 * The bench's max_order in pools of two and three levels, then the
+	 * code map's own cases: max_order 1 and 2 (no quad of a block's
+	 * own), pools of one top block, odd multiples of one (the last quad
+	 * half past the pool at 6 frames), and the largest order a code names.
+	 */
+	static const struct {
+		unsigned long nr_frames;
+		unsigned int max_order;
+	} pools[] = {
+		{ 1UL << 10, 10 }, { 1UL << 12, 10 }, { 1UL << 18, 10 },
+		{ 1UL << 19, 10 }, { 1UL << 24, 10 }, { 6, 1 }, { 1UL << 10, 1 },
+		{ 4, 2 }, { 12 << 2, 2 }, { 3 << 3, 3 }, { 1UL << 12, 12 },
+		{ 3UL << 12, 12 },
+	};
 	unsigned long steps = argc > 1 ? strtoul(argv[1], NULL, 0) : 200000;
 	unsigned int i;
 
-	for (i = 0; i < ARRAY_SIZE(shifts); i++)
-		if (check_pool(1UL << shifts[i], steps, 0x5ce7c4 + i))
+	for (i = 0; i < ARRAY_SIZE(pools); i++)
+		if (check_pool(pools[i].nr_frames, pools[i].max_order, steps,
+			       0x5ce7c4 + i))
 			return 1;
 	return 0;
 }
