@@ -116,27 +116,60 @@ step "checkpatch --strict" checkpatch
 step "shellcheck" make -s shellcheck
 step "W=1 build: Debian 6.12, debug, 6.1, 6.12-rt, arm64, arm64 16K" \
 	build_w1 debian debug debian-6.1 debian-rt arm64 arm64-16k
-step "e2e + stress, Debian 6.12 kernel" scripts/e2e.sh --all debian
-step "smoke, Debian 6.1, 6.12-rt, arm64 and arm64 16K" env E2E_JOBS=2 \
-	scripts/e2e.sh --smoke debian-6.1 debian-rt arm64 arm64-16k
-step "buddyctl and its twin in the guest" scripts/vm-run.sh \
-	tools/buddyctl/tests/guest.sh tools/buddyctl/tests/vm.sh \
-	tools/buddyctl/tests/twin.sh tools/buddyctl/tests/twin scenarios \
-	scripts/e2e/lib.sh
-step "the page in headless Chromium" tools/browser/run.sh
-# The host's steps (libFuzzer, the shell-driven buddyctl tests, the lab's
-# builds and tests, the bench's workloads, the clang builds, DKMS) run
-# beside the longest guest, which mostly keeps one of its two vCPUs busy:
-# about two minutes less in all.  Their output is shown when they are
-# done, after the guest's; each step still has its own log and time.
-# Nothing they build is shared with the guest's run (tools/ was built by
-# the steps before, the fuzzer's objects are its own, the lab and DKMS
-# work on copies, the clang builds go to build/kmod/KERNEL-llvm).
-host_steps()
+# Steps that need no guest run beside those that boot one guest, which
+# keeps one of the two CPUs busy.  beside NAME FN: FN's steps, in the
+# background, their output in $logs/NAME.out and their counts and summary
+# for join_beside NAME PID, which shows them when they are done.  Nothing they
+# build is shared with a guest's run (tools/ was built by the steps
+# before, the fuzzer's objects are its own, the lab and DKMS work on
+# copies, the clang builds go to build/kmod/KERNEL-llvm).
+beside()
 {
 	# shellcheck disable=SC2034 # log_prefix is read by step (lib.sh)
-	local passed=0 failed=0 summary=() log_prefix=host-
+	local name=$1 passed=0 failed=0 summary=() log_prefix=$1-
 
+	"$2"
+	echo "$passed $failed" >"$logs/$name.counts"
+	if [[ ${#summary[@]} -gt 0 ]]; then
+		printf '%s\n' "${summary[@]}"
+	fi >"$logs/$name.summary"
+}
+
+start_beside()
+{
+	# Until they say otherwise, they failed.
+	echo "FAIL  the steps beside the guests ($1) did not finish (log ${logs#"$BUDDY_ROOT"/}/$1.out)" \
+		>"$logs/$1.summary"
+	echo "0 1" >"$logs/$1.counts"
+	beside "$@" >"$logs/$1.out" 2>&1
+}
+
+join_beside()
+{
+	local p f
+
+	wait "$2"
+	cat "$logs/$1.out"
+	read -r p f <"$logs/$1.counts"
+	passed=$((passed + p))
+	failed=$((failed + f))
+	mapfile -t -O "${#summary[@]}" summary <"$logs/$1.summary"
+}
+
+# The builds: clang's W=1 builds and DKMS, beside the guests of one CPU
+# after the smoke runs (which keep both busy, two guests at a time).
+build_steps()
+{
+	step "W=1 build with LLVM=1, Debian 6.12, 6.1 and arm64" \
+		build_w1_llvm debian debian-6.1 arm64
+	step "make install, uninstall and DKMS: 6.12 and 6.1 headers" \
+		scripts/install-test.sh debian debian-6.1
+}
+
+# The host's tests (libFuzzer, the shell-driven buddyctl tests, the lab's
+# builds and tests, the bench's workloads) beside the longest guest.
+host_steps()
+{
 	step "fuzz ${CHECK_FUZZ_SECONDS:-20} s" \
 		make -C tools fuzz FUZZ_SECONDS="${CHECK_FUZZ_SECONDS:-20}"
 	step "buddyctl host tests" tools/buddyctl/tests/run.sh
@@ -144,20 +177,19 @@ host_steps()
 	step "the lab: stubs fail, the real bodies pass" scripts/lab-selftest.sh
 	step "the bench's workloads, variants and floor loops, audited (untimed)" \
 		make -C tools bench-smoke
-	step "W=1 build with LLVM=1, Debian 6.12, 6.1 and arm64" \
-		build_w1_llvm debian debian-6.1 arm64
-	step "make install, uninstall and DKMS: 6.12 and 6.1 headers" \
-		scripts/install-test.sh debian debian-6.1
-	echo "$passed $failed" >"$logs/host.counts"
-	if [[ ${#summary[@]} -gt 0 ]]; then
-		printf '%s\n' "${summary[@]}"
-	fi >"$logs/host.summary"
 }
-# Until they say otherwise, they failed.
-echo "FAIL  the host's steps did not finish (log ${logs#"$BUDDY_ROOT"/}/host.out)" \
-	>"$logs/host.summary"
-echo "0 1" >"$logs/host.counts"
-host_steps >"$logs/host.out" 2>&1 &
+
+step "smoke, Debian 6.1, 6.12-rt, arm64 and arm64 16K" env E2E_JOBS=2 \
+	scripts/e2e.sh --smoke debian-6.1 debian-rt arm64 arm64-16k
+start_beside builds build_steps &
+builds_pid=$!
+step "e2e + stress, Debian 6.12 kernel" scripts/e2e.sh --all debian
+step "buddyctl and its twin in the guest" scripts/vm-run.sh \
+	tools/buddyctl/tests/guest.sh tools/buddyctl/tests/vm.sh \
+	tools/buddyctl/tests/twin.sh tools/buddyctl/tests/twin scenarios \
+	scripts/e2e/lib.sh
+step "the page in headless Chromium" tools/browser/run.sh
+start_beside host host_steps &
 host_pid=$!
 
 # One boot of the debug kernel for four suites: KUnit, the e2e suite, the
@@ -167,12 +199,8 @@ host_pid=$!
 step "KUnit + e2e + stress + faults, debug kernel (KASAN, lockdep, kmemleak)" \
 	scripts/e2e.sh --all debug
 
-wait "$host_pid"
-cat "$logs/host.out"
-read -r host_passed host_failed <"$logs/host.counts"
-passed=$((passed + host_passed))
-failed=$((failed + host_failed))
-mapfile -t -O "${#summary[@]}" summary <"$logs/host.summary"
+join_beside builds "$builds_pid"
+join_beside host "$host_pid"
 
 printf '\n===== summary =====\n'
 printf '%s\n' "${summary[@]}"
