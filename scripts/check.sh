@@ -138,8 +138,8 @@ beside()
 start_beside()
 {
 	# Until they say otherwise, they failed.
-	echo "FAIL  the steps beside the guests ($1) did not finish (log ${logs#"$BUDDY_ROOT"/}/$1.out)" \
-		>"$logs/$1.summary"
+	echo "FAIL  the steps beside the guests ($1) did not finish" \
+		"(log ${logs#"$BUDDY_ROOT"/}/$1.out)" >"$logs/$1.summary"
 	echo "0 1" >"$logs/$1.counts"
 	beside "$@" >"$logs/$1.out" 2>&1
 }
