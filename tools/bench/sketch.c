@@ -123,10 +123,22 @@ static __always_inline unsigned long lowest(const struct sketch_order *o,
 #define CODE_ORDER(k)	((k) + 3)
 _Static_assert(CODE_ORDER(SKETCH_MAX_ORDER) == 15, "a code is 4 bits");
 
+/* Where @frame's quad's code is in its word, s->codes[frame / WORD]. */
+static __always_inline unsigned int code_shift(unsigned long frame)
+{
+	return frame % WORD & ~3UL;
+}
+
+/* The bit of @frame's pair in a code of two pairs: 1 or 2 (a or b). */
+static __always_inline unsigned long pair_code(unsigned long frame)
+{
+	return 1 + (frame / 2 & 1);
+}
+
 static __always_inline unsigned int code_at(const struct sketch *s,
 					    unsigned long frame)
 {
-	return s->codes[frame / WORD] >> (frame % WORD & ~3UL) & 15;
+	return s->codes[frame / WORD] >> code_shift(frame) & 15;
 }
 
 /* The order of the block that starts at @frame, or 0xff if none does. */
@@ -140,7 +152,7 @@ static __always_inline unsigned int order_at(const struct sketch *s,
 static __always_inline void code_add(struct sketch *s, unsigned long frame,
 				     unsigned long delta)
 {
-	s->codes[frame / WORD] += delta << (frame % WORD & ~3UL);
+	s->codes[frame / WORD] += delta << code_shift(frame);
 }
 
 /*
@@ -161,7 +173,7 @@ static __always_inline unsigned long split_delta(unsigned int from,
 						 unsigned long frame)
 {
 	if (from == 1)
-		return 1 + (frame / 2 & 1);
+		return pair_code(frame);
 	return quad_code(to) - quad_code(from);
 }
 
@@ -170,7 +182,7 @@ static __always_inline void set_half(struct sketch *s, unsigned int k,
 				     unsigned long frame)
 {
 	s->codes[frame / WORD] |= (unsigned long)CODE_ORDER(k) <<
-				  (frame % WORD & ~3UL);
+				  code_shift(frame);
 }
 
 /*
@@ -181,17 +193,17 @@ static __always_inline void set_half(struct sketch *s, unsigned int k,
  */
 static __always_inline void clear_half(struct sketch *s, unsigned long frame)
 {
-	s->codes[frame / WORD] &= ~(15UL << (frame % WORD & ~3UL));
+	s->codes[frame / WORD] &= ~(15UL << code_shift(frame));
 }
 
 static __always_inline void set_merged(struct sketch *s, unsigned int k,
 				       unsigned long frame)
 {
 	unsigned long *w = &s->codes[frame / WORD];
-	unsigned int shift = frame % WORD & ~3UL;
+	unsigned int shift = code_shift(frame);
 
 	if (k == 1)	/* from order 0: the pair joins */
-		*w -= (1 + (frame / 2 & 1)) << shift;
+		*w -= pair_code(frame) << shift;
 	else
 		*w = (*w & ~(15UL << shift)) |
 		     (unsigned long)CODE_ORDER(k) << shift;
@@ -557,10 +569,9 @@ int sketch_init(struct sketch *s, void *meta, unsigned long nr_frames,
 	for (block = 0; block < nr_frames >> max_order; block++) {
 		unsigned long frame = block << max_order;
 
-		if (max_order >= 2)
-			code_add(s, frame, CODE_ORDER(max_order));
-		else if (!(frame & 2))
-			code_add(s, frame, 1);
+		/* Order 1's roots: a code for two, at the first of them. */
+		if (max_order >= 2 || !(frame & 2))
+			code_add(s, frame, quad_code(max_order));
 		o->free[block / WORD] |= BIT(block % WORD);
 		mark_free(s, o, block, s->three);
 	}
