@@ -118,12 +118,12 @@ step "W=1 build: Debian 6.12, debug, 6.1, 6.12-rt, arm64, arm64 16K" \
 	build_w1 debian debug debian-6.1 debian-rt arm64 arm64-16k
 # Steps that need no guest run beside those that boot one guest, which
 # keeps one of the two CPUs busy.  beside NAME FN: FN's steps, in the
-# background, their output in $logs/NAME.out and their counts and summary
-# for join_beside NAME PID, which shows them when they are done.  Nothing they
-# build is shared with a guest's run (tools/ was built by the steps
-# before, the fuzzer's objects are its own, the lab and DKMS work on
-# copies, the clang builds go to build/kmod/KERNEL-llvm).
-beside()
+# background ($! is its pid), their output in $logs/NAME.out and their
+# counts and summary for join_beside NAME PID, which shows them when they
+# are done.  Nothing they build is shared with a guest's run (tools/ was
+# built by the steps before, the fuzzer's objects are its own, the lab and
+# DKMS work on copies, the clang builds go to build/kmod/KERNEL-llvm).
+beside_run()
 {
 	# shellcheck disable=SC2034 # log_prefix is read by step (lib.sh)
 	local name=$1 passed=0 failed=0 summary=() log_prefix=$1-
@@ -135,13 +135,13 @@ beside()
 	fi >"$logs/$name.summary"
 }
 
-start_beside()
+beside()
 {
-	# Until they say otherwise, they failed.
+	# Until they say otherwise, they failed: written before they start.
 	echo "FAIL  the steps beside the guests ($1) did not finish" \
 		"(log ${logs#"$BUDDY_ROOT"/}/$1.out)" >"$logs/$1.summary"
 	echo "0 1" >"$logs/$1.counts"
-	beside "$@" >"$logs/$1.out" 2>&1
+	beside_run "$@" >"$logs/$1.out" 2>&1 &
 }
 
 join_beside()
@@ -181,7 +181,7 @@ host_steps()
 
 step "smoke, Debian 6.1, 6.12-rt, arm64 and arm64 16K" env E2E_JOBS=2 \
 	scripts/e2e.sh --smoke debian-6.1 debian-rt arm64 arm64-16k
-start_beside builds build_steps &
+beside builds build_steps
 builds_pid=$!
 step "e2e + stress, Debian 6.12 kernel" scripts/e2e.sh --all debian
 step "buddyctl and its twin in the guest" scripts/vm-run.sh \
@@ -189,7 +189,7 @@ step "buddyctl and its twin in the guest" scripts/vm-run.sh \
 	tools/buddyctl/tests/twin.sh tools/buddyctl/tests/twin scenarios \
 	scripts/e2e/lib.sh
 step "the page in headless Chromium" tools/browser/run.sh
-start_beside host host_steps &
+beside host host_steps
 host_pid=$!
 
 # One boot of the debug kernel for four suites: KUnit, the e2e suite, the
