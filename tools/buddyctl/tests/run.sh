@@ -22,6 +22,8 @@
 #
 # Env:	BUDDYCTL=PATH	test that binary instead of building one
 #	CC=cc		the compiler (default gcc)
+#	PYTHON=PATH	the python3 for the JSON and SVG checks (default
+#			/usr/bin/python3, Debian's, if there is one)
 #	V=1		list passing tests too
 #
 # Prints "N passed, N failed" last; exit status 1 if any failed.
@@ -33,6 +35,10 @@ src=$(cd "$here/.." && pwd)
 root=$(cd "$src/../.." && pwd)
 fix=$here/fixtures
 CC=${CC:-gcc}
+# Debian's python3 (scripts/deps.sh installs it): a python3 found first on
+# PATH may be a version manager's shim, which took 0.5 s a run here.
+py=${PYTHON:-python3}
+[[ -n ${PYTHON:-} || ! -x /usr/bin/python3 ]] || py=/usr/bin/python3
 
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
@@ -131,22 +137,27 @@ t() {
 }
 
 # tj NAME WANT_RC PYEXPR ARGS...: stdout is JSON, one document per line
-# (python3 -m json.tool --json-lines), and PYEXPR holds, with d the list
-# of documents and j the first.
+# (as python3 -m json.tool --json-lines reads it), and PYEXPR holds, with d
+# the list of documents and j the first.  One python run for both.
 tj() {
-	local name=$1 wrc=$2 expr=$3
+	local name=$1 wrc=$2 expr=$3 st=0
 	local why=()
 
 	shift 3
 	bc "$@"
 	[[ $rc == "$wrc" ]] || why+=("exit status $rc, want $wrc")
-	if ! python3 -m json.tool --json-lines < "$tmp/out" > /dev/null 2> "$tmp/json.err"; then
-		why+=("not JSON lines:" "$(head -c 600 "$tmp/out")" "$(cat "$tmp/json.err")")
-	elif ! python3 -c '
+	"$py" -c '
 import json, sys
-d = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+try:
+	d = [json.loads(l) for l in open(sys.argv[1], encoding="utf-8")]
+except ValueError as e:
+	print(e, file=sys.stderr)
+	sys.exit(2)
 j = d[0] if d else None
-sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$tmp/out" "$expr" 2> "$tmp/json.err"; then
+sys.exit(0 if eval("(" + sys.argv[2] + ")") else 1)' "$tmp/out" "$expr" 2> "$tmp/json.err" || st=$?
+	if [[ $st == 2 ]]; then
+		why+=("not JSON lines:" "$(head -c 600 "$tmp/out")" "$(cat "$tmp/json.err")")
+	elif [[ $st != 0 ]]; then
 		why+=("does not hold: $expr" "stdout:" "$(head -c 1500 "$tmp/out")" "$(cat "$tmp/json.err")")
 	fi
 	sane
@@ -191,7 +202,7 @@ t "--sim: no pages to map" 1 "pfn=0x0 order=1 pages=2 tag=m" \
 # === Pictures: svg and html ===
 
 svg_ok() {
-	python3 -c 'import sys, xml.etree.ElementTree as E
+	"$py" -c 'import sys, xml.etree.ElementTree as E
 t = E.parse(sys.argv[1]).getroot()
 rects = t.findall(".//{http://www.w3.org/2000/svg}rect")
 print(len(rects), int(t.get("width")) <= 1100)' "$1"
@@ -391,7 +402,7 @@ tj "check --json: broken" 1 \
 
 # A large pool, fragmented to the last page: 1024 leaves, depth 10.
 mkdir -p "$tmp/big"
-python3 - "$tmp/big/tree" <<'EOF'
+"$py" - "$tmp/big/tree" <<'EOF'
 import sys
 out = []
 def node(first, order, prefix, last):
@@ -614,7 +625,7 @@ IN=$tmp/json2.txt tj "shell --json: help, show, list, reset" 0 \
 	--json --dev /dev/null "${D[@]}" shell
 
 # Seeded garbage: no crash, no hang, every output line still JSON.
-python3 -c '
+"$py" -c '
 import random, sys
 random.seed(7)
 words = [b"alloc", b"free", b"reset", b"tag=", b"0x", b"7K", b"18446744073709551616",
