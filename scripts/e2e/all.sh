@@ -10,15 +10,26 @@
 # all four.  Each part says its own "N passed, N failed".
 
 status=0
+# part NAME SCRIPT [ARGS...]: run it, then say how long it took (a note,
+# not a check: where a slow make check spends its guest's time).
+part()
+{
+	t0=$(date +%s)
+	name=$1
+	shift
+	sh "$@" || status=1
+	echo "all: $name took $(($(date +%s) - t0)) s in the guest"
+}
+
 if [ -f kunit.sh ]; then
-	sh ./kunit.sh || status=1
+	part KUnit ./kunit.sh
 fi
-sh ./suite.sh || status=1
+part "the e2e suite" ./suite.sh
 if [ -x buddy_stress ]; then
-	sh ./stress.sh || status=1
+	part "the stress and ioctl fuzz" ./stress.sh
 fi
 if [ -x buddy_failnth ]; then
 	# Each point alone (-1): make faults also fails all after each.
-	sh ./faults.sh -1 || status=1
+	part "fault injection" ./faults.sh -1
 fi
 exit "$status"
