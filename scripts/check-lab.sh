@@ -24,7 +24,7 @@ limit=${LAB_TIMEOUT:-120}
 # nothing of the core's.  Bad accesses and undefined behaviour still stop
 # the test.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=0}
-if ! build=$(make -s -C tools ../build/user/buddy_test 2>&1); then
+if ! build=$(tools_make ../build/user/buddy_test 2>&1); then
 	printf '%s\n' "$build"
 	printf '\nFAIL the build: the code does not compile (errors above)\n'
 	printf '0 passed, 1 failed\n'

@@ -111,7 +111,7 @@ checkpatch()
 }
 
 step "deps" scripts/deps.sh
-step "unit + differential tests (ASan, UBSan)" make -C tools test
+step "unit + differential tests (ASan, UBSan)" make -j"$JOBS" -C tools test
 step "checkpatch --strict" checkpatch
 step "shellcheck" make -s shellcheck
 step "W=1 build: Debian 6.12, debug, 6.1, 6.12-rt, arm64, arm64 16K" \

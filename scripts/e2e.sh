@@ -49,7 +49,7 @@ case ${1:-} in
 	shift ;;
 esac
 [[ $# -gt 0 ]] || set -- debian debug
-make -s -C tools e2e buddyctl
+tools_make e2e buddyctl
 # run KERNEL: the guest run on KERNEL, VM_PREPARE as vm-run.sh's.
 run()
 {

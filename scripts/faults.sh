@@ -16,7 +16,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cd "$BUDDY_ROOT"
-make -s -C tools e2e
+tools_make e2e
 start=$(now)
 status=0
 BUDDY_KERNEL=debug BUDDY_LOAD=0 BUDDY_KMEMLEAK=1 scripts/vm-run.sh \

@@ -80,6 +80,14 @@ step()
 }
 
 # as_root CMD...: apt and dpkg need root; use sudo when we are not.
+# tools_make TARGET...: build user-space programs (tools/Makefile), quietly,
+# JOBS at a time: the Makefile sets no -j, so that make bench and make
+# floor never time themselves beside another job.
+tools_make()
+{
+	make -s -j"$JOBS" -C "$BUDDY_ROOT/tools" "$@"
+}
+
 as_root()
 {
 	if [[ $(id -u) -eq 0 ]]; then

@@ -56,7 +56,7 @@ if [[ ${BUDDY_KARCH:-x86_64} == arm64 ]]; then
 	busybox=$(busybox_arm64)
 	user=$BUDDY_BUILD/user-arm64
 	tools_build=arm64
-	make -s -C "$BUDDY_ROOT/tools" BUILD=arm64 e2e >&2
+	tools_make BUILD=arm64 e2e >&2
 fi
 
 stage=$(mktemp -d "${TMPDIR:-/tmp}/buddy-initramfs.XXXXXX")
@@ -89,7 +89,7 @@ shopt -u nullglob
 # buddyctl is optional until it exists: a missing CLI is a note, not an
 # error; scripts that need it fail on their own.
 if [[ ${BUDDY_CTL:-1} != 0 ]]; then
-	if make -s -C "$BUDDY_ROOT/tools" BUILD="$tools_build" buddyctl \
+	if tools_make BUILD="$tools_build" buddyctl \
 		>"$stage/.buddyctl.log" 2>&1 && [[ -x $user/buddyctl ]]; then
 		cp "$user/buddyctl" "$stage/bin/buddyctl"
 		! ldd "$user/buddyctl" >/dev/null 2>&1 ||

@@ -25,7 +25,7 @@ if [[ ${1:-} == --update ]]; then
 	shift
 fi
 [[ $# -gt 0 ]] || set -- scenarios/*.cmd
-make -s -C tools buddyctl
+tools_make buddyctl
 
 # The pool a scenario needs, as buddyctl --sim options.
 sim_args() {

@@ -33,7 +33,7 @@ done
 replay="STRESS_SEED=$seed STRESS_OPS=$ops FUZZ_IOCTLS=$ioctls STRESS_PAGES=$pages scripts/stress.sh"
 info "seed $seed: $ops stress operations, $ioctls fuzzed ioctls, $pages pages (replay: $replay $*)"
 
-make -s -C tools e2e
+tools_make e2e
 conf=$BUDDY_BUILD/stress/stress.conf
 stress_conf "$conf" "$seed" "$ops" "$ioctls" "$pages"
 
