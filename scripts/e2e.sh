@@ -16,7 +16,8 @@
 # guest also unloads the module at the end and fails on any kmemleak report.
 #
 # Env:	E2E_JOBS=N	N guests side by side (default 1): everything they
-#			need is built first, one kernel at a time; each
+#			need is built first, one kernel at a time, and
+#			each guest boots the initramfs made then; each
 #			guest's output is shown whole, in the order of the
 #			kernels.  Side by side, each guest gets one vCPU
 #			unless VM_SMP says otherwise (two guests of two
@@ -92,12 +93,14 @@ if [[ $jobs -eq 1 ]]; then
 fi
 
 export VM_SMP=${VM_SMP:-1}
-for kernel in "$@"; do
-	VM_PREPARE=1 run "$kernel" >/dev/null || status=1
-done
-[[ $status -eq 0 ]] || exit 1
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# Each guest boots the initramfs prepared for it here (VM_INITRD).
+for i in $(seq 0 $(($# - 1))); do
+	VM_PREPARE=1 VM_INITRD=$out/$i.initrd run "${*:i+1:1}" >/dev/null ||
+		status=1
+done
+[[ $status -eq 0 ]] || exit 1
 pids=()
 for i in $(seq 0 $(($# - 1))); do
 	# At most $jobs at once: wait for the oldest still running.
@@ -105,7 +108,7 @@ for i in $(seq 0 $(($# - 1))); do
 		wait "${pids[i - jobs]}" || echo 1 >"$out/$((i - jobs)).failed"
 	fi
 	kernel=${*:i+1:1}
-	run "$kernel" >"$out/$i.out" 2>&1 &
+	VM_INITRD=$out/$i.initrd run "$kernel" >"$out/$i.out" 2>&1 &
 	pids+=($!)
 done
 for i in "${!pids[@]}"; do

@@ -39,6 +39,9 @@
 #				the initramfs's programs) and exit 0 without
 #				booting: runs that go side by side then share
 #				nothing they would build or install at once
+#	VM_INITRD=PATH		with VM_PREPARE=1, keep the initramfs there;
+#				without, boot the one such a run left there,
+#				as it is (no module build, no initramfs)
 #
 # Output: the guest console on stdout (kernel messages of warning level
 # and above interleave; scripts should mark results, "BUDDY-TEST: PASS x"),
@@ -83,17 +86,26 @@ fi
 eval "$("$(kernel_script "$flavour")" env)"
 export BUDDY_KARCH
 [[ $BUDDY_KARCH == arm64 ]] && "$BUDDY_ROOT/scripts/deps.sh" arm64
-kmod_dir=${BUDDY_KMOD_DIR:-$("$BUDDY_ROOT/scripts/build-module.sh" "$flavour")}
 
 name=$(basename "$script")
 name=${name%.*}
 [[ $script == - ]] && name=shell
 log=${BUDDY_VM_LOG:-$BUDDY_BUILD/vm/$flavour-$name.log}
 mkdir -p "$BUDDY_BUILD/vm" "$(dirname "$log")"
-initrd=$(mktemp "$BUDDY_BUILD/vm/.initrd.XXXXXX")
-trap 'rm -f "$initrd"' EXIT
-"$BUDDY_ROOT/scripts/mkinitramfs.sh" "$initrd" "$kmod_dir" "$script" "$@"
-[[ ${VM_PREPARE:-0} == 1 ]] && exit 0
+initrd=${VM_INITRD:-}
+if [[ -n $initrd && ${VM_PREPARE:-0} != 1 ]]; then
+	# Prepared a moment ago (e2e.sh's guests side by side): building the
+	# module and the initramfs again took each guest 4-6 s.
+	[[ -s $initrd ]] || die "VM_INITRD: no initramfs at $initrd"
+else
+	kmod_dir=${BUDDY_KMOD_DIR:-$("$BUDDY_ROOT/scripts/build-module.sh" "$flavour")}
+	if [[ -z $initrd ]]; then
+		initrd=$(mktemp "$BUDDY_BUILD/vm/.initrd.XXXXXX")
+		trap 'rm -f "$initrd"' EXIT
+	fi
+	"$BUDDY_ROOT/scripts/mkinitramfs.sh" "$initrd" "$kmod_dir" "$script" "$@"
+	[[ ${VM_PREPARE:-0} == 1 ]] && exit 0
+fi
 
 # quiet console: warnings and worse as they happen (loglevel=5), the rest
 # in the dump at the end.  oops=panic + panic=-1 + -no-reboot: a crashed
