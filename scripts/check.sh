@@ -111,13 +111,9 @@ checkpatch()
 }
 
 step "deps" scripts/deps.sh
-step "unit + differential tests (ASan, UBSan)" make -j"$JOBS" -C tools test
-step "checkpatch --strict" checkpatch
-step "shellcheck" make -s shellcheck
-step "W=1 build: Debian 6.12, debug, 6.1, 6.12-rt, arm64, arm64 16K" \
-	build_w1 debian debug debian-6.1 debian-rt arm64 arm64-16k
 # Steps that need no guest run beside those that boot one guest, which
-# keeps one of the two CPUs busy.  beside NAME FN: FN's steps, in the
+# keeps one of the two CPUs busy, and the lint beside the unit tests, which
+# run in one process.  beside NAME FN: FN's steps, in the
 # background ($! is its pid), their output in $logs/NAME.out and their
 # counts and summary for join_beside NAME PID, which shows them when they
 # are done.  Nothing they build is shared with a guest's run (tools/ was
@@ -138,7 +134,7 @@ beside_run()
 beside()
 {
 	# Until they say otherwise, they failed: written before they start.
-	echo "FAIL  the steps beside the guests ($1) did not finish" \
+	echo "FAIL  the steps run beside others ($1) did not finish" \
 		"(log ${logs#"$BUDDY_ROOT"/}/$1.out)" >"$logs/$1.summary"
 	echo "0 1" >"$logs/$1.counts"
 	beside_run "$@" >"$logs/$1.out" 2>&1 &
@@ -155,6 +151,20 @@ join_beside()
 	failed=$((failed + f))
 	mapfile -t -O "${#summary[@]}" summary <"$logs/$1.summary"
 }
+
+# The lint: checkpatch and shellcheck read the sources, and build nothing.
+lint_steps()
+{
+	step "checkpatch --strict" checkpatch
+	step "shellcheck" make -s shellcheck
+}
+
+beside lint lint_steps
+lint_pid=$!
+step "unit + differential tests (ASan, UBSan)" make -j"$JOBS" -C tools test
+join_beside lint "$lint_pid"
+step "W=1 build: Debian 6.12, debug, 6.1, 6.12-rt, arm64, arm64 16K" \
+	build_w1 debian debug debian-6.1 debian-rt arm64 arm64-16k
 
 # The builds: clang's W=1 builds and DKMS, beside the guests of one CPU
 # after the smoke runs (which keep both busy, two guests at a time).
