@@ -79,7 +79,6 @@ step()
 	fi
 }
 
-# as_root CMD...: apt and dpkg need root; use sudo when we are not.
 # tools_make TARGET...: build user-space programs (tools/Makefile), quietly,
 # JOBS at a time: the Makefile sets no -j, so that make bench and make
 # floor never time themselves beside another job.
@@ -88,6 +87,7 @@ tools_make()
 	make -s -j"$JOBS" -C "$BUDDY_ROOT/tools" "$@"
 }
 
+# as_root CMD...: apt and dpkg need root; use sudo when we are not.
 as_root()
 {
 	if [[ $(id -u) -eq 0 ]]; then
