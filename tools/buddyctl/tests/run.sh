@@ -37,8 +37,13 @@ fix=$here/fixtures
 CC=${CC:-gcc}
 # Debian's python3 (scripts/deps.sh installs it): a python3 found first on
 # PATH may be a version manager's shim, which took 0.5 s a run here.
-py=${PYTHON:-python3}
-[[ -n ${PYTHON:-} || ! -x /usr/bin/python3 ]] || py=/usr/bin/python3
+if [[ -n ${PYTHON:-} ]]; then
+	py=$PYTHON
+elif [[ -x /usr/bin/python3 ]]; then
+	py=/usr/bin/python3
+else
+	py=python3
+fi
 
 tmp=$(mktemp -d)
 chmod 755 "$tmp"
