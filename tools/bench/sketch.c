@@ -177,7 +177,11 @@ static __always_inline unsigned long split_delta(unsigned int from,
 	return quad_code(to) - quad_code(from);
 }
 
-/* A block of order @k >= 2 now starts at @frame, inside a split one. */
+/*
+ * A block of order @k >= 2 now starts at @frame, whose quad's code is 0:
+ * the upper half of a split, or a merged block once clear_half() has
+ * cleared its quad.
+ */
 static __always_inline void set_half(struct sketch *s, unsigned int k,
 				     unsigned long frame)
 {
@@ -199,14 +203,12 @@ static __always_inline void clear_half(struct sketch *s, unsigned long frame)
 static __always_inline void set_merged(struct sketch *s, unsigned int k,
 				       unsigned long frame)
 {
-	unsigned long *w = &s->codes[frame / WORD];
-	unsigned int shift = code_shift(frame);
-
-	if (k == 1)	/* from order 0: the pair joins */
-		*w -= pair_code(frame) << shift;
-	else
-		*w = (*w & ~(15UL << shift)) |
-		     (unsigned long)CODE_ORDER(k) << shift;
+	if (k == 1) {	/* from order 0: the pair joins */
+		code_add(s, frame, -pair_code(frame));
+	} else {
+		clear_half(s, frame);
+		set_half(s, k, frame);
+	}
 }
 
 /* Counts @block of @order allocated; returns its first frame. */
