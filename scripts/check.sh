@@ -193,7 +193,11 @@ step "smoke, Debian 6.1, 6.12-rt, arm64 and arm64 16K" env E2E_JOBS=2 \
 	scripts/e2e.sh --smoke debian-6.1 debian-rt arm64 arm64-16k
 beside builds build_steps
 builds_pid=$!
-step "e2e + buddyctl + stress, Debian 6.12 kernel" scripts/e2e.sh --all debian
+step "e2e + stress, Debian 6.12 kernel" scripts/e2e.sh --all debian
+step "buddyctl and its twin in the guest" scripts/vm-run.sh \
+	tools/buddyctl/tests/guest.sh tools/buddyctl/tests/vm.sh \
+	tools/buddyctl/tests/twin.sh tools/buddyctl/tests/twin scenarios \
+	scripts/e2e/lib.sh
 step "the page in headless Chromium" tools/browser/run.sh
 beside host host_steps
 host_pid=$!

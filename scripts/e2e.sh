@@ -6,16 +6,12 @@
 # debian debian-6.1 debian-rt debug arm64 arm64-16k, see kernel_id in
 # lib.sh).  With --smoke, the smoke run (scripts/e2e/smoke.sh: load and
 # unload, Stallings, bad commands, sizes and ioctls) instead of the suite.
-# With --all, in the same boot after the suite: on every kernel but debug
-# (make check's longest step already, whose suite takes the module through
-# the same paths), buddyctl's guest tests (tools/buddyctl/tests/guest.sh:
-# buddyctl and its twin against the module); the short stress and ioctl
+# With --all, in the same boot after the suite: the short stress and ioctl
 # fuzz (scripts/e2e/stress.sh: seed STRESS_SEED, default 1, STRESS_OPS
-# 4000, FUZZ_IOCTLS 50000); and, on the debug kernel, KUnit before the
-# suite (scripts/e2e/kunit.sh, its report as scripts/kunit.sh prints it,
-# results in build/kunit/) and fault injection after
-# (scripts/e2e/faults.sh): one boot, and on the debug kernel one kmemleak
-# scan, for all of them.
+# 4000, FUZZ_IOCTLS 50000) and, on the debug kernel, KUnit before the suite
+# (scripts/e2e/kunit.sh, its report as scripts/kunit.sh prints it, results
+# in build/kunit/) and fault injection after (scripts/e2e/faults.sh): one
+# boot and one kmemleak scan for all four.
 # The suite loads and unloads buddy.ko itself.  On the debug kernel the
 # guest also unloads the module at the end and fails on any kmemleak report.
 #
@@ -67,10 +63,6 @@ run()
 			more=(scripts/e2e/kunit.sh scripts/e2e/faults.sh
 			      build/user/buddy_failnth)
 		fi
-	elif [[ $all == 1 ]]; then
-		more=(tools/buddyctl/tests/guest.sh tools/buddyctl/tests/vm.sh
-		      tools/buddyctl/tests/twin.sh tools/buddyctl/tests/twin
-		      scenarios)
 	fi
 	# arm64 guests are slower under TCG, and --all does three runs' work;
 	# side by side, every guest is slower.
