@@ -27,6 +27,9 @@ mkdir -p "$logs"
 passed=0
 failed=0
 summary=()
+check_start=$(now)
+check_ticks=0 check_end=0
+children_ticks check_ticks
 
 # build_w1 KERNEL...: a kbuild run must print no warning at all under W=1
 # (with LLVM=1 in the environment: clang's).  Every object is compiled
@@ -214,5 +217,9 @@ join_beside host "$host_pid"
 
 printf '\n===== summary =====\n'
 printf '%s\n' "${summary[@]}"
+# Every step's CPU is counted here: the steps run beside were waited for.
+children_ticks check_end
+echo "all: $(($(now) - check_start)) s, $(((check_end - check_ticks) / \
+	$(getconf CLK_TCK))) CPU-s on $(nproc) CPUs"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
