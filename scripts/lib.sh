@@ -56,9 +56,8 @@ now()
 # children_ticks VAR: VAR = the CPU time (user + system, clock ticks) of
 # the children this shell has waited for, read from /proc without a fork
 # (a command substitution would read its own subshell; $BASHPID: in a
-# subshell run beside others, that subshell).  A step's difference is the
-# CPU it used: the steps share two CPUs, so this is what says where make
-# check's time goes.
+# subshell run beside others, that subshell).  The steps share two CPUs,
+# so a step's CPU, more than its time, says what it costs a run.
 children_ticks()
 {
 	local st
@@ -75,7 +74,7 @@ children_ticks()
 # shellcheck disable=SC2154 # logs, passed, failed: the caller's
 step()
 {
-	local name=$1 start status log ticks end took tck
+	local name=$1 start status log ticks took tck
 	shift
 	if [[ -n ${CHECK_ONLY:-} ]] && ! [[ $name =~ $CHECK_ONLY ]]; then
 		return 0
@@ -84,11 +83,19 @@ step()
 	log=$logs/${log_prefix:-}$(printf '%02d' $((passed + failed + 1)))-${name//[^a-zA-Z0-9]/_}.log
 	printf '\n===== %s =====\n' "$name"
 	start=$(now)
-	children_ticks ticks
-	"$@" </dev/null 2>&1 | tee "$log"
+	# The CPU is counted in a subshell of the step's own: this shell also
+	# reaps the steps run beside it whenever they end.
+	(
+		"$@"
+		status=$?
+		children_ticks ticks
+		echo "$ticks" >"$log.ticks"
+		exit "$status"
+	) </dev/null 2>&1 | tee "$log"
 	status=${PIPESTATUS[0]}
-	children_ticks end
-	took="$(($(now) - start)) s, $(((end - ticks + tck / 2) / tck)) CPU-s"
+	ticks=$(cat "$log.ticks" 2>/dev/null || echo 0)
+	rm -f "$log.ticks"
+	took="$(($(now) - start)) s, $(((ticks + tck / 2) / tck)) CPU-s"
 	if [[ $status -eq 0 ]]; then
 		passed=$((passed + 1))
 		summary+=("PASS  $name ($took)")
