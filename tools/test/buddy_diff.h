@@ -28,6 +28,7 @@ struct buddy_diff {
 	unsigned long nr_model_nodes;
 	bool model_nodes_stale;
 	struct buddy_core_node *core_nodes;
+	unsigned long nodes_room;	/* of each of the two */
 	/* A copy of the core taken before a free that must fail. */
 	void *meta_copy;
 	struct buddy_core core_copy;

@@ -209,7 +209,7 @@ static unsigned long walk_subtree(const struct buddy_model *model,
 				 order - 1, depth + 1);
 }
 
-/* Fills @nodes (model_walk_max() entries) in pre-order; returns the count. */
+/* Fills @nodes (room for twice the blocks) in pre-order; returns the count. */
 unsigned long model_walk(const struct buddy_model *model,
 			 struct buddy_core_node *nodes)
 {
