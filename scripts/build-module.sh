@@ -23,6 +23,10 @@
 #	FRESH=1	drop the mirror's objects first: every file is compiled (a
 #		W=1 check must see every file's warnings, not only the
 #		changed ones')
+#	BUDDY_KMOD_BUILT="KERNEL..."	kernels whose modules were built
+#		from these sources a moment ago (check.sh's W=1 step): their
+#		mirror is taken as it is, without kbuild's 3 s of finding
+#		nothing to do
 # MAKE_ARGs are passed to kbuild as they are (e.g. V=1, C=1).
 #
 # Output: build/kmod/<kernel>[-llvm]/buddy.ko, plus buddy_test.ko when the
@@ -60,6 +64,11 @@ if [[ ${LLVM:-} ]]; then
 fi
 
 mirror=$BUDDY_BUILD/kmod/$flavour
+if [[ " ${BUDDY_KMOD_BUILT:-} " == *" $flavour "* &&
+      -f $mirror/buddy.ko ]]; then
+	printf '%s\n' "$mirror"
+	exit 0
+fi
 
 # link_files SRCDIR DSTDIR PATTERN...: symlink SRCDIR's regular files that
 # match a PATTERN into DSTDIR.  Kbuild's generated *.mod.c is skipped: a
