@@ -5,7 +5,8 @@
 #
 # Groups:
 #	build	compile the module and the user-space tools
-#	build32	the same tools for 32-bit x86 (make -C tools BUILD=32)
+#	build32	the same tools for 32-bit x86 (make -C tools BUILD=32), and
+#		qemu-i386 to run them on a kernel without IA32 emulation
 #	bench	callgrind, for the instruction counts of make bench
 #	fuzz	libFuzzer and the sanitizer runtimes (clang)
 #	vm	boot a kernel in QEMU with a busybox initramfs
@@ -15,7 +16,8 @@
 #	browser	Chromium for the page tests (and Node.js with npm, if missing)
 #	llvm	clang and LLVM's binutils, for LLVM=1 module builds
 #	dkms	DKMS, for the test of dkms.conf
-#	arm64	cross-compilers, qemu-system-aarch64, and apt's arm64 lists
+#	arm64	cross-compilers, qemu-system-aarch64, qemu-aarch64 (user
+#		mode, for the user-space tests), and apt's arm64 lists
 #		(dpkg --add-architecture arm64), for BUDDY_ARCH=arm64
 # No GROUP means all of them.
 #
@@ -33,7 +35,7 @@ set -euo pipefail
 
 declare -A groups=(
 	[build]="gcc make libc6-dev"
-	[build32]="gcc-12-multilib"
+	[build32]="gcc-12-multilib qemu-user"
 	[bench]="valgrind"
 	[fuzz]="clang libclang-rt-14-dev"
 	[vm]="qemu-system-x86 busybox-static cpio gzip"
@@ -43,7 +45,8 @@ declare -A groups=(
 	[browser]="chromium"
 	[llvm]="clang llvm lld"
 	[dkms]="dkms"
-	[arm64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm"
+	[arm64]="gcc-aarch64-linux-gnu libc6-dev-arm64-cross qemu-system-arm
+		 qemu-user"
 )
 
 if [[ $# -eq 0 ]]; then

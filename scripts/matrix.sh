@@ -7,7 +7,9 @@
 #	  and with LLVM=1 against every kernel: debian (6.12), debian-6.1,
 #	  debian-rt, debug, arm64, arm64-16k (the LLVM debug kernel is built
 #	  once, with clang, into the cache: 10-15 minutes the first time);
-#	- the user-space tools with clang, and cross-built for arm64;
+#	- the user-space tools with clang; the core's tests built for arm64
+#	  and for 32-bit x86 and run (under qemu's user mode where this
+#	  kernel cannot run them);
 #	- make install, make uninstall and DKMS against 6.12, 6.1 and rt;
 #	- the whole e2e suite in every kernel, each arch, and in the
 #	  clang-built debug kernel with the clang-built module.
@@ -51,14 +53,39 @@ tools()
 		make -C tools CC="$1" SAN=0 BUILD="${2:-}" all buddyctl e2e bench
 }
 
+# tests_on BUILD RUNNER...: the user-space tools built for BUILD (tools/
+# Makefile: arm64, everything the guests run; 32, the core's library), and
+# the core's tests run, without sanitizers (ASan does not run under
+# qemu's user mode): natively where this kernel runs the binaries, else
+# under RUNNER.  This machine's kernel has no IA32 emulation, and none
+# here runs arm64 code.
+tests_on()
+{
+	local build=$1 dir=user-$1 group=$1 targets=(lib buddyctl e2e) run=()
+	shift
+	if [[ $build == 32 ]]; then
+		dir=user32 group=build32 targets=(lib)
+	fi
+	scripts/deps.sh "$group" >/dev/null &&
+		tools_make BUILD="$build" SAN=0 "${targets[@]}" \
+			"../build/$dir/buddy_test" || return 1
+	if ! "$BUDDY_BUILD/$dir/buddy_test" -l >/dev/null 2>&1; then
+		run=("$@")
+		echo "tests_on: this kernel does not run them: under ${run[*]}"
+	fi
+	tools_make BUILD="$build" SAN=0 TEST_RUN="${run[*]}" test
+}
+
 read -ra kernels <<<"$BUDDY_KERNELS"
 for k in "${kernels[@]}"; do
 	step "W=1 build, $k (gcc)" w1 "$k"
 	step "W=1 build, $k (LLVM=1)" w1_llvm "$k"
 done
 step "user-space tools with clang" tools clang
-step "user-space tools for arm64 (built, not run)" make -C tools BUILD=arm64 \
-	SAN=0 lib buddyctl e2e ../build/user-arm64/buddy_test
+step "user-space tools for arm64, the core's tests run" tests_on arm64 \
+	qemu-aarch64 -L /usr/aarch64-linux-gnu
+step "user-space tools for 32-bit x86, the core's tests run" tests_on 32 \
+	qemu-i386 -L /
 # Back to gcc for what follows (make check's objects).
 step "user-space tools with gcc again" tools gcc
 step "install, uninstall, DKMS" scripts/install-test.sh debian debian-6.1 debian-rt
