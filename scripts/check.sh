@@ -236,7 +236,7 @@ printf '\n===== summary =====\n'
 printf '%s\n' "${summary[@]}"
 # Every step's CPU is counted here: the steps run beside were waited for.
 children_ticks check_end
-echo "all: $(($(now) - check_start)) s, $(((check_end - check_ticks) / \
-	$(getconf CLK_TCK))) CPU-s on $(nproc) CPUs"
+echo "all: $(($(now) - check_start)) s," \
+	"$(cpu_seconds $((check_end - check_ticks))) CPU-s on $(nproc) CPUs"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]

@@ -67,19 +67,27 @@ children_ticks()
 	printf -v "$1" '%d' $((st[15] + st[16]))
 }
 
+# cpu_seconds TICKS: TICKS (children_ticks's unit) in whole seconds, rounded.
+cpu_seconds()
+{
+	local tck
+
+	tck=$(getconf CLK_TCK)
+	echo $((($1 + tck / 2) / tck))
+}
+
 # step NAME CMD...: one step of check.sh or matrix.sh: run CMD, its output
-# to the terminal and to a log in $logs ($log_prefix first), and count it
-# in the caller's passed, failed and summary.  With CHECK_ONLY set, only
-# the steps whose NAME matches that regex run.
+# to the terminal and to a log in $logs ($log_prefix first), and count it,
+# with its time and CPU, in the caller's passed, failed and summary.  With
+# CHECK_ONLY set, only the steps whose NAME matches that regex run.
 # shellcheck disable=SC2154 # logs, passed, failed: the caller's
 step()
 {
-	local name=$1 start status log ticks took tck
+	local name=$1 start status log ticks took
 	shift
 	if [[ -n ${CHECK_ONLY:-} ]] && ! [[ $name =~ $CHECK_ONLY ]]; then
 		return 0
 	fi
-	tck=$(getconf CLK_TCK)
 	log=$logs/${log_prefix:-}$(printf '%02d' $((passed + failed + 1)))-${name//[^a-zA-Z0-9]/_}.log
 	printf '\n===== %s =====\n' "$name"
 	start=$(now)
@@ -95,7 +103,7 @@ step()
 	status=${PIPESTATUS[0]}
 	ticks=$(cat "$log.ticks" 2>/dev/null || echo 0)
 	rm -f "$log.ticks"
-	took="$(($(now) - start)) s, $(((ticks + tck / 2) / tck)) CPU-s"
+	took="$(($(now) - start)) s, $(cpu_seconds "$ticks") CPU-s"
 	if [[ $status -eq 0 ]]; then
 		passed=$((passed + 1))
 		summary+=("PASS  $name ($took)")
