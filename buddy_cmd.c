@@ -176,7 +176,13 @@ static int parse_tag(const char *s, char *tag, char *why, size_t why_len)
 	s += 4;
 	len = strlen(s);
 	if (!buddy_tag_valid(s, len)) {
-		WHY("bad tag '%s': 1-%d characters of A-Z a-z 0-9 _ . -", s,
+		/*
+		 * A word of a command is shorter than the command: the bound
+		 * only tells gcc so (its -Wformat-truncation, in 32-bit
+		 * builds, sees a string up to INT_MAX long here).
+		 */
+		WHY("bad tag '%.*s': 1-%d characters of A-Z a-z 0-9 _ . -",
+		    len < BUDDY_CMD_MAX_LEN ? (int)len : BUDDY_CMD_MAX_LEN, s,
 		    BUDDY_TAG_LEN - 1);
 		return -EINVAL;
 	}
