@@ -194,6 +194,14 @@ build_steps()
 	# already compile against each (6.1's: 40 CPU-s of the run).
 	step "make install, uninstall and DKMS: 6.12 headers" \
 		scripts/install-test.sh debian
+	step "the core's tests, 32-bit x86 (all but diff_odd_pools)" tests_32
+}
+
+# The 32-bit build, in short: make matrix runs every test, and for arm64
+# too; here all but the longest (24 s of 42 under qemu-i386).
+tests_32()
+{
+	TEST_ARGS="-x diff_odd_pools" tests_on 32 qemu-i386 -L /
 }
 
 # The host's tests (libFuzzer, the shell-driven buddyctl tests, the lab's

@@ -121,6 +121,39 @@ tools_make()
 	make -s -j"$JOBS" -C "$BUDDY_ROOT/tools" "$@"
 }
 
+# tests_on BUILD RUNNER...: the user-space tools built for BUILD (tools/
+# Makefile: arm64, everything the guests run; 32, the core's library), and
+# the core's tests run, without sanitizers (ASan does not run under
+# qemu's user mode): natively where this kernel runs the binaries, else
+# under RUNNER.  This machine's kernel has no IA32 emulation, and none
+# here runs arm64 code.  The build must print no warning (what one word
+# size or arch warns of, another may not).  TEST_ARGS (the environment's)
+# go to buddy_test: make check skips its longest test there.
+tests_on()
+{
+	local build=$1 dir=user-$1 group=$1 targets=(lib buddyctl e2e) run=()
+	local out
+	shift
+	if [[ $build == 32 ]]; then
+		dir=user32 group=build32 targets=(lib)
+	fi
+	"$BUDDY_ROOT/scripts/deps.sh" "$group" >/dev/null || return 1
+	out=$(tools_make BUILD="$build" SAN=0 "${targets[@]}" \
+		"../build/$dir/buddy_test" 2>&1)
+	local status=$?
+	printf '%s\n' "$out"
+	[[ $status -eq 0 ]] || return 1
+	if grep -q 'warning:' <<<"$out"; then
+		echo "tests_on: the build for $build printed the warnings above"
+		return 1
+	fi
+	if ! "$BUDDY_BUILD/$dir/buddy_test" -l >/dev/null 2>&1; then
+		run=("$@")
+		echo "tests_on: this kernel does not run them: under ${run[*]}"
+	fi
+	tools_make BUILD="$build" SAN=0 TEST_RUN="${run[*]}" test
+}
+
 # as_root CMD...: apt and dpkg need root; use sudo when we are not.
 as_root()
 {

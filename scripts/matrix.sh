@@ -53,29 +53,6 @@ tools()
 		make -C tools CC="$1" SAN=0 BUILD="${2:-}" all buddyctl e2e bench
 }
 
-# tests_on BUILD RUNNER...: the user-space tools built for BUILD (tools/
-# Makefile: arm64, everything the guests run; 32, the core's library), and
-# the core's tests run, without sanitizers (ASan does not run under
-# qemu's user mode): natively where this kernel runs the binaries, else
-# under RUNNER.  This machine's kernel has no IA32 emulation, and none
-# here runs arm64 code.
-tests_on()
-{
-	local build=$1 dir=user-$1 group=$1 targets=(lib buddyctl e2e) run=()
-	shift
-	if [[ $build == 32 ]]; then
-		dir=user32 group=build32 targets=(lib)
-	fi
-	scripts/deps.sh "$group" >/dev/null &&
-		tools_make BUILD="$build" SAN=0 "${targets[@]}" \
-			"../build/$dir/buddy_test" || return 1
-	if ! "$BUDDY_BUILD/$dir/buddy_test" -l >/dev/null 2>&1; then
-		run=("$@")
-		echo "tests_on: this kernel does not run them: under ${run[*]}"
-	fi
-	tools_make BUILD="$build" SAN=0 TEST_RUN="${run[*]}" test
-}
-
 read -ra kernels <<<"$BUDDY_KERNELS"
 for k in "${kernels[@]}"; do
 	step "W=1 build, $k (gcc)" w1 "$k"
