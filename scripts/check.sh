@@ -21,6 +21,9 @@ logs=$BUDDY_BUILD/check
 # kernel's objects from scratch (FRESH=1) and the VM steps then reuse them,
 # instead of compiling everything again without it.
 export W=1
+# And no warning in user space either (tools/Makefile: -Werror), in any
+# build: the 32-bit one found a warning the 64-bit ones do not give.
+export BUDDY_WERROR=1
 rm -rf "$logs"
 mkdir -p "$logs"
 

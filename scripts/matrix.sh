@@ -25,6 +25,9 @@ set -uo pipefail
 
 cd "$BUDDY_ROOT" || exit 1
 logs=$BUDDY_BUILD/matrix
+# No warning in any user-space build (tools/Makefile), as in make check:
+# each compiler and arch warns of its own things.
+export BUDDY_WERROR=1
 rm -rf "$logs"
 mkdir -p "$logs"
 passed=0
