@@ -22,6 +22,7 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
+#include <linux/pfn_t.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -247,6 +248,12 @@ static long ioctl_free(struct file *file, struct dev_file *df,
  * fork(), mremap() and a partial munmap() each open or close a vma, and
  * are counted alike.  The vma holds the file, and the file the module:
  * rmmod cannot happen while anything is mapped.
+ *
+ * Nothing but a mapping can hold the pages: they are mapped as pfns in a
+ * VM_IO | VM_MIXEDMAP vma, which get_user_pages() refuses, fast or not.
+ * Mapped as ordinary pages, they could be pinned past munmap() (vmsplice()
+ * into a pipe, O_DIRECT, io_uring), and a block freed after munmap() would
+ * go to its next owner with another still reading it.
  */
 static void buddy_vm_open(struct vm_area_struct *vma)
 {
@@ -267,22 +274,21 @@ static const struct vm_operations_struct buddy_vm_ops = {
 	.close = buddy_vm_close,
 };
 
-/* The pages from @pfn into @vma, a batch at a time. */
-static int insert_pages(struct vm_area_struct *vma, unsigned long pfn)
+/*
+ * The pages from @pfn into @vma, as pfns: special entries, which pagemap
+ * shows but get_user_pages() refuses (VM_PFNMAP would hide them from
+ * pagemap too), and which take no reference on the pages.
+ */
+static int insert_pfns(struct vm_area_struct *vma, unsigned long pfn)
 {
-	unsigned long addr = vma->vm_start, nr = vma_pages(vma), done, i, n;
-	struct page *pages[64];
-	int ret;
+	unsigned long i, nr = vma_pages(vma);
+	vm_fault_t fault;
 
-	for (done = 0; done < nr; done += n) {
-		n = min_t(unsigned long, nr - done, ARRAY_SIZE(pages));
-		for (i = 0; i < n; i++)
-			pages[i] = pfn_to_page(pfn + done + i);
-		i = n;
-		ret = vm_insert_pages(vma, addr + (done << PAGE_SHIFT), pages,
-				      &i);
-		if (ret)
-			return ret;
+	for (i = 0; i < nr; i++) {
+		fault = vmf_insert_mixed(vma, vma->vm_start + (i << PAGE_SHIFT),
+					 __pfn_to_pfn_t(pfn + i, 0));
+		if (fault & VM_FAULT_ERROR)
+			return fault & VM_FAULT_OOM ? -ENOMEM : -EFAULT;
 	}
 	return 0;
 }
@@ -310,8 +316,8 @@ static int buddy_dev_mmap(struct file *file, struct vm_area_struct *vma)
 				  vma_pages(vma), &ret);
 	if (!rec)
 		goto out_unlock;
-	vm_flags_set(vma, VM_DONTEXPAND | VM_DONTDUMP);
-	ret = insert_pages(vma, vma->vm_pgoff);
+	vm_flags_set(vma, VM_MIXEDMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
+	ret = insert_pfns(vma, vma->vm_pgoff);
 	if (ret)
 		goto out_unlock;
 	/* Only a mapping made whole gets the ops that count it. */

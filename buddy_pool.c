@@ -500,10 +500,11 @@ struct buddy_rec *buddy_pool_find(struct buddy_pool *pool,
 			order = -EUCLEAN;
 		return reject(pool, pfn, order, owner, err);
 	}
-	if (owner && rec->owner != owner)
-		return reject(pool, pfn, -EPERM, owner, err);
+	/* Mapped comes first: whoever asks, the pages are in use. */
 	if (rec->mapcount)
 		return reject(pool, pfn, -EBUSY, owner, err);
+	if (owner && rec->owner != owner)
+		return reject(pool, pfn, -EPERM, owner, err);
 	return rec;
 }
 
@@ -714,11 +715,14 @@ static int exec_free_tag(struct exec *x)
 {
 	struct buddy_pool *pool = x->pool;
 	unsigned long frame, nr_mine = 0, nr_held = 0, held = 0;
+	unsigned long nr_mapped = 0, mapped = 0;
 	struct buddy_rec *rec;
 
 	xa_for_each(&pool->recs, frame, rec) {
 		if (strcmp(rec->tag, x->cmd->tag))
 			continue;
+		if (rec->mapcount && !nr_mapped++)
+			mapped = frame;
 		if (rec->owner != x->owner) {
 			if (!nr_held++)
 				held = frame;
@@ -728,6 +732,16 @@ static int exec_free_tag(struct exec *x)
 				 pool, rec);
 	}
 	if (!nr_mine) {
+		/* As a free of one pfn: mapped pages first, then the owner. */
+		if (nr_mapped) {
+			pool->rejected[BUDDY_REJECT_BUSY]++;
+			reject_event(pool, pool->first_pfn + mapped, -EBUSY,
+				     x->owner, x->cmd->tag);
+			scnprintf(x->why, x->why_len,
+				  "block 0x%lx tagged %s is mapped: unmap it first (munmap), then free it",
+				  pool->first_pfn + mapped, x->cmd->tag);
+			return -EBUSY;
+		}
 		if (nr_held) {
 			pool->rejected[BUDDY_REJECT_PERM]++;
 			reject_event(pool, pool->first_pfn + held, -EPERM,

@@ -23,6 +23,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -305,6 +306,69 @@ static void test_fork_mremap(int fd)
 	       "every piece unmapped: it frees");
 }
 
+/*
+ * Nothing but a mapping holds the pages: get_user_pages() refuses them, so
+ * a page spliced into a pipe cannot outlive munmap() and the free, and be
+ * read there once the block is another file's.
+ */
+static void test_pinned(int fd)
+{
+	struct buddy_alloc a = alloc_order(fd, 0, "pinned");
+	struct iovec local, remote;
+	char buf[16] = "";
+	int pipefd[2];
+	char *p;
+	ssize_t n;
+
+	result(!map(fd, a.pfn, 1, MAP_SHARED, (void **)&p), "map a page");
+	memcpy(p, "written", 8);
+	result(!pipe(pipefd), "a pipe");
+	local.iov_base = p;
+	local.iov_len = 8;
+	n = vmsplice(pipefd[1], &local, 1, 0);
+	result(n < 0 && errno == EFAULT,
+	       "vmsplice() of the mapped page into a pipe: EFAULT (%zd, %s)",
+	       n, n < 0 ? strerror(errno) : "taken");
+	local.iov_base = buf;
+	local.iov_len = sizeof(buf);
+	remote.iov_base = p;
+	remote.iov_len = 8;
+	n = process_vm_readv(getpid(), &local, 1, &remote, 1, 0);
+	/* The debug kernel is built without CROSS_MEMORY_ATTACH. */
+	if (n < 0 && errno == ENOSYS)
+		printf("  process_vm_readv(): not in this kernel, not checked\n");
+	else
+		result(n < 0 && errno == EFAULT,
+		       "process_vm_readv() of the mapped page: EFAULT (%zd, %s)",
+		       n, n < 0 ? strerror(errno) : "read");
+	munmap(p, page);
+	result(!free_pfn(fd, a.pfn), "unmapped, the block frees");
+	close(pipefd[0]);
+	close(pipefd[1]);
+}
+
+/* debugfs cannot free a mapped block either: EBUSY, before EPERM. */
+static void test_debugfs_busy(int fd)
+{
+	struct buddy_alloc a = alloc_order(fd, 1, "dbusy");
+	long busy = stat_of("rejected_free_busy");
+	char cmd[64];
+	void *p;
+
+	snprintf(cmd, sizeof(cmd), "free %#llx", a.pfn);
+	result(ctl(cmd) == EPERM, "debugfs free of the file's block: EPERM");
+	result(ctl("free tag=dbusy") == EPERM,
+	       "debugfs free tag= of the file's block: EPERM");
+	result(!map(fd, a.pfn, 2, MAP_SHARED, &p), "map it");
+	result(ctl(cmd) == EBUSY, "debugfs free of it, mapped: EBUSY");
+	result(ctl("free tag=dbusy") == EBUSY,
+	       "debugfs free tag= of it, mapped: EBUSY");
+	result(stat_of("rejected_free_busy") == busy + 2,
+	       "both counted in rejected_free_busy");
+	munmap(p, 2 * page);
+	result(!free_pfn(fd, a.pfn), "unmapped, the file frees it");
+}
+
 /* What one user wrote never reaches the next. */
 static void test_zeroed(int fd)
 {
@@ -425,6 +489,8 @@ int main(int argc, char **argv)
 		test_refusals(fd);
 		test_reset_deferred(fd);
 		test_fork_mremap(fd);
+		test_pinned(fd);
+		test_debugfs_busy(fd);
 		test_zeroed(fd);
 		test_killed();
 		close(fd);

@@ -316,6 +316,47 @@ static bool test_pool_refusals(void)
 	return true;
 }
 
+/*
+ * Another owner's block (a /dev/buddy file's): EPERM from debugfs, by pfn
+ * and by tag, and EBUSY while it is mapped, which comes first.
+ */
+static bool test_pool_mapped_first(void)
+{
+	static const char busy[] = {
+		"error=EBUSY why=block 0x2410 is mapped: unmap it first (munmap), then free it\n"
+	};
+	static const char busy_tag[] = {
+		"error=EBUSY why=block 0x2410 tagged M is mapped: unmap it first (munmap), then free it\n"
+	};
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct buddy_request req = { .order = 1, .tag = "M" };
+	struct buddy_owner dev = { .id = 7 };
+	struct buddy_rec *rec;
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	INIT_LIST_HEAD(&dev.blocks);
+	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
+	buddy_pool_commit(&f->pool);
+	ASSERT_EQ(run(f, "free 0x2410"), -EPERM);
+	ASSERT_EQ(run(f, "free tag=M"), -EPERM);
+	buddy_pool_map(&f->pool, rec);
+	ASSERT_EQ(run(f, "free 0x2410"), -EBUSY);
+	ASSERT_TRUE(line_is(f->buf, busy));
+	ASSERT_EQ(run(f, "free tag=M"), -EBUSY);
+	ASSERT_TRUE(line_is(f->buf, busy_tag));
+	ASSERT_TRUE(strstr(f->buf, "\nseq=") &&
+		    strstr(f->buf, " reject pfn=0x2410 error=EBUSY "));
+	ASSERT_EQ(f->pool.rejected[BUDDY_REJECT_PERM], 2);
+	ASSERT_EQ(f->pool.rejected[BUDDY_REJECT_BUSY], 2);
+	ASSERT_EQ(f->pool.nr_recs, 1);
+	buddy_pool_unmap(&f->pool, rec);
+	buddy_pool_release_owner(&f->pool, &dev);
+	ASSERT_EQ(f->pool.nr_recs, 0);
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
 /* "free tag=T" over 300 blocks: every line, or a marked cut. */
 static bool test_pool_result_cut_and_marked(void)
 {
@@ -468,6 +509,7 @@ const struct buddy_test buddy_pool_tests[] = {
 	BUDDY_TEST(pool_bitmaps_and_map),
 	BUDDY_TEST(pool_steps),
 	BUDDY_TEST(pool_refusals),
+	BUDDY_TEST(pool_mapped_first),
 	BUDDY_TEST(pool_result_cut_and_marked),
 	BUDDY_TEST(pool_result_grows),
 	BUDDY_TEST(pool_escape),
