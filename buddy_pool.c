@@ -348,8 +348,9 @@ void buddy_pool_undo_alloc(struct buddy_pool *pool, struct buddy_rec *rec,
  * buddy_pool_undo_alloc(), before anything else is done to the pool.
  *
  * Return: 0; -EINVAL if the order is above max_order; -ENOMEM if no block
- * is free (failed_allocs counts those, an event tells) or a record cannot
- * be allocated.  Nothing else changes on failure.
+ * is free or a record cannot be allocated.  A refusal of the allocator (the
+ * first two) counts in failed_allocs and is a "fail" step; nothing else
+ * changes on failure.
  */
 int buddy_pool_alloc(struct buddy_pool *pool, struct buddy_owner *owner,
 		     const struct buddy_who *who,
@@ -370,8 +371,8 @@ int buddy_pool_alloc(struct buddy_pool *pool, struct buddy_owner *owner,
 	pool->op_tag = req->tag;
 	frame = buddy_core_alloc(&pool->core, rec->order);
 	if (frame < 0) {
-		if (frame == -ENOMEM)
-			pool->failed_allocs++;
+		/* Every refusal of the core: each is a "fail" step too. */
+		pool->failed_allocs++;
 		buddy_pool_commit(pool);
 		kfree(rec);
 		return frame;
@@ -751,6 +752,8 @@ static int exec_free_tag(struct exec *x)
 				  x->cmd->tag);
 			return -EPERM;
 		}
+		/* Nothing to refuse a free of: the command itself is. */
+		pool->rejected_commands++;
 		scnprintf(x->why, x->why_len, "no block is tagged %s",
 			  x->cmd->tag);
 		return -ENOENT;

@@ -206,11 +206,14 @@ EOT
 	expect "bad commands: rejected_free_range" "$(stat_of rejected_free_range)" 4
 	expect "bad commands: rejected_free_double" "$(stat_of rejected_free_double)" 2
 	expect "bad commands: rejected_free_interior" "$(stat_of rejected_free_interior)" 2
-	expect "bad commands: failed_allocs" "$(stat_of failed_allocs)" 1
+	# The allocator's refusals: alloc 8 (no block); 9, 63 and 2S M
+	# (above max_order).
+	expect "bad commands: failed_allocs" "$(stat_of failed_allocs)" 4
 	expect "bad commands: no warning in the log" \
 		"$(dmesg | grep -c -e WARNING -e 'BUG:')" 0
+	# The 26 malformed ones and free tag=nobody (an empty write is none).
 	expect "bad commands: rejected_commands (an empty write is none)" \
-		"$(stat_of rejected_commands)" 26
+		"$(stat_of rejected_commands)" 27
 	# Files used the wrong way: refused, nothing changes.
 	for f in tree buddyinfo unusable_index extfrag_index stats \
 		 allocations check; do

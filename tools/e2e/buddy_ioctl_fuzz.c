@@ -207,10 +207,10 @@ static int model_alloc(int owner, unsigned int order,
 	long f = buddy_core_alloc(&m.core, order);
 	struct rec *r;
 
-	if (f == -ENOMEM)
+	if (f < 0) {
 		m.failed_allocs++;
-	if (f < 0)
 		return (int)f;
+	}
 	r = &m.recs[f];
 	r->owner = owner;
 	r->order = order;
@@ -988,6 +988,8 @@ static int predict_command(const char *buf, size_t len)
 		err = blocks ? 0 : held ? -EPERM : -ENOENT;
 		if (err == -EPERM)
 			m.rejected[REJ_PERM]++;
+		else if (err == -ENOENT)
+			m.rejected_commands++;
 		break;
 	default:
 		for (f = 0; f < m.nr_pages; f++) {
