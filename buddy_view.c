@@ -715,6 +715,7 @@ struct map_key {
 	char label;
 	char tag[BUDDY_TAG_LEN];	/* "" for an untagged owner's blocks */
 	u64 owner;
+	unsigned long first;		/* its lowest block: the key's order */
 	unsigned long blocks, pages;
 };
 
@@ -734,8 +735,15 @@ static bool label_used(const struct map *map, char c)
 	return false;
 }
 
-/* The key of an allocated block: its tag's, or its untagged owner's. */
-static struct map_key *map_key_of(struct map *map, const struct buddy_rec *rec)
+/* A one-character tag that can be its own label, as in Stallings' figures. */
+static bool own_label(const char *tag)
+{
+	return tag[0] && !tag[1] && strchr(map_label_chars, tag[0]);
+}
+
+/* The key of an allocated block, its tag's or its untagged owner's: if any. */
+static struct map_key *map_key_find(struct map *map,
+				    const struct buddy_rec *rec)
 {
 	struct map_key *k;
 	unsigned int i;
@@ -746,21 +754,50 @@ static struct map_key *map_key_of(struct map *map, const struct buddy_rec *rec)
 		    (rec->tag[0] || k->owner == rec->owner->id))
 			return k;
 	}
-	if (map->nr_keys == MAP_LABELS)
-		return NULL;
-	k = &map->key[map->nr_keys++];
-	strscpy(k->tag, rec->tag, sizeof(k->tag));
-	k->owner = rec->owner->id;
-	k->label = 0;
-	/* A one-character tag is its own label, as in Stallings' figures. */
-	if (rec->tag[0] && !rec->tag[1] &&
-	    strchr(map_label_chars, rec->tag[0]) &&
-	    !label_used(map, rec->tag[0]))
-		k->label = rec->tag[0];
-	for (i = 0; !k->label; i++)
-		if (!label_used(map, map_label_chars[i]))
-			k->label = map_label_chars[i];
-	return k;
+	return NULL;
+}
+
+/*
+ * Counts an allocated block (at @frame) under its key, making the key if
+ * there is room; a block with no key counts in map->others.
+ */
+static void map_count(struct map *map, unsigned long frame,
+		      const struct buddy_rec *rec)
+{
+	struct map_key *k = map_key_find(map, rec);
+	unsigned int i;
+
+	if (!k) {
+		if (map->nr_keys == MAP_LABELS) {
+			map->others++;
+			return;
+		}
+		k = &map->key[map->nr_keys++];
+		strscpy(k->tag, rec->tag, sizeof(k->tag));
+		k->owner = rec->owner->id;
+		k->first = frame;
+		/* The one-character tags took their own labels first. */
+		k->label = own_label(rec->tag) ? rec->tag[0] : 0;
+		for (i = 0; !k->label; i++)
+			if (!label_used(map, map_label_chars[i]))
+				k->label = map_label_chars[i];
+	}
+	k->blocks++;
+	k->pages += 1UL << rec->order;
+}
+
+/* The keys in the order of their lowest blocks, as the rows show them. */
+static void map_sort(struct map *map)
+{
+	struct map_key k;
+	unsigned int i, j;
+
+	for (i = 1; i < map->nr_keys; i++) {
+		k = map->key[i];
+		for (j = i; j && map->key[j - 1].first > k.first; j--)
+			map->key[j] = map->key[j - 1];
+		map->key[j] = k;
+	}
 }
 
 /*
@@ -783,7 +820,7 @@ static char map_cell(struct map *map, struct buddy_pool *pool,
 		return '*';
 	if (node.state == BUDDY_CORE_FREE)
 		return '.';
-	key = map_key_of(map, xa_load(&pool->recs, node.frame));
+	key = map_key_find(map, xa_load(&pool->recs, node.frame));
 	return key ? key->label : '?';
 }
 
@@ -855,23 +892,28 @@ void buddy_view_map(struct buddy_out *out, struct buddy_pool *pool)
 		buddy_puts(out, "# map: out of memory\n");
 		return;
 	}
-	/* Labels in pfn order, with what each stands for. */
-	xa_for_each(&pool->recs, frame, rec) {
-		k = map_key_of(map, rec);
-		if (!k) {
-			map->others++;
-			continue;
-		}
-		k->blocks++;
-		k->pages += 1UL << rec->order;
-	}
+	/*
+	 * The keys, with what each stands for: the one-character tags first,
+	 * so that each gets its own letter whatever comes before it; then
+	 * the others in pfn order, as long as letters last.
+	 */
+	xa_for_each(&pool->recs, frame, rec)
+		if (own_label(rec->tag))
+			map_count(map, frame, rec);
+	xa_for_each(&pool->recs, frame, rec)
+		if (!own_label(rec->tag))
+			map_count(map, frame, rec);
+	map_sort(map);
 
-	buddy_printf(out, "# map of %lu pages from 0x%lx: %lu page%s a cell, %d cells a row\n",
-		     pool->nr_pages, pool->first_pfn, 1UL << shift,
-		     shift ? "s" : "", MAP_CELLS);
-	buddy_printf(out, "# %s%s\n",
-		     "'.' free, a letter an allocated block (key below), '|' a block's start",
-		     shift ? ", '*' several blocks" : "");
+	buddy_printf(out, "# map of %lu page%s from 0x%lx: %lu page%s a cell, %d cells a row\n",
+		     pool->nr_pages, pool->nr_pages == 1 ? "" : "s",
+		     pool->first_pfn, 1UL << shift, shift ? "s" : "",
+		     MAP_CELLS);
+	buddy_printf(out, "# %s\n",
+		     "'.' free, a letter an allocated block (key below), '|' a block's start");
+	/* A line of its own: the legend stays within 80 columns. */
+	if (shift)
+		buddy_puts(out, "# '*' a cell that holds several blocks\n");
 	for (cell = 0; cell < nr_cells; cell += MAP_CELLS)
 		map_row(out, map, pool, cell, nr_cells, shift);
 	for (i = 0; i < map->nr_keys; i++) {
@@ -889,8 +931,9 @@ void buddy_view_map(struct buddy_out *out, struct buddy_pool *pool)
 			     k->pages == 1 ? "" : "s");
 	}
 	if (map->others)
-		buddy_printf(out, "# ? = %lu blocks of other tags and owners\n",
-			     map->others);
+		buddy_printf(out, "# ? = %lu block%s of other tags and owners (past %d letters)\n",
+			     map->others, map->others == 1 ? "" : "s",
+			     MAP_LABELS);
 	kfree(map);
 }
 

@@ -170,6 +170,18 @@ static void view_map(struct buddy_out *out, struct buddy_pool *pool)
 	buddy_view_map(out, pool);
 }
 
+/* Every line of @text fits 80 columns. */
+static bool fits_80(const char *text)
+{
+	size_t len;
+
+	for (; *text; text += len + (text[len] == '\n')) {
+		len = strcspn(text, "\n");
+		ASSERT_TRUE(len <= 80);
+	}
+	return true;
+}
+
 /* The textbook's bit arrays, and the memory bar, for known states. */
 static bool test_pool_bitmaps_and_map(void)
 {
@@ -200,9 +212,22 @@ static bool test_pool_bitmaps_and_map(void)
 		"# B = tag B: 1 block, 64 pages\n"
 		"# D = tag D: 1 block, 64 pages\n"
 	};
+	static const char labels_map[] = {
+		"0x2410 |C|D|A|B|....|\n"
+		"# C = tag .: 1 block, 1 page\n"
+		"# D = debugfs, untagged: 1 block, 1 page\n"
+		"# A = tag A: 1 block, 1 page\n"
+		"# B = tag B: 1 block, 1 page\n"
+	};
+	static const char map_2048[] = {
+		"# map of 2048 pages from 0x2410: 2 pages a cell, 32 cells a row\n"
+		"# '.' free, a letter an allocated block (key below), '|' a block's start\n"
+		"# '*' a cell that holds several blocks\n"
+	};
 	struct fixture *f = calloc(1, sizeof(*f));
 	const char *text;
-	size_t len;
+	unsigned int i;
+	char cmd[32];
 
 	ASSERT_TRUE(f && fixture_init(f, 16, 4));
 	ASSERT_EQ(run(f, "alloc 7K tag=A"), 0);
@@ -217,11 +242,36 @@ static bool test_pool_bitmaps_and_map(void)
 	ASSERT_EQ(run(f, "alloc 256K tag=D"), 0);
 	text = strchr(strchr(draw(f, view_map), '\n') + 1, '\n') + 1;
 	ASSERT_TRUE(text_is(text, stallings_map));
-	/* Every line fits 80 columns. */
-	for (text = f->buf; *text; text += len + 1) {
-		len = strcspn(text, "\n");
-		ASSERT_TRUE(len <= 80);
+	ASSERT_TRUE(fits_80(f->buf));
+	buddy_pool_destroy(&f->pool);
+
+	/* A one-character tag is its own letter, whatever came before it. */
+	ASSERT_TRUE(fixture_init(f, 8, 3));
+	ASSERT_EQ(run(f, "alloc 0 tag=."), 0);
+	ASSERT_EQ(run(f, "alloc 0"), 0);
+	ASSERT_EQ(run(f, "alloc 0 tag=A"), 0);
+	ASSERT_EQ(run(f, "alloc 0 tag=B"), 0);
+	text = strchr(strchr(draw(f, view_map), '\n') + 1, '\n') + 1;
+	ASSERT_TRUE(text_is(text, labels_map));
+	buddy_pool_destroy(&f->pool);
+
+	/* Past 62 keys, a one-character tag still is; the rest are '?'. */
+	ASSERT_TRUE(fixture_init(f, 2048, 11));
+	for (i = 0; i < 70; i++) {
+		snprintf(cmd, sizeof(cmd), "alloc 0 tag=t%u", i);
+		ASSERT_EQ(run(f, cmd), 0);
 	}
+	ASSERT_EQ(run(f, "alloc 0 tag=z"), 0);
+	ASSERT_EQ(run(f, "alloc 0 tag=B"), 0);
+	text = draw(f, view_map);
+	ASSERT_TRUE(!strncmp(text, map_2048, strlen(map_2048)));
+	ASSERT_TRUE(strstr(text, "\n# z = tag z: 1 block, 1 page\n"));
+	ASSERT_TRUE(strstr(text, "\n# B = tag B: 1 block, 1 page\n"));
+	ASSERT_TRUE(strstr(text, "\n# A = tag t0: 1 block, 1 page\n"));
+	ASSERT_TRUE(strstr(text, "\n# ? = 10 blocks of other tags and owners (past 62 letters)\n"));
+	/* Two pages a cell: t0 and t1 share the first, and 'B' is late. */
+	ASSERT_TRUE(strstr(text, "\n0x2410 |*|*|*|*|"));
+	ASSERT_TRUE(fits_80(text));
 	buddy_pool_destroy(&f->pool);
 	free(f);
 	return true;
