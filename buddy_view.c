@@ -127,8 +127,9 @@ void buddy_puts(struct buddy_out *out, const char *s)
  * @out: The sink.
  *
  * If lines were cut (or were missing, buddy_out_missing()), adds
- * "truncated lines=N bytes=LIMIT", in the room kept for it, so a reader
- * always knows.  An unfinished last line is dropped.
+ * "truncated lines=N bytes=KEPT", in the room kept for it, so a reader
+ * always knows: N lines are not there, and the KEPT bytes above the mark
+ * are whole lines.  An unfinished last line is dropped.
  */
 void buddy_out_finish(struct buddy_out *out)
 {
@@ -140,7 +141,7 @@ void buddy_out_finish(struct buddy_out *out)
 	if (lines)
 		out->len += scnprintf(out->buf + out->len, out->size - out->len,
 				      "truncated lines=%lu bytes=%zu\n", lines,
-				      out->size - BUDDY_OUT_MARK_LEN);
+				      out->len);
 }
 
 /**

@@ -418,6 +418,7 @@ static bool test_pool_result_cut_and_marked(void)
 	unsigned long lines = 0, dropped = 0, all;
 	char small[4096], *p;
 	struct buddy_out out;
+	size_t kept = 0;
 	int i, n;
 
 	/* Once with room for everything, to count its lines... */
@@ -443,8 +444,11 @@ static bool test_pool_result_cut_and_marked(void)
 	lines = count_lines(small);
 	p = strstr(small, "truncated lines=");
 	ASSERT_TRUE(p);
-	n = sscanf(p, "truncated lines=%lu bytes=4032\n", &dropped);
-	ASSERT_EQ(n, 1);
+	n = sscanf(p, "truncated lines=%lu bytes=%zu\n", &dropped, &kept);
+	ASSERT_EQ(n, 2);
+	/* The bytes kept are the whole lines above the mark. */
+	ASSERT_EQ(kept, (size_t)(p - small));
+	ASSERT_TRUE(kept > sizeof(small) - BUDDY_OUT_MARK_LEN - 64);
 	ASSERT_EQ(lines - 1 + dropped, all);
 	ASSERT_TRUE(p[-1] == '\n');
 	ASSERT_TRUE(out.len <= sizeof(small));
