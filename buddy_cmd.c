@@ -121,7 +121,12 @@ static int parse_amount(const char *s, struct buddy_cmd *cmd, char *why,
 		/* K, KB and KiB all mean 1024, as M, MB, MiB and G, GB, GiB. */
 		if (unit > 1 && (!strcmp(end + 1, "B") || !strcmp(end + 1, "iB")))
 			end += strlen(end + 1);
-		if (!unit || end[1]) {
+		if (!unit) {
+			WHY("'%s' is not an order or a size (decimal, then B, K, M or G)",
+			    s);
+			return -EINVAL;
+		}
+		if (end[1]) {
 			WHY("bad size suffix in '%s' (B, K, M or G)", s);
 			return -EINVAL;
 		}
@@ -212,11 +217,12 @@ int buddy_cmd_parse(const char *buf, size_t len, struct buddy_cmd *cmd,
 	memset(cmd, 0, sizeof(*cmd));
 	if (why_len)
 		why[0] = '\0';
-	/* One line ending is fine, a DOS one too. */
-	if (len && buf[len - 1] == '\n')
+	/* One line ending is fine, a DOS one too; a lone '\r' is not one. */
+	if (len && buf[len - 1] == '\n') {
 		len--;
-	if (len && buf[len - 1] == '\r')
-		len--;
+		if (len && buf[len - 1] == '\r')
+			len--;
+	}
 	if (len > BUDDY_CMD_MAX_LEN) {
 		WHY("command longer than %d bytes", BUDDY_CMD_MAX_LEN);
 		return -EINVAL;

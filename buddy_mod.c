@@ -69,16 +69,19 @@ void buddy_log_refusal(const char *what, const char *buf, size_t len,
 		       const char *why, int err)
 {
 	char text[4 * 64 + 1];
+	const char *more;
 
 	if (len && buf[len - 1] == '\n')
 		len--;
+	/* The first 64 bytes, and a mark when there were more. */
+	more = len > 64 ? "..." : "";
 	buddy_escape(text, sizeof(text), buf, min_t(size_t, len, 64));
 	if (buddy_verbose)
-		pr_info_ratelimited("%s: refused \"%s\": %s (%d)\n", what, text,
-				    why, err);
+		pr_info_ratelimited("%s: refused \"%s\"%s: %s (%d)\n", what,
+				    text, more, why, err);
 	else
-		pr_debug("%s: refused \"%s\": %s (%d)\n", what, text, why,
-			 err);
+		pr_debug("%s: refused \"%s\"%s: %s (%d)\n", what, text, more,
+			 why, err);
 }
 
 /* Each step the pool keeps goes to its tracepoint too. */
@@ -183,8 +186,8 @@ static int __init buddy_init(void)
 		goto err_dev_exit;
 	}
 
-	pr_info("managing %lu pages, pfn %#lx-%#lx, %zu meta bytes, max_order %u\n",
-		pool->nr_pages, pool->first_pfn,
+	pr_info("managing %lu page%s, pfn %#lx-%#lx, %zu meta bytes, max_order %u\n",
+		pool->nr_pages, pool->nr_pages == 1 ? "" : "s", pool->first_pfn,
 		pool->first_pfn + pool->nr_pages - 1, pool->meta_bytes,
 		buddy_core_max_order(&pool->core));
 	return 0;

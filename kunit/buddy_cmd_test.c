@@ -241,6 +241,9 @@ static const struct bad_case bad_cases[] = {
 	{ "alloc 1\nalloc 2" },
 	{ "alloc 1\n\n" },
 	{ "reset\r\r\n" },
+	/* A '\r' is a line ending only before '\n'. */
+	{ "reset\r" },
+	{ "alloc 1\r" },
 	{ "\nreset" },
 	{ "alloc\v1" },
 	{ "alloc 1\0tag=x", 13 },

@@ -284,13 +284,17 @@ seq=4 reject pfn=+97 error=EALREADY block=+97 block_order=0 owner=debugfs"
 	echo 1 > /sys/module/buddy/parameters/verbose
 	ctl "free $(printf '%#x' $(($(base) + 97)))" >/dev/null
 	ctl "alloc 1 \x9b2J\x80" >/dev/null
+	ctl "alloc 1 tag=$(printf '%070d' 0)" >/dev/null
 	echo 0 > /sys/module/buddy/parameters/verbose
 	expect "verbose=1: a refused command is explained in the log" \
-		"$(dmesg | tail -2 | head -1 | sed 's/^\[[ 0-9.]*\] //' | norm)" \
+		"$(dmesg | tail -3 | head -1 | sed 's/^\[[ 0-9.]*\] //' | norm)" \
 		'buddy: control: refused "free +97": pfn +97 lies in free block +97-+97 (order 0): double free (-114)'
 	expect "verbose=1: bytes outside ASCII reach the log escaped" \
-		"$(dmesg | tail -1 | sed 's/^\[[ 0-9.]*\] //')" \
+		"$(dmesg | tail -2 | head -1 | sed 's/^\[[ 0-9.]*\] //')" \
 		'buddy: control: refused "alloc 1 \2332J\200": one command per write, printable ASCII only (byte 0x9b at 8) (-22)'
+	expect "verbose=1: a long command's first 64 bytes, marked as cut" \
+		"$(dmesg | tail -1 | sed 's/^\[[ 0-9.]*\] //; s/\.\.\.: bad tag .*/.../')" \
+		"buddy: control: refused \"alloc 1 tag=$(printf '%052d' 0)\"..."
 	expect "100 pages: lowest address of the smallest order" \
 		"$(norm < "$D/control")" "pfn=+96 order=0 pages=1 tag=one"
 	expect "unusable_index" "$(cat "$D/unusable_index")" \
