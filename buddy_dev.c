@@ -269,9 +269,22 @@ static void buddy_vm_close(struct vm_area_struct *vma)
 	mutex_unlock(&buddy_lock);
 }
 
+/*
+ * The pages are all in place from mmap(); a fault comes only after
+ * madvise(MADV_DONTNEED) took some out, and puts back the same frame.  The
+ * offset is the pfn, and the vma never runs past its block, which cannot
+ * be freed while the vma lives: no lock is needed.
+ */
+static vm_fault_t buddy_vm_fault(struct vm_fault *vmf)
+{
+	return vmf_insert_mixed(vmf->vma, vmf->address,
+				__pfn_to_pfn_t(vmf->pgoff, 0));
+}
+
 static const struct vm_operations_struct buddy_vm_ops = {
 	.open = buddy_vm_open,
 	.close = buddy_vm_close,
+	.fault = buddy_vm_fault,
 };
 
 /*
