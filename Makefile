@@ -17,8 +17,12 @@ KRELEASE = $(shell sed -n 's/^\#define UTS_RELEASE "\(.*\)"/\1/p' \
 SIGN = $(if $(MODULE_SIGN),,CONFIG_MODULE_SIG_ALL=)
 VERSION := $(shell sed -n 's/^\#define BUDDY_VERSION[^"]*"\(.*\)"/\1/p' \
 	     include/uapi/linux/buddy.h)
-# What DKMS builds from: the module's sources, nothing of tools/.
-DKMS_SRC := $(wildcard *.c *.h) Kbuild dkms.conf include kunit
+# What DKMS builds from: the module's sources, nothing of tools/, and
+# nothing a build in this tree left (buddy.mod.c, objects, .cmd files).
+DKMS_SRC := $(filter-out %.mod.c,$(wildcard *.c *.h kunit/*.c)) \
+	    kunit/Makefile kunit/Kconfig Kbuild dkms.conf include
+# A staged install (DESTDIR) stages the module too, unless told otherwise.
+INSTALL_MOD_PATH ?= $(DESTDIR)
 
 .PHONY: all modules clean help lib test fuzz bench floor buddyctl deps \
 	debug-kernel e2e kunit faults check demo vm-shell kmod shellcheck \
@@ -39,7 +43,7 @@ modules:
 ## install: buddy.ko into KDIR's kernel's extra/ (depmod), buddyctl into PREFIX/bin
 install: modules buddyctl
 	$(MAKE) -C $(KDIR) M=$(CURDIR) INSTALL_MOD_DIR=extra $(SIGN) \
-		modules_install
+		INSTALL_MOD_PATH=$(INSTALL_MOD_PATH) modules_install
 	depmod $(if $(INSTALL_MOD_PATH),-b $(INSTALL_MOD_PATH)) $(KRELEASE)
 	install -D -m 755 build/user/buddyctl $(DESTDIR)$(PREFIX)/bin/buddyctl
 
@@ -59,7 +63,7 @@ install-udev:
 dkms:
 	rm -rf $(DESTDIR)/usr/src/buddy-$(VERSION)
 	mkdir -p $(DESTDIR)/usr/src/buddy-$(VERSION)
-	cp -r $(DKMS_SRC) $(DESTDIR)/usr/src/buddy-$(VERSION)/
+	cp -r --parents $(DKMS_SRC) $(DESTDIR)/usr/src/buddy-$(VERSION)/
 	$(if $(DESTDIR),,dkms add -m buddy -v $(VERSION))
 
 ## lib: build build/user/libbuddycore.a (the core, for user space)

@@ -6,7 +6,8 @@
 # (default: debian and debian-6.1, the 6.12 and 6.1 kernels).
 #
 # Nothing lands on this machine: make install and uninstall run staged
-# (INSTALL_MOD_PATH and DESTDIR in a temporary directory; depmod -b), and
+# (DESTDIR alone, as packagers stage, in a temporary directory; the
+# module follows it, and depmod -b; checked below), and
 # DKMS runs on a tree of its own (--dkmstree, --sourcetree), with "dkms
 # build -k RELEASE --kernelsourcedir KDIR", as on a machine that has that
 # kernel.  Prints PASS or FAIL lines and "N passed, N failed".
@@ -70,8 +71,12 @@ for k in "$@"; do
 	rel=$BUDDY_KRELEASE
 	stage=$tmp/stage-$k
 
-	check "$k: make install, staged" make -j"$JOBS" -C "$tmp/src" install \
-		KDIR="$BUDDY_KDIR" INSTALL_MOD_PATH="$stage" DESTDIR="$stage"
+	live=/lib/modules/$rel/extra
+	before=$(find "$live" -name 'buddy*' 2>/dev/null)
+	check "$k: make install, staged with DESTDIR" make -j"$JOBS" \
+		-C "$tmp/src" install KDIR="$BUDDY_KDIR" DESTDIR="$stage"
+	check "$k: nothing in the live $live" \
+		test "$(find "$live" -name 'buddy*' 2>/dev/null)" = "$before"
 	ko=$(find "$stage/lib/modules/$rel/extra" -name 'buddy.ko*' 2>/dev/null)
 	check "$k: buddy.ko in lib/modules/$rel/extra" test -n "$ko"
 	check "$k: depmod knows it" \
@@ -83,7 +88,7 @@ for k in "$@"; do
 	check "$k: buddyctl in PREFIX/bin" \
 		test "$("$stage/usr/local/bin/buddyctl" --version)" = "buddyctl $version"
 	check "$k: make uninstall" make -C "$tmp/src" uninstall \
-		KDIR="$BUDDY_KDIR" INSTALL_MOD_PATH="$stage" DESTDIR="$stage"
+		KDIR="$BUDDY_KDIR" DESTDIR="$stage"
 	check "$k: nothing left of it" bash -c "
 		! find '$stage/lib/modules/$rel/extra' -name 'buddy*' | grep -q . &&
 		! grep -q buddy '$stage/lib/modules/$rel/modules.dep' &&
@@ -92,6 +97,12 @@ for k in "$@"; do
 	# DKMS, from the sources make dkms copies.
 	root=$tmp/dkms-$k
 	check "$k: make dkms, staged" make -C "$tmp/src" dkms DESTDIR="$root"
+	# The tree was built by make install just above: none of that goes.
+	check "$k: only sources in /usr/src/buddy-$version" bash -c "
+		cd '$root/usr/src/buddy-$version' &&
+		test -f kunit/buddy_core_test.c &&
+		! find . -name '*.o' -o -name '*.ko' -o -name '*.mod*' \
+			-o -name '.*.cmd' -o -name 'modules.order' | grep -q ."
 	dk=(--sourcetree "$root/usr/src" --dkmstree "$root/var/lib/dkms")
 	mkdir -p "$root/var/lib/dkms"
 	check "$k: dkms add" dkms add -m buddy -v "$version" "${dk[@]}"
