@@ -94,6 +94,7 @@ buddyctl:
 demo:
 	BUDDY_PARAMS="pages=16" BUDDY_VM_LOG=build/vm/demo.log \
 	BUDDY_INTERACTIVE=$$([ -t 0 ] && echo 1 || echo 0) \
+	VM_APPEND="demo_color=$$([ -t 1 ] && echo 1 || echo 0)" \
 		scripts/vm-run.sh scripts/demo-guest.sh
 	@tr -d '\r' < build/vm/demo.log | \
 		sed -n '/^BUDDY-DEMOHTML-BEGIN/,/^BUDDY-DEMOHTML-END/p' | \

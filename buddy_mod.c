@@ -207,7 +207,8 @@ static void __exit buddy_exit(void)
 	buddy_debugfs_exit();
 	buddy_dev_exit();
 	pool_unreserve(pool);
-	pr_info("released %lu pages\n", pool->nr_pages);
+	pr_info("released %lu page%s\n", pool->nr_pages,
+		pool->nr_pages == 1 ? "" : "s");
 }
 
 module_init(buddy_init);

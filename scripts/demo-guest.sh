@@ -11,9 +11,15 @@
 
 D=/sys/kernel/debug/buddy
 
-say() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+# Bold headings and cyan commands on a terminal; plain text into a file or
+# a pipe (make demo says which on the kernel's command line).
+case " $(cat /proc/cmdline) " in
+*" demo_color=0 "*) bold='' cyan='' off='' ;;
+*) bold='\033[1m' cyan='\033[36m' off='\033[0m' ;;
+esac
+say() { printf "\n${bold}== %s${off}\n" "$*"; }
 run() {
-	printf '\033[36m# %s\033[0m\n' "$*"
+	printf "${cyan}# %s${off}\n" "$*"
 	sh -c "$*"
 }
 # Stop between steps only when someone is watching.
