@@ -28,12 +28,14 @@ set -euo pipefail
 dest=${1:-$BUDDY_BUILD/lab}
 cd "$BUDDY_ROOT"
 
-# The real code, not a stale copy: every file git knows, or, outside a git
-# checkout (an unpacked tarball, the lab itself), everything but build/.
+# The real code, not a stale copy: every file git tracks, as it is in the
+# working tree, or, outside a git checkout (an unpacked tarball, the lab
+# itself), everything but build/.  Untracked files stay out: a teacher's
+# solution lying next to the code must not reach the students.
 files()
 {
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git ls-files -z --cached --others --exclude-standard
+		git ls-files -z --cached
 	else
 		find . -path ./build -prune -o -path ./.git -prune -o \
 			-type f -print0

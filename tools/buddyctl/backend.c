@@ -20,14 +20,21 @@
  * bk_file() - What a file of the module's debugfs directory reads.
  * @name: The file, e.g. "tree".
  * @text: Set to a malloc()ed NUL-terminated copy.
+ * @size: Set to the bytes read, if not NULL: more than strlen(*@text) when
+ *        the file holds a NUL byte.
  *
  * Return: 0, or a negative errno; nothing is reported.
  */
-int bk_file(const char *name, char **text)
+int bk_file(const char *name, char **text, size_t *size)
 {
-	if (opt.sim)
-		return sim_file(name, text);
-	return read_text(debugfs_path(name), text);
+	int err;
+
+	if (!opt.sim)
+		return read_text(debugfs_path(name), text, size);
+	err = sim_file(name, text);
+	if (!err && size)
+		*size = strlen(*text);
+	return err;
 }
 
 /**
@@ -51,7 +58,7 @@ int bk_command(const char *line, size_t len, char **text, const char **path)
 
 	*text = NULL;
 	if (opt.sim) {
-		*path = "--sim control";
+		*path = view_source("control");
 		return -sim_command(line, len, text);
 	}
 	*path = debugfs_path("control");
@@ -63,7 +70,7 @@ int bk_command(const char *line, size_t len, char **text, const char **path)
 	} while (n < 0 && errno == EINTR);
 	err = n < 0 ? errno : (size_t)n != len ? EIO : 0;
 	/* The file rewinds to its result, or why it was refused. */
-	if (read_fd_text(fd, text))
+	if (read_fd_text(fd, text, NULL))
 		*text = NULL;
 	close(fd);
 	return err;
@@ -108,7 +115,7 @@ int dev_ioctl(int fd, unsigned long cmd, void *arg)
 /* read() on the device to its end: 0, or a negative errno. */
 int dev_read(int fd, char **text)
 {
-	return opt.sim ? sim_read(fd, text) : read_fd_text(fd, text);
+	return opt.sim ? sim_read(fd, text) : read_fd_text(fd, text, NULL);
 }
 
 void dev_close(int fd)

@@ -36,7 +36,13 @@ static const char usage_text[] =
 "  stats            totals and counters\n"
 "  allocations      live blocks: owner, tag, pid, age, request, waste\n"
 "  check            audit the allocator: \"ok\", or what is broken (exit 1)\n"
+"  events           the allocator's last steps: split, merge, alloc, ...\n"
+"  bits             the tree as the textbook's free and split bit arrays\n"
+"  map              the pool as a memory bar, a letter per block\n"
 "  info             pool geometry and free blocks per order (ioctl on --dev)\n"
+"  watch VIEW       draw VIEW, then again whenever the pool changes (polled\n"
+"                   every --interval S seconds, default 0.5; --count N stops\n"
+"                   after N drawings)\n"
 "\n"
 "Changes, one at a time, through debugfs control.  The blocks persist after\n"
 "buddyctl exits, owned by \"debugfs\", until freed, reset or rmmod:\n"
@@ -53,8 +59,17 @@ static const char usage_text[] =
 "  run FILE|-       run the commands in FILE (- for stdin); stop at the\n"
 "                   first error, which is reported as FILE:LINE\n"
 "  In a session: alloc, free PFN, free tag=NAME (this session's blocks),\n"
-"  reset (this session's blocks), list, show tree on|off, the views, help,\n"
-"  quit; lines starting with # are comments.  'help' in a shell says more.\n"
+"  reset (this session's blocks), list, map PFN, svg FILE, show tree on|off,\n"
+"  explain on|off, the views, help, quit; lines starting with # are\n"
+"  comments.  'help' in a shell says more.\n"
+"\n"
+"Pictures:\n"
+"  svg [-o FILE]    the pool as one SVG picture, a row per order (stdout\n"
+"                   without -o)\n"
+"  html FILE [-o OUT]\n"
+"                   run FILE's commands as run does, and write one HTML page\n"
+"                   to step through them: a picture, the result and the\n"
+"                   steps of each (stdout without -o)\n"
 "\n"
 "A quiz: predict each step, then see what the allocator did, and why:\n"
 "  quiz [--seed N] [--steps N] [--level 1|2|3] [--answers]\n"
@@ -76,6 +91,8 @@ static const char usage_text[] =
 "\n"
 "Options:\n"
 "  --json           JSON output: one document per line on stdout\n"
+"  --explain        tell each command's steps in words (with --json:\n"
+"                   \"explain\" and \"steps\" in its result)\n"
 "  --dev PATH       the device (default " DEFAULT_DEV ")\n"
 "  --debugfs DIR    the debugfs directory (default " DEFAULT_DEBUGFS ")\n"
 "  -k, --keep-going run: go on after an error (exit status 1 at the end)\n"
@@ -139,7 +156,7 @@ static int stats_max_order(void)
 	struct kv_line l;
 	int ret = -1;
 
-	if (bk_file("stats", &text))
+	if (bk_file("stats", &text, NULL))
 		return -1;
 	for (p = text; (line = next_line(&p));)
 		if (!kv_split(line, &l, NULL) && l.n == 2 &&
@@ -181,6 +198,9 @@ static int control_run(int argc, char **argv)
 		debugfs_report(path, -err);
 		goto out;
 	}
+	/* The file says why, and the steps of the refusal: --explain tells. */
+	if (err)
+		report_told(text);
 	if (err && cmd.op == BUDDY_CMD_ALLOC)
 		report_alloc(line, err, &cmd,
 			     err == EINVAL ? stats_max_order() : -1);
@@ -191,9 +211,6 @@ static int control_run(int argc, char **argv)
 	else if (err)
 		report(line, err, ctx[cmd.op], NULL);
 	if (err) {
-		/* The file says why, and the steps of the refusal. */
-		if (text && opt.explain && !opt.json)
-			explain_print(text, NULL);
 		free(text);
 		goto out;
 	}
@@ -220,14 +237,14 @@ static int info_run(void)
 	return ret ? 1 : 0;
 }
 
-int main(int argc, char **argv)
+static int buddyctl_run(int argc, char **argv)
 {
 	unsigned long long sim_pages = 0, sim_max_order = 10, sim_base = 0;
 	unsigned long long quiz_seed = 1, quiz_steps = 10, quiz_level = 1;
 	bool quiz_answers = false;
 	const char *cmd;
 	char *end;
-	int c, nr_args;
+	int c, nr_args, err;
 	char what[96];
 
 	opterr = 0;
@@ -322,8 +339,12 @@ int main(int argc, char **argv)
 	nr_args = argc - optind - 1;
 	if (!opt.sim && (sim_base || sim_max_order != 10))
 		return usage_error("--max-order and --base go with --sim");
-	if (opt.sim && sim_start(sim_pages, sim_max_order, sim_base))
-		return 2;
+	if (opt.sim) {
+		/* Numbers that make no pool are usage; no memory for one is not. */
+		err = sim_start(sim_pages, sim_max_order, sim_base);
+		if (err)
+			return err == -EINVAL ? 2 : 1;
+	}
 
 	if (!strcmp(cmd, "help")) {
 		fputs(usage_text, stdout);
@@ -381,4 +402,9 @@ int main(int argc, char **argv)
 	}
 	snprintf(what, sizeof(what), "unknown command '%.40s'", cmd);
 	return usage_error(what);
+}
+
+int main(int argc, char **argv)
+{
+	return close_stdout(buddyctl_run(argc, argv));
 }

@@ -72,6 +72,10 @@ const char *errno_text(int err, enum err_ctx ctx);
 __printf(4, 5) void report(const char *subject, int err, enum err_ctx ctx,
 			   const char *fmt, ...);
 __printf(1, 2) void note(const char *fmt, ...);
+void report_told(const char *text);
+int close_output(FILE *f, const char *name);
+int close_stdout(int status);
+void flush_stdout(void);
 void sanitize(char *out, size_t len, const char *in);
 
 #define JSON_MAX_DEPTH	8
@@ -92,6 +96,7 @@ void json_str(struct json *j, const char *key, const char *s);
 void json_u64(struct json *j, const char *key, unsigned long long v);
 void json_num(struct json *j, const char *key, const char *text);
 void json_bool(struct json *j, const char *key, bool v);
+void json_null(struct json *j, const char *key);
 
 /* A key=value word of a line; val is NULL for a bare word. */
 struct kv {
@@ -113,8 +118,8 @@ void json_kv(struct json *j, const struct kv_line *l);
 bool parse_u64(const char *s, unsigned long long *v);
 bool is_decimal(const char *s);
 char *next_line(char **text);
-int read_fd_text(int fd, char **text);
-int read_text(const char *path, char **text);
+int read_fd_text(int fd, char **text, size_t *bytes);
+int read_text(const char *path, char **text, size_t *bytes);
 char *str_join(int argc, char **argv);
 void markup_text(FILE *f, const char *s);
 
@@ -136,6 +141,7 @@ struct tree {
 };
 
 char *debugfs_path(const char *name);
+const char *view_source(const char *name);
 int debugfs_read(const char *name, char **text);
 void debugfs_report(const char *path, int err);
 int tree_load(struct tree *t);
@@ -167,6 +173,7 @@ void report_free(const char *subject, int err, enum err_ctx ctx,
 int explain_steps(char *text, void (*out)(void *ctx, const char *sentence),
 		  void *ctx);
 void explain_print(const char *text, struct json *j);
+void json_told(struct json *j, const char *text);
 
 /* === watch.c === */
 
@@ -195,8 +202,8 @@ int quiz_run(unsigned long long seed, unsigned int nr_steps,
 
 /* === sim.c === */
 
-int sim_start(unsigned long pages, unsigned int max_order,
-	      unsigned long base);
+int sim_start(unsigned long long pages, unsigned int max_order,
+	      unsigned long long base);
 int sim_file(const char *name, char **text);
 int sim_command(const char *line, size_t len, char **text);
 int sim_open(void);
@@ -206,7 +213,7 @@ int sim_read(int fd, char **text);
 
 /* === backend.c === */
 
-int bk_file(const char *name, char **text);
+int bk_file(const char *name, char **text, size_t *size);
 int bk_command(const char *line, size_t len, char **text, const char **path);
 int dev_ioctl(int fd, unsigned long cmd, void *arg);
 int dev_read(int fd, char **text);
@@ -222,6 +229,7 @@ int session_exec(struct session *s, char *line, char **steps);
 int session_exec_captured(struct session *s, char *line, char **output,
 			  char **steps);
 int session_fd(const struct session *s);
+bool session_allocated(const struct session *s, unsigned long long *pfn);
 void session_close(struct session *s);
 
 #endif /* _BUDDYCTL_H */

@@ -99,7 +99,7 @@ static int snapshot(struct page_step *st, const char *steps)
 		ret = 0;
 	fclose(f);
 	st->svg = buf;
-	if (!ret && bk_file("buddyinfo", &st->buddyinfo))
+	if (!ret && bk_file("buddyinfo", &st->buddyinfo, NULL))
 		ret = -1;
 out:
 	tree_release(&t);
@@ -274,6 +274,8 @@ int html_run(const char *file, const char *out)
 		if (r > 0)
 			break;
 	}
+	/* What goes wrong from here is the page's, not FILE's last line. */
+	where_file = NULL;
 	if (out) {
 		f = fopen(out, "w");
 		if (!f) {
@@ -284,10 +286,8 @@ int html_run(const char *file, const char *out)
 	write_page(f, strrchr(file, '/') ? strrchr(file, '/') + 1 : file,
 		   steps, nr);
 	ret = 0;
-	if (out && fclose(f)) {
-		report(out, errno, CTX_ANY, NULL);
+	if (out && close_output(f, out))
 		ret = 1;
-	}
 out:
 	where_file = NULL;
 	opt.explain = explain;

@@ -3,9 +3,10 @@
  * buddyctl's output: JSON, error reports and the module's key=value lines
  *
  * One of each: json_escape() is the only place a string becomes JSON,
- * errno_table[] the only place an errno gets a name and an explanation,
- * kv_split() the only parser of the module's "key=value ..." lines (stats,
- * allocations, control results, the tree).
+ * errno_table[] and errno_names[] the only places an errno gets a name
+ * and an explanation (strerror()'s, past the table), kv_split() the only
+ * parser of the module's "key=value ..." lines (stats, allocations, control
+ * results, the tree).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -18,6 +19,29 @@
 
 const char *where_file;
 unsigned long where_line;
+
+/* The module's text of a refused command, for the next report(). */
+static const char *told;
+
+/* Why stdout first failed: a stream that failed a flush forgets why. */
+static int stdout_err;
+
+/*
+ * fflush(stdout), remembering why it failed, for close_stdout().  Call it
+ * right after writing: a write too large for the buffer fails at once, and
+ * then errno still says why.
+ */
+void flush_stdout(void)
+{
+	int saved = errno;
+
+	errno = 0;
+	if (fflush(stdout) && !stdout_err)
+		stdout_err = errno ? errno : EIO;
+	else if (ferror(stdout) && !stdout_err)
+		stdout_err = saved ? saved : EIO;
+	errno = saved;
+}
 
 /* === Errors === */
 
@@ -100,6 +124,46 @@ static const struct errno_info {
 	{ EINTR, "EINTR", { [CTX_ANY] = "interrupted" } },
 };
 
+/*
+ * The name of every errno Linux has, so that an error line always says
+ * ENAME.  Left out: aliases such as EWOULDBLOCK, which share a number, and
+ * the errno of a missing system call, which no call buddyctl makes gets.
+ */
+#define E(name)	{ name, #name }
+static const struct {
+	int nr;
+	const char *name;
+} errno_names[] = {
+	E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(ENXIO), E(E2BIG),
+	E(ENOEXEC), E(EBADF), E(ECHILD), E(EAGAIN), E(ENOMEM), E(EACCES),
+	E(EFAULT), E(ENOTBLK), E(EBUSY), E(EEXIST), E(EXDEV), E(ENODEV),
+	E(ENOTDIR), E(EISDIR), E(EINVAL), E(ENFILE), E(EMFILE), E(ENOTTY),
+	E(ETXTBSY), E(EFBIG), E(ENOSPC), E(ESPIPE), E(EROFS), E(EMLINK),
+	E(EPIPE), E(EDOM), E(ERANGE), E(EDEADLK), E(ENAMETOOLONG), E(ENOLCK),
+	E(ENOTEMPTY), E(ELOOP), E(ENOMSG), E(EIDRM), E(ECHRNG),
+	E(EL2NSYNC), E(EL3HLT), E(EL3RST), E(ELNRNG), E(EUNATCH), E(ENOCSI),
+	E(EL2HLT), E(EBADE), E(EBADR), E(EXFULL), E(ENOANO), E(EBADRQC),
+	E(EBADSLT), E(EBFONT), E(ENOSTR), E(ENODATA), E(ETIME), E(ENOSR),
+	E(ENONET), E(ENOPKG), E(EREMOTE), E(ENOLINK), E(EADV), E(ESRMNT),
+	E(ECOMM), E(EPROTO), E(EMULTIHOP), E(EDOTDOT), E(EBADMSG),
+	E(EOVERFLOW), E(ENOTUNIQ), E(EBADFD), E(EREMCHG), E(ELIBACC),
+	E(ELIBBAD), E(ELIBSCN), E(ELIBMAX), E(ELIBEXEC), E(EILSEQ),
+	E(ERESTART), E(ESTRPIPE), E(EUSERS), E(ENOTSOCK), E(EDESTADDRREQ),
+	E(EMSGSIZE), E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT),
+	E(ESOCKTNOSUPPORT), E(EOPNOTSUPP), E(EPFNOSUPPORT), E(EAFNOSUPPORT),
+	E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETDOWN), E(ENETUNREACH),
+	E(ENETRESET), E(ECONNABORTED), E(ECONNRESET), E(ENOBUFS), E(EISCONN),
+	E(ENOTCONN), E(ESHUTDOWN), E(ETOOMANYREFS), E(ETIMEDOUT),
+	E(ECONNREFUSED), E(EHOSTDOWN), E(EHOSTUNREACH), E(EALREADY),
+	E(EINPROGRESS), E(ESTALE), E(EUCLEAN), E(ENOTNAM), E(ENAVAIL),
+	E(EISNAM), E(EREMOTEIO), E(EDQUOT), E(ENOMEDIUM), E(EMEDIUMTYPE),
+	E(ECANCELED), E(ENOKEY), E(EKEYEXPIRED), E(EKEYREVOKED),
+	E(EKEYREJECTED), E(EOWNERDEAD), E(ENOTRECOVERABLE), E(ERFKILL),
+	E(EHWPOISON),
+};
+
+#undef E
+
 static const struct errno_info *errno_info(int err)
 {
 	size_t i;
@@ -120,9 +184,13 @@ const char *errno_name(int err)
 {
 	const struct errno_info *e = errno_info(err);
 	static char buf[24];
+	size_t i;
 
 	if (e)
 		return e->name;
+	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
+		if (errno_names[i].nr == err)
+			return errno_names[i].name;
 	snprintf(buf, sizeof(buf), "errno %d", err);
 	return buf;
 }
@@ -131,12 +199,17 @@ const char *errno_name(int err)
 const char *errno_text(int err, enum err_ctx ctx)
 {
 	const struct errno_info *e = errno_info(err);
+	static char buf[128];
 
 	if (e && e->text[ctx])
 		return e->text[ctx];
 	if (e && e->text[CTX_ANY])
 		return e->text[CTX_ANY];
-	return strerror(err);
+	/* "No space left on device" as the table writes: in lower case. */
+	snprintf(buf, sizeof(buf), "%s", strerror(err));
+	if (buf[0] >= 'A' && buf[0] <= 'Z' && buf[1] >= 'a' && buf[1] <= 'z')
+		buf[0] += 'a' - 'A';
+	return buf;
 }
 
 /* Bytes of the valid UTF-8 sequence at @s, 0 if there is none. */
@@ -219,9 +292,11 @@ void report(const char *subject, int err, enum err_ctx ctx,
 	    const char *fmt, ...)
 {
 	char subj[72], why[320], raw[512], msg[512];
+	const char *steps = told;
 	struct json j;
 	va_list args;
 
+	told = NULL;
 	if (fmt) {
 		va_start(args, fmt);
 		vsnprintf(why, sizeof(why), fmt, args);
@@ -247,14 +322,89 @@ void report(const char *subject, int err, enum err_ctx ctx,
 			json_str(&j, "file", where_file);
 			json_u64(&j, "line", where_line);
 		}
+		if (steps && opt.explain)
+			json_told(&j, steps);
 		json_close(&j);
 		json_end(&j);
 		return;
 	}
-	fflush(stdout);
+	flush_stdout();
 	if (where_file)
 		fprintf(stderr, "%s:%lu: ", where_file, where_line);
 	fprintf(stderr, "%s\n", msg);
+	if (steps && opt.explain) {
+		explain_print(steps, NULL);
+		flush_stdout();
+	}
+}
+
+/**
+ * report_told() - What the module said of the command the next report() is
+ * about.
+ * @text: Its text (the error line, then the steps of the refusal), or NULL;
+ *        it must stay until that report().
+ *
+ * With --explain, that report() tells the steps too: as sentences after the
+ * error line, or with --json as "explain" and "steps" in the error's
+ * document, as for a command that succeeded.
+ */
+void report_told(const char *text)
+{
+	told = text;
+}
+
+/* Why what was written to @f did not all get there: 0 if it did. */
+static int close_error(FILE *f)
+{
+	int err = 0;
+
+	errno = 0;
+	if (fflush(f) || ferror(f))
+		err = errno ? errno : EIO;
+	if (fclose(f) && !err)
+		err = errno ? errno : EIO;
+	return err;
+}
+
+/**
+ * close_output() - Close a file written to, and say if it was not all written.
+ * @f: The file.
+ * @name: Its name, for the report.
+ *
+ * Return: 0, or 1 after reporting the error.
+ */
+int close_output(FILE *f, const char *name)
+{
+	int err = close_error(f);
+
+	if (!err)
+		return 0;
+	report(name, err, CTX_ANY, NULL);
+	return 1;
+}
+
+/**
+ * close_stdout() - The end of the program: stdout, written to the end?
+ * @status: The exit status so far.
+ *
+ * A full disk or a closed pipe must not pass for success.  The report goes
+ * to stderr even with --json: stdout is what failed.
+ *
+ * Return: @status, or 1 if it was 0 and stdout could not be written.
+ */
+int close_stdout(int status)
+{
+	int err;
+
+	flush_stdout();
+	err = close_error(stdout);
+	if (!err)
+		return status;
+	if (stdout_err)
+		err = stdout_err;
+	fprintf(stderr, "stdout: %s: %s\n", errno_name(err),
+		errno_text(err, CTX_ANY));
+	return status ? status : 1;
 }
 
 /* A remark that is not a failure, on stderr in both modes. */
@@ -262,7 +412,7 @@ void note(const char *fmt, ...)
 {
 	va_list args;
 
-	fflush(stdout);
+	flush_stdout();
 	fputs("buddyctl: ", stderr);
 	va_start(args, fmt);
 	vfprintf(stderr, fmt, args);
@@ -316,7 +466,7 @@ void json_begin(struct json *j)
 void json_end(struct json *j)
 {
 	fputc('\n', j->f);
-	fflush(j->f);
+	flush_stdout();
 }
 
 /* The comma and the key before a value; @key is NULL in an array. */
@@ -385,6 +535,12 @@ void json_bool(struct json *j, const char *key, bool v)
 {
 	json_member(j, key);
 	fputs(v ? "true" : "false", j->f);
+}
+
+void json_null(struct json *j, const char *key)
+{
+	json_member(j, key);
+	fputs("null", j->f);
 }
 
 /* === key=value lines === */
@@ -544,10 +700,12 @@ char *next_line(char **text)
  * read_fd_text() - Read an open file to its end.
  * @fd: The file, read from where it is.
  * @text: Set to a malloc()ed NUL-terminated copy, on success.
+ * @bytes: Set to the bytes read, on success, if not NULL: more than
+ *         strlen(*@text) when the file holds a NUL byte.
  *
  * Return: 0, or a negative errno.
  */
-int read_fd_text(int fd, char **text)
+int read_fd_text(int fd, char **text, size_t *bytes)
 {
 	size_t len = 0, size = 4096;
 	char *buf = malloc(size), *bigger;
@@ -579,6 +737,8 @@ int read_fd_text(int fd, char **text)
 	}
 	buf[len] = '\0';
 	*text = buf;
+	if (bytes)
+		*bytes = len;
 	return 0;
 }
 
@@ -586,16 +746,17 @@ int read_fd_text(int fd, char **text)
  * read_text() - Read a whole file.
  * @path: The file, e.g. a debugfs file (which have no size to stat).
  * @text: Set to a malloc()ed NUL-terminated copy, on success.
+ * @bytes: As for read_fd_text().
  *
  * Return: 0, or a negative errno.
  */
-int read_text(const char *path, char **text)
+int read_text(const char *path, char **text, size_t *bytes)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC), err;
 
 	if (fd < 0)
 		return -errno;
-	err = read_fd_text(fd, text);
+	err = read_fd_text(fd, text, bytes);
 	close(fd);
 	return err;
 }

@@ -16,7 +16,18 @@
  * ends the quiz with the score so far.
  *
  * The allocator is the judge: each step runs before its question (its
- * output kept back), and the answers are what it did.
+ * output kept back), and the answers are what it did: the block the
+ * session got, the steps the allocator reported, its buddyinfo, never the
+ * printed result, so that --json marks and keys as the text does.
+ *
+ * With --json every line is a document: {"seed": N, ...} first, then per
+ * step {"step": N, "command": "..."}, per question {"step": N,
+ * "question": "pfn", "ask": "..."} and, once answered, {..., "answer":
+ * "...", "right": true, "key": ...} (or "valid": false, asked again), the
+ * step's own result as run --json --explain prints it, and {"right": X,
+ * "asked": Y} last.  The key is {"step": N, "command": "...", "question":
+ * "pfn", "key": ...} per answer.  Keys are numbers (a pfn, a count), null
+ * (no pfn: the allocation fails) or an array of numbers (buddyinfo).
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -36,9 +47,20 @@ struct quiz {
 	unsigned long long held[QUIZ_HELD];
 	unsigned int nr_held;
 	unsigned int asked, right;
+	unsigned int step;		/* the step in hand, from 1 */
+	const char *cmd;		/* its command */
 	char *input;
 	size_t input_cap;
 	bool eof;
+};
+
+/* One question: what it asks, how an answer is read, how its key is shown. */
+struct question {
+	const char *name;		/* in JSON: "pfn", "splits", ... */
+	const char *prompt;
+	bool (*valid)(const char *answer, unsigned int nr_orders);
+	bool (*same)(const char *answer, const char *key);
+	void (*json)(struct json *j, const char *name, const char *key);
 };
 
 static unsigned long long next_random(unsigned long long *x)
@@ -81,6 +103,20 @@ static unsigned int count_steps(const char *steps, const char *name)
 	return n;
 }
 
+/* A document about the step in hand: {"step": N, then the caller's members. */
+static void step_doc(struct quiz *q, struct json *j)
+{
+	json_begin(j);
+	json_open(j, NULL, '{');
+	json_u64(j, "step", q->step);
+}
+
+static void doc_end(struct json *j)
+{
+	json_close(j);
+	json_end(j);
+}
+
 /* The buddyinfo numbers, "0 1 1 1 0", from the module's line. */
 static void buddyinfo_numbers(char *out, size_t len)
 {
@@ -89,7 +125,7 @@ static void buddyinfo_numbers(char *out, size_t len)
 	size_t at = 0;
 
 	out[0] = '\0';
-	if (bk_file("buddyinfo", &text))
+	if (bk_file("buddyinfo", &text, NULL))
 		return;
 	/* "Node 0, zone    buddy      0      1 ...": numbers from the 4th. */
 	for (p = text; (word = strtok(n ? NULL : p, " \t\n")); n++)
@@ -100,21 +136,30 @@ static void buddyinfo_numbers(char *out, size_t len)
 }
 
 /* One answer line; false at the end of input. */
-static bool read_answer(struct quiz *q, const char *prompt)
+static bool read_answer(struct quiz *q, const struct question *qn)
 {
+	struct json j;
 	ssize_t n;
 
-	printf("  %s > ", prompt);
-	fflush(stdout);
+	if (opt.json) {
+		step_doc(q, &j);
+		json_str(&j, "question", qn->name);
+		json_str(&j, "ask", qn->prompt);
+		doc_end(&j);
+	} else {
+		printf("  %s > ", qn->prompt);
+		flush_stdout();
+	}
 	n = getline(&q->input, &q->input_cap, stdin);
 	if (n < 0) {
 		q->eof = true;
-		putchar('\n');
+		if (!opt.json)
+			putchar('\n');
 		return false;
 	}
 	q->input[strcspn(q->input, "\r\n")] = '\0';
 	/* Echo it when it did not come from a person typing; any bytes. */
-	if (!isatty(0)) {
+	if (!isatty(0) && !opt.json) {
 		char shown[80];
 
 		sanitize(shown, sizeof(shown), q->input);
@@ -123,24 +168,40 @@ static bool read_answer(struct quiz *q, const char *prompt)
 	return true;
 }
 
-/* Asks @prompt until the answer parses; false at the end of input. */
-static bool ask(struct quiz *q, const char *prompt, const char *key,
-		bool (*valid)(const char *answer, unsigned int nr_orders),
-		bool (*same)(const char *answer, const char *key))
+/* Asks @qn until the answer parses; false at the end of input. */
+static bool ask(struct quiz *q, const struct question *qn, const char *key)
 {
+	struct json j;
 	const char *a;
+	bool right;
 
 	for (;;) {
-		if (!read_answer(q, prompt))
+		if (!read_answer(q, qn))
 			return false;
 		a = q->input + strspn(q->input, " \t");
-		if (valid(a, q->nr_orders))
+		if (qn->valid(a, q->nr_orders))
 			break;
-		printf("  (that is not an answer to this; again)\n");
+		if (!opt.json) {
+			printf("  (that is not an answer to this; again)\n");
+			continue;
+		}
+		step_doc(q, &j);
+		json_str(&j, "question", qn->name);
+		json_str(&j, "answer", a);
+		json_bool(&j, "valid", false);
+		doc_end(&j);
 	}
 	q->asked++;
-	if (same(a, key)) {
-		q->right++;
+	right = qn->same(a, key);
+	q->right += right;
+	if (opt.json) {
+		step_doc(q, &j);
+		json_str(&j, "question", qn->name);
+		json_str(&j, "answer", a);
+		json_bool(&j, "right", right);
+		qn->json(&j, "key", key);
+		doc_end(&j);
+	} else if (right) {
 		printf("  right: %s\n", key);
 	} else {
 		printf("  wrong: it is %s\n", key);
@@ -165,6 +226,16 @@ static bool pfn_same(const char *a, const char *key)
 	return parse_u64(a, &x) && parse_u64(key, &y) && x == y;
 }
 
+static void pfn_json(struct json *j, const char *name, const char *key)
+{
+	unsigned long long pfn;
+
+	if (parse_u64(key, &pfn))
+		json_u64(j, name, pfn);
+	else
+		json_null(j, name);
+}
+
 static bool count_valid(const char *a, unsigned int nr_orders)
 {
 	(void)nr_orders;
@@ -174,6 +245,11 @@ static bool count_valid(const char *a, unsigned int nr_orders)
 static bool count_same(const char *a, const char *key)
 {
 	return strtoul(a, NULL, 10) == strtoul(key, NULL, 10);
+}
+
+static void count_json(struct json *j, const char *name, const char *key)
+{
+	json_u64(j, name, strtoull(key, NULL, 10));
 }
 
 /* NR_ORDERS decimal numbers, blank separated. */
@@ -213,6 +289,40 @@ static bool counts_same(const char *a, const char *key)
 	}
 }
 
+static void counts_json(struct json *j, const char *name, const char *key)
+{
+	const char *p = key;
+	char *end;
+
+	json_open(j, name, '[');
+	for (;;) {
+		p += strspn(p, " \t");
+		if (!*p)
+			break;
+		json_u64(j, NULL, strtoull(p, &end, 10));
+		p = end;
+	}
+	json_close(j);
+}
+
+static const struct question q_pfn = {
+	"pfn", "which pfn does it return? (none if it fails)",
+	pfn_valid, pfn_same, pfn_json,
+};
+
+static const struct question q_splits = {
+	"splits", "how many splits?", count_valid, count_same, count_json,
+};
+
+static const struct question q_merges = {
+	"merges", "how many merges?", count_valid, count_same, count_json,
+};
+
+static const struct question q_buddyinfo = {
+	"buddyinfo", "buddyinfo after it? (free blocks per order, e.g. 0 1 1 0)",
+	counts_valid, counts_same, counts_json,
+};
+
 /* The answers of one step: what is asked, and what is right. */
 struct answers {
 	bool alloc;
@@ -221,14 +331,14 @@ struct answers {
 	char counts[512];
 };
 
-static void answers_of(struct quiz *q, const char *output, const char *steps,
-		       bool alloc, struct answers *a)
+static void answers_of(struct quiz *q, const char *steps, bool alloc,
+		       struct answers *a)
 {
 	unsigned long long pfn;
 
 	a->alloc = alloc;
 	snprintf(a->pfn, sizeof(a->pfn), "none");
-	if (alloc && sscanf(output, "pfn=%llx ", &pfn) == 1) {
+	if (alloc && session_allocated(q->s, &pfn)) {
 		snprintf(a->pfn, sizeof(a->pfn), "0x%llx", pfn);
 		if (q->nr_held < QUIZ_HELD)
 			q->held[q->nr_held++] = pfn;
@@ -238,31 +348,61 @@ static void answers_of(struct quiz *q, const char *output, const char *steps,
 	buddyinfo_numbers(a->counts, sizeof(a->counts));
 }
 
-/* The questions of one step, in the order the answer key lists them. */
+/*
+ * The questions of one step, in the order the answer key lists them,
+ * each with its key; false at @qn's end.
+ */
+static bool question_of(struct quiz *q, const struct answers *a,
+			unsigned int i, const struct question **qn,
+			const char **key)
+{
+	if (!a->alloc)
+		i++;			/* no pfn to ask */
+	if (i == 0) {
+		*qn = &q_pfn;
+		*key = a->pfn;
+	} else if (i == 1 && q->level >= 2) {
+		*qn = a->alloc ? &q_splits : &q_merges;
+		*key = a->count;
+	} else if (i == 2 && q->level >= 3) {
+		*qn = &q_buddyinfo;
+		*key = a->counts;
+	} else {
+		return false;
+	}
+	return true;
+}
+
 static bool ask_step(struct quiz *q, const struct answers *a)
 {
-	if (a->alloc && !ask(q, "which pfn does it return? (none if it fails)",
-			     a->pfn, pfn_valid, pfn_same))
-		return false;
-	if (q->level >= 2 &&
-	    !ask(q, a->alloc ? "how many splits?" : "how many merges?",
-		 a->count, count_valid, count_same))
-		return false;
-	if (q->level >= 3 &&
-	    !ask(q, "buddyinfo after it? (free blocks per order, e.g. 0 1 1 0)",
-		 a->counts, counts_valid, counts_same))
-		return false;
+	const struct question *qn;
+	const char *key;
+	unsigned int i;
+
+	for (i = 0; question_of(q, a, i, &qn, &key); i++)
+		if (!ask(q, qn, key))
+			return false;
 	return true;
 }
 
 static void key_step(struct quiz *q, const struct answers *a)
 {
-	if (a->alloc)
-		puts(a->pfn);
-	if (q->level >= 2)
-		puts(a->count);
-	if (q->level >= 3)
-		puts(a->counts);
+	const struct question *qn;
+	const char *key;
+	struct json j;
+	unsigned int i;
+
+	for (i = 0; question_of(q, a, i, &qn, &key); i++) {
+		if (!opt.json) {
+			puts(key);
+			continue;
+		}
+		step_doc(q, &j);
+		json_str(&j, "command", q->cmd);
+		json_str(&j, "question", qn->name);
+		qn->json(&j, "key", key);
+		doc_end(&j);
+	}
 }
 
 /**
@@ -283,6 +423,7 @@ int quiz_run(unsigned long long seed, unsigned int nr_steps,
 	bool explain = opt.explain;
 	struct buddy_info info = { 0 };
 	struct answers a;
+	struct json j;
 	unsigned int i;
 	int ret = 1;
 
@@ -295,21 +436,41 @@ int quiz_run(unsigned long long seed, unsigned int nr_steps,
 	}
 	q.max_order = info.max_order;
 	q.nr_orders = info.nr_orders;
-	opt.explain = false;
-	if (!key)
+	/* Text tells the steps after the answers; JSON, in the result. */
+	opt.explain = opt.json;
+	if (!key && opt.json) {
+		json_begin(&j);
+		json_open(&j, NULL, '{');
+		json_u64(&j, "seed", seed);
+		json_u64(&j, "steps", nr_steps);
+		json_u64(&j, "level", level);
+		json_u64(&j, "nr_pages", info.nr_pages);
+		json_u64(&j, "first_pfn", info.first_pfn);
+		json_u64(&j, "max_order", q.max_order);
+		doc_end(&j);
+	} else if (!key) {
 		printf("quiz: seed %llu, %u steps, level %u, a pool of %llu pages from 0x%llx, max_order %u\n"
 		       "Predict what the allocator does; then see what it did, and why.\n",
 		       seed, nr_steps, level,
 		       (unsigned long long)info.nr_pages,
 		       (unsigned long long)info.first_pfn, q.max_order);
+	}
 	for (i = 1; i <= nr_steps; i++) {
 		draw_step(&q, i, cmd, sizeof(cmd));
+		q.step = i;
+		q.cmd = cmd;
 		if (session_exec_captured(q.s, cmd, &output, &steps) == -2)
 			goto out;
-		answers_of(&q, output ?: "", steps ?: "",
-			   !strncmp(cmd, "alloc", 5), &a);
+		answers_of(&q, steps ?: "", !strncmp(cmd, "alloc", 5), &a);
 		if (key) {
 			key_step(&q, &a);
+		} else if (opt.json) {
+			step_doc(&q, &j);
+			json_str(&j, "command", cmd);
+			doc_end(&j);
+			if (!ask_step(&q, &a))
+				break;
+			fputs(output ?: "", stdout);
 		} else {
 			printf("\nstep %u: %s\n", i, cmd);
 			if (!ask_step(&q, &a))
@@ -323,8 +484,15 @@ int quiz_run(unsigned long long seed, unsigned int nr_steps,
 		output = NULL;
 		steps = NULL;
 	}
-	if (!key)
+	if (!key && opt.json) {
+		json_begin(&j);
+		json_open(&j, NULL, '{');
+		json_u64(&j, "right", q.right);
+		json_u64(&j, "asked", q.asked);
+		doc_end(&j);
+	} else if (!key) {
 		printf("\nscore: %u/%u\n", q.right, q.asked);
+	}
 	ret = 0;
 out:
 	opt.explain = explain;

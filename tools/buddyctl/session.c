@@ -25,15 +25,22 @@
 
 #define LINE_MAX_LEN	1024	/* longer lines are refused */
 
-/* A block this session holds. */
+/* A block this session holds, or held (gone). */
 struct block {
 	unsigned long long pfn;
 	unsigned long long phys_addr;
 	unsigned long long bytes;	/* the size asked for, 0 for an order */
 	unsigned int order;
+	bool gone;			/* freed: the slot waits for pack() */
 	char tag[BUDDY_TAG_LEN];
 };
 
+/*
+ * The blocks stay in the order they were allocated, as list, free tag=NAME
+ * and reset show them; a hash of their pfns finds one in O(1), so that a
+ * session of a million frees takes seconds, not hours.  A freed block only
+ * leaves a gone slot behind, until add_block() packs them.
+ */
 struct session {
 	int fd;
 	bool show_tree;			/* print the tree after a change */
@@ -41,7 +48,12 @@ struct session {
 	char *last_steps;		/* those of the last command, or NULL */
 	unsigned int page_shift;
 	struct block *blocks;
-	size_t nr, cap;
+	size_t nr, cap;			/* slots used (gone ones too), allocated */
+	size_t live;			/* blocks held: slots not gone */
+	size_t *index;			/* by pfn: slot + 1 of a live block, or 0 */
+	size_t index_cap;		/* a power of 2, 2 * cap or more; or 0 */
+	bool allocated;			/* the line in hand allocated a block */
+	unsigned long long allocated_pfn;	/* its pfn */
 };
 
 static const char session_help[] =
@@ -59,7 +71,8 @@ static const char session_help[] =
 "                          (map alone is the memory bar view)\n"
 "  show tree on|off        print the tree after each alloc and free\n"
 "  explain on|off          tell each command's steps in words (on in a shell)\n"
-"  tree, buddyinfo, frag, stats, allocations, check   the debugfs views\n"
+"  tree, buddyinfo, frag, stats, allocations, check, events, bits, map\n"
+"                          the debugfs views, as buddyctl VIEW shows them\n"
 "  info                    pool geometry and free blocks (BUDDY_IOC_INFO)\n"
 "  help                    this text\n"
 "  quit, exit              end the session (so does end of input)\n"
@@ -112,36 +125,143 @@ static void sb_block(struct strbuf *sb, unsigned long long pfn,
 
 /* === The blocks this session holds === */
 
-static int find_block(const struct session *s, unsigned long long pfn)
+static size_t pfn_hash(unsigned long long pfn, size_t cap)
 {
-	size_t i;
+	unsigned long long h = pfn * 0x9e3779b97f4a7c15ULL;
 
-	for (i = 0; i < s->nr; i++)
-		if (s->blocks[i].pfn == pfn)
-			return i;
+	return (size_t)(h ^ h >> 32) & (cap - 1);
+}
+
+/* The slot of the block held at @pfn, or -1. */
+static long find_block(const struct session *s, unsigned long long pfn)
+{
+	size_t mask = s->index_cap - 1, i, slot;
+
+	if (!s->index_cap)
+		return -1;
+	for (i = pfn_hash(pfn, s->index_cap); s->index[i]; i = (i + 1) & mask) {
+		slot = s->index[i] - 1;
+		if (s->blocks[slot].pfn == pfn)
+			return slot;
+	}
 	return -1;
 }
 
-static int add_block(struct session *s, const struct block *b)
+static void index_add(struct session *s, size_t slot)
 {
-	struct block *bigger;
+	size_t mask = s->index_cap - 1, i;
 
-	if (s->nr == s->cap) {
-		bigger = realloc(s->blocks, (s->cap * 2 + 16) * sizeof(*b));
-		if (!bigger)
-			return -1;
-		s->blocks = bigger;
-		s->cap = s->cap * 2 + 16;
+	i = pfn_hash(s->blocks[slot].pfn, s->index_cap);
+	while (s->index[i])
+		i = (i + 1) & mask;
+	s->index[i] = slot + 1;
+}
+
+/* Linear probing without tombstones: the entries after it move back. */
+static void index_del(struct session *s, size_t slot)
+{
+	size_t mask = s->index_cap - 1, i, k, h;
+
+	i = pfn_hash(s->blocks[slot].pfn, s->index_cap);
+	while (s->index[i] != slot + 1)
+		i = (i + 1) & mask;
+	for (k = i;;) {
+		s->index[i] = 0;
+		for (;;) {
+			k = (k + 1) & mask;
+			if (!s->index[k])
+				return;
+			h = pfn_hash(s->blocks[s->index[k] - 1].pfn,
+				     s->index_cap);
+			/* Stays unless its home is outside (i, k]. */
+			if (i <= k ? h <= i || h > k : h <= i && h > k)
+				break;
+		}
+		s->index[i] = s->index[k];
+		i = k;
 	}
-	s->blocks[s->nr++] = *b;
+}
+
+/* Index the live slots again, in a table of @cap entries. */
+static int index_build(struct session *s, size_t cap)
+{
+	size_t *index = s->index, i;
+
+	if (cap != s->index_cap) {
+		index = calloc(cap, sizeof(*index));
+		if (!index)
+			return -1;
+		free(s->index);
+		s->index = index;
+		s->index_cap = cap;
+	} else {
+		memset(index, 0, cap * sizeof(*index));
+	}
+	for (i = 0; i < s->nr; i++)
+		if (!s->blocks[i].gone)
+			index_add(s, i);
 	return 0;
+}
+
+/* Closes up the gone slots, keeping the order of the others. */
+static void pack(struct session *s)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < s->nr; i++)
+		if (!s->blocks[i].gone)
+			s->blocks[n++] = s->blocks[i];
+	s->nr = n;
+	index_build(s, s->index_cap);
 }
 
 static void drop_block(struct session *s, size_t i)
 {
-	memmove(&s->blocks[i], &s->blocks[i + 1],
-		(s->nr - i - 1) * sizeof(s->blocks[0]));
-	s->nr--;
+	index_del(s, i);
+	s->blocks[i].gone = true;
+	s->live--;
+	while (s->nr && s->blocks[s->nr - 1].gone)
+		s->nr--;
+}
+
+static int add_block(struct session *s, const struct block *b)
+{
+	long old = find_block(s, b->pfn);
+	struct block *bigger;
+	size_t cap, index_cap;
+
+	/*
+	 * The module just handed out that pfn: the block the session
+	 * remembers there was freed behind its back (a debugfs reset).
+	 */
+	if (old >= 0)
+		drop_block(s, old);
+	if (s->nr == s->cap && s->live < s->nr / 2) {
+		pack(s);
+	} else if (s->nr == s->cap) {
+		cap = s->cap * 2 + 16;
+		for (index_cap = 64; index_cap < 2 * cap; index_cap *= 2)
+			;
+		/* The index first: it must never be full. */
+		if (index_build(s, index_cap))
+			return -1;
+		bigger = realloc(s->blocks, cap * sizeof(*b));
+		if (!bigger)
+			return -1;
+		s->blocks = bigger;
+		s->cap = cap;
+	}
+	s->blocks[s->nr] = *b;
+	s->blocks[s->nr].gone = false;
+	index_add(s, s->nr++);
+	s->live++;
+	return 0;
+}
+
+static void forget_blocks(struct session *s)
+{
+	free(s->blocks);
+	free(s->index);
 }
 
 /*
@@ -171,18 +291,6 @@ static char *module_text(struct session *s)
 	if (steps && (steps == text || steps[-1] == '\n'))
 		sb_printf(s->steps, "%s", steps);
 	return text;
-}
-
-/* With "explain on", why a command was refused, from the module. */
-static void explain_refusal(struct session *s)
-{
-	char *text = module_text(s);
-
-	if (text && opt.explain && !opt.json) {
-		explain_print(text, NULL);
-		fflush(stdout);
-	}
-	free(text);
 }
 
 /*
@@ -223,6 +331,7 @@ static int do_alloc(struct session *s, const char *line,
 	struct strbuf sb = { };
 	struct buddy_alloc arg;
 	struct block b;
+	char *told;
 	int err;
 
 	memset(&arg, 0, sizeof(arg));
@@ -236,12 +345,16 @@ static int do_alloc(struct session *s, const char *line,
 	memcpy(arg.tag, cmd->tag, sizeof(arg.tag));
 	if (dev_ioctl(s->fd, BUDDY_IOC_ALLOC, &arg)) {
 		err = errno;
+		/* With "explain on", why: the module's own steps. */
+		told = err == EINVAL || err == ENOMEM ? module_text(s) : NULL;
+		report_told(told);
 		report_alloc(line, err, cmd, err == EINVAL ? max_order(s) : -1);
-		if (err == EINVAL || err == ENOMEM)
-			explain_refusal(s);
+		free(told);
 		return -1;
 	}
 	free(module_text(s));
+	s->allocated = true;
+	s->allocated_pfn = arg.pfn;
 
 	memset(&b, 0, sizeof(b));
 	b.pfn = arg.pfn;
@@ -268,8 +381,9 @@ static int do_alloc(struct session *s, const char *line,
 static int free_one(struct session *s, unsigned long long pfn,
 		    struct strbuf *sb)
 {
-	int i = find_block(s, pfn), err;
+	long i = find_block(s, pfn);
 	struct buddy_free arg;
+	int err;
 
 	memset(&arg, 0, sizeof(arg));
 	arg.pfn = pfn;
@@ -293,17 +407,20 @@ static int do_free(struct session *s, const char *line,
 {
 	bool ours = find_block(s, cmd->pfn) >= 0;
 	struct strbuf sb = { };
+	char *told;
 	int err;
 
 	err = free_one(s, cmd->pfn, &sb);
-	if (err && ours && is_stale(err))
-		report(line, err, CTX_DEV_FREE,
-		       "this session's block there is gone: freed behind its back (a debugfs reset?) and forgotten");
-	else if (err)
-		report_free(line, err, CTX_DEV_FREE, cmd->pfn);
-	if (err && err != EFAULT && err != EBADF)
-		explain_refusal(s);
 	if (err) {
+		/* With "explain on", why: the module's own steps. */
+		told = err != EFAULT && err != EBADF ? module_text(s) : NULL;
+		report_told(told);
+		if (ours && is_stale(err))
+			report(line, err, CTX_DEV_FREE,
+			       "this session's block there is gone: freed behind its back (a debugfs reset?) and forgotten");
+		else
+			report_free(line, err, CTX_DEV_FREE, cmd->pfn);
+		free(told);
 		free(sb.s);
 		return -1;
 	}
@@ -321,17 +438,15 @@ static int do_free_many(struct session *s, const char *line,
 	bool all = cmd->op == BUDDY_CMD_RESET;
 	unsigned long nr_freed = 0, nr_gone = 0, pages = 0;
 	struct strbuf sb = { };
-	size_t i = 0;
+	size_t i;
 	int err;
 
-	while (i < s->nr) {
+	for (i = 0; i < s->nr; i++) {
 		const struct block *b = &s->blocks[i];
 		unsigned int order = b->order;
 
-		if (!all && strcmp(b->tag, cmd->tag)) {
-			i++;
+		if (b->gone || (!all && strcmp(b->tag, cmd->tag)))
 			continue;
-		}
 		err = free_one(s, b->pfn, &sb);
 		if (!err) {
 			nr_freed++;
@@ -374,6 +489,8 @@ static int do_list(struct session *s)
 	sb_printf(&sb, "%s", "");
 	for (i = 0; i < s->nr; i++) {
 		b = &s->blocks[i];
+		if (b->gone)
+			continue;
 		sb_block(&sb, b->pfn, b->order, b->tag);
 		if (b->bytes)
 			sb_printf(&sb, " request=bytes:%llu waste=%llu",
@@ -418,7 +535,8 @@ static int do_map(struct session *s, const char *line, char **arg, int n)
 	unsigned long pages, i, bad = 0, k;
 	unsigned char *p;
 	struct json j;
-	int b, pm;
+	long b;
+	int pm;
 
 	if (n != 1 || !parse_u64(arg[0], &pfn)) {
 		report(line, EINVAL, CTX_ANY, "usage: map PFN (a block of this session; see list)");
@@ -698,6 +816,7 @@ int session_exec(struct session *s, char *line, char **steps)
 
 	free(s->last_steps);
 	s->last_steps = NULL;
+	s->allocated = false;
 	ret = session_line(s, line, strlen(line));
 	*steps = strdup(s->last_steps ? s->last_steps : "");
 	return ret;
@@ -729,7 +848,7 @@ int session_exec_captured(struct session *s, char *line, char **output,
 			fclose(tmp);
 		return -2;
 	}
-	fflush(stdout);
+	flush_stdout();
 	fflush(stderr);
 	dup2(fileno(tmp), STDOUT_FILENO);
 	dup2(fileno(tmp), STDERR_FILENO);
@@ -757,12 +876,25 @@ int session_fd(const struct session *s)
 	return s->fd;
 }
 
+/**
+ * session_allocated() - The block the last line allocated, if it did.
+ * @s: The session.
+ * @pfn: Set to its first pfn, as the module handed it out.
+ *
+ * Return: true if the last line of session_exec() allocated a block.
+ */
+bool session_allocated(const struct session *s, unsigned long long *pfn)
+{
+	*pfn = s->allocated_pfn;
+	return s->allocated;
+}
+
 /* Ends a session: its blocks are freed, as when its file closes. */
 void session_close(struct session *s)
 {
 	dev_close(s->fd);
 	free(s->last_steps);
-	free(s->blocks);
+	forget_blocks(s);
 	free(s);
 }
 
@@ -811,7 +943,7 @@ int session_run(const char *file, bool shell)
 	for (;;) {
 		if (prompt) {
 			fputs("buddy> ", stdout);
-			fflush(stdout);
+			flush_stdout();
 		}
 		errno = 0;
 		len = getline(&line, &line_cap, in);
@@ -827,7 +959,7 @@ int session_run(const char *file, bool shell)
 		}
 		where_line++;
 		ret = session_line(&s, line, len);
-		fflush(stdout);
+		flush_stdout();
 		if (ret > 0)
 			break;
 		if (ret < 0) {
@@ -837,13 +969,13 @@ int session_run(const char *file, bool shell)
 		}
 	}
 
-	if (prompt && s.nr)
+	if (prompt && s.live)
 		printf("closing %s frees this session's %zu block(s)\n",
-		       opt.dev, s.nr);
-	fflush(stdout);
+		       opt.dev, s.live);
+	flush_stdout();
 	dev_close(s.fd);
 	free(s.last_steps);
-	free(s.blocks);
+	forget_blocks(&s);
 	free(line);
 	if (in != stdin)
 		fclose(in);

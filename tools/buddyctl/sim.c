@@ -79,12 +79,13 @@ static char *text_done(struct buddy_out *out)
  * @max_order: As "max_order=": clamped to the pool as the module does.
  * @base: The pfn of its first page, to print what a module there prints.
  *
- * Return: 0, or a negative errno after reporting it.
+ * Return: 0, or a negative errno after reporting it: -EINVAL for a pool
+ * that cannot be, -ENOMEM for one there is no memory for.
  */
-int sim_start(unsigned long pages, unsigned int max_order,
-	      unsigned long base)
+int sim_start(unsigned long long pages, unsigned int max_order,
+	      unsigned long long base)
 {
-	unsigned int order = 0;
+	unsigned int order = 0, shift = page_shift();
 	int err;
 
 	if (!pages || pages > BUDDY_CORE_MAX_FRAMES) {
@@ -96,6 +97,13 @@ int sim_start(unsigned long pages, unsigned int max_order,
 		report("--base", EINVAL, CTX_ANY, "the pool runs past the last pfn");
 		return -EINVAL;
 	}
+	/* As a module's pages, each byte has a 64-bit physical address. */
+	if (shift && base + pages > 1ULL << (64 - shift)) {
+		report("--base", EINVAL, CTX_ANY,
+		       "the pool runs past the last physical address: with pages of %u bytes, pfns end at 0x%llx",
+		       1U << shift, (1ULL << (64 - shift)) - 1);
+		return -EINVAL;
+	}
 	while (order < max_order && pages >> (order + 1))
 		order++;
 	sim = calloc(1, sizeof(*sim));
@@ -103,7 +111,7 @@ int sim_start(unsigned long pages, unsigned int max_order,
 		report("--sim", ENOMEM, CTX_ANY, NULL);
 		return -ENOMEM;
 	}
-	err = buddy_pool_init(&sim->pool, base, pages, order, page_shift(), 0);
+	err = buddy_pool_init(&sim->pool, base, pages, order, shift, 0);
 	if (err) {
 		report("--sim", -err, CTX_ANY, "the pool could not be made");
 		free(sim);

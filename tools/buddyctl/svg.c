@@ -334,10 +334,8 @@ int svg_run(const char *out)
 		report("svg", ENOMEM, CTX_ANY, NULL);
 	else
 		ret = 0;
-	if (out && fclose(f)) {
-		report(out, errno, CTX_ANY, NULL);
+	if (out && close_output(f, out))
 		ret = 1;
-	}
 out:
 	tree_release(&t);
 	return ret;

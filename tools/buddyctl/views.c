@@ -19,6 +19,9 @@
 
 /* === Reading debugfs === */
 
+static int bad_line_why(const char *name, unsigned long nr, const char *line,
+			const char *why);
+
 /* DEBUGFS/NAME, in a static buffer. */
 char *debugfs_path(const char *name)
 {
@@ -28,23 +31,50 @@ char *debugfs_path(const char *name)
 	return path;
 }
 
+/* What messages call a debugfs file: its path, or the twin's "NAME (twin)". */
+const char *view_source(const char *name)
+{
+	static char twin[64];
+
+	if (!opt.sim)
+		return debugfs_path(name);
+	snprintf(twin, sizeof(twin), "%s (twin)", name);
+	return twin;
+}
+
 /**
  * debugfs_read() - Read a file of the module's debugfs directory.
  * @name: The file, e.g. "tree".
  * @text: Set to its malloc()ed contents on success.
  *
+ * The module never writes a NUL byte: a file that holds one is refused
+ * here, for every view, rather than cut short at it.
+ *
  * Return: 0, or -1 after reporting why not (the module is not loaded,
- * debugfs is not mounted, we are not root).
+ * debugfs is not mounted, we are not root, a NUL byte).
  */
 int debugfs_read(const char *name, char **text)
 {
-	const char *path = debugfs_path(name);
+	unsigned long nr = 1;
+	const char *nul, *p;
+	size_t size;
 	int err;
 
-	err = -bk_file(name, text);
-	if (!err)
+	err = -bk_file(name, text, &size);
+	if (err) {
+		debugfs_report(view_source(name), err);
+		return -1;
+	}
+	nul = memchr(*text, '\0', size);
+	if (!nul)
 		return 0;
-	debugfs_report(opt.sim ? name : path, err);
+	for (p = *text; (p = memchr(p, '\n', nul - p)); p++)
+		nr++;
+	for (p = nul; p > *text && p[-1] != '\n'; p--)
+		;
+	bad_line_why(name, nr, p, "a NUL byte after it");
+	free(*text);
+	*text = NULL;
 	return -1;
 }
 
@@ -60,7 +90,9 @@ void debugfs_report(const char *path, int err)
 {
 	struct stat st;
 
-	if (err == ENOENT && stat(opt.debugfs, &st))
+	if (opt.sim)
+		report(path, err, CTX_ANY, NULL);
+	else if (err == ENOENT && stat(opt.debugfs, &st))
 		report(opt.debugfs, errno, CTX_DEBUGFS, NULL);
 	else if (err == ENOENT)
 		report(path, err, CTX_DEBUGFS,
@@ -69,18 +101,35 @@ void debugfs_report(const char *path, int err)
 		report(path, err, CTX_DEBUGFS, NULL);
 }
 
-/* A line of @name that is not in the module's format. */
-static int bad_line(const char *name, unsigned long nr, const char *line)
+/*
+ * Line @nr of @name is not in the module's format; @why says how, if the
+ * line itself does not show it.
+ */
+static int bad_line_why(const char *name, unsigned long nr, const char *line,
+			const char *why)
 {
 	char subject[PATH_MAX + 24], first[80], shown[64];
 
 	/* @line may point into the whole text: only up to its newline. */
 	snprintf(first, sizeof(first), "%.*s", (int)strcspn(line, "\n"), line);
 	sanitize(shown, sizeof(shown), first);
-	snprintf(subject, sizeof(subject), "%s:%lu", debugfs_path(name), nr);
+	snprintf(subject, sizeof(subject), "%s:%lu", view_source(name), nr);
 	report(subject, EBADMSG, CTX_ANY,
-	       "unexpected line '%s' (buddyctl and the module out of step?)",
-	       shown);
+	       "unexpected line '%s'%s%s (buddyctl and the module out of step?)",
+	       shown, why ? ": " : "", why ? why : "");
+	return -1;
+}
+
+static int bad_line(const char *name, unsigned long nr, const char *line)
+{
+	return bad_line_why(name, nr, line, NULL);
+}
+
+/* @name is empty: the module never leaves it so. */
+static int empty_file(const char *name)
+{
+	report(view_source(name), EBADMSG, CTX_ANY,
+	       "empty, and the module always writes at least one line (buddyctl and the module out of step?)");
 	return -1;
 }
 
@@ -156,11 +205,49 @@ static bool tree_parse_line(char *line, struct tree_node *n)
 	return !n->pid || is_decimal(n->pid);
 }
 
+/* Line @nr of @text, counting from 0. */
+static const char *line_at(const char *text, size_t nr)
+{
+	for (; nr && (text = strchr(text, '\n')); nr--)
+		text++;
+	return text ? text : "";
+}
+
+/*
+ * The block at t->nodes[*@i], and if it is split, its two halves after it,
+ * lower then upper, each with what hangs from it: as the module walks the
+ * tree.  Return: true, with *@i past them; false, with *@i at the node out
+ * of place (t->nr if the text ends first).
+ */
+static bool tree_check(const struct tree *t, size_t *i)
+{
+	const struct tree_node *n = &t->nodes[*i], *half;
+	int k;
+
+	if (strcmp(n->state, "split")) {
+		++*i;
+		return true;
+	}
+	if (!n->order)
+		return false;
+	++*i;
+	for (k = 0; k < 2; k++) {
+		half = &t->nodes[*i];
+		if (*i == t->nr || half->depth != n->depth + 1 ||
+		    half->order != n->order - 1 ||
+		    half->pfn_first != n->pfn_first + k * (n->pages / 2))
+			return false;
+		if (!tree_check(t, i))
+			return false;
+	}
+	return true;
+}
+
 /* Cuts t->text into t->nodes; -1 on a bad line, reported unless @quiet. */
 static int tree_parse(struct tree *t, bool quiet)
 {
 	char *p, *line;
-	size_t cap = 0;
+	size_t cap = 0, i;
 	void *bigger;
 
 	t->parsed = strdup(t->text);
@@ -181,6 +268,23 @@ static int tree_parse(struct tree *t, bool quiet)
 			return quiet ? -1 : bad_line("tree", t->nr + 1,
 					t->text + (line - t->parsed));
 		t->nr++;
+	}
+	/* The pool has a page at least: there is always a root. */
+	if (!t->nr)
+		return quiet ? -1 : empty_file("tree");
+	/* Roots, one after the other, each with its subtree. */
+	for (i = 0; i < t->nr; ) {
+		if (!t->nodes[i].depth &&
+		    (!i || t->nodes[i].pfn_first == t->nodes[i - 1].pfn_last + 1) &&
+		    tree_check(t, &i))
+			continue;
+		if (quiet)
+			return -1;
+		if (i == t->nr)
+			return bad_line_why("tree", i, line_at(t->text, i - 1),
+					    "the tree ends before the halves of a split block");
+		return bad_line_why("tree", i + 1, line_at(t->text, i),
+				    "not the block the tree has here (a split block is followed by its two halves, lower first)");
 	}
 	return 0;
 
@@ -257,62 +361,78 @@ static int view_tree(void)
 
 /* === The mm/vmstat.c lines: buddyinfo, unusable_index, extfrag_index === */
 
+/* "Node N, zone NAME", then a value per order 0..max_order. */
+#define ZONE_WORDS	(4 + BUDDY_CORE_MAX_ORDER + 1)
+
 /* "Node 0, zone    buddy      1      0 ...", cut up. */
 struct zone_line {
 	char *text;
 	char line[160];			/* as read, for errors */
-	struct kv_line words;		/* words[4..] are the values */
+	char *word[ZONE_WORDS];
 	char node[16];
 	const char *zone;
 	int nr;				/* values, one per order */
-	char **val;
+	char **val;			/* word + 4 */
 };
 
+/*
+ * Reads the one line of @name and cuts it into words; the values are the
+ * caller's to check.  As many as the module can print, max_order 40.
+ */
 static int zone_read(const char *name, struct zone_line *z)
 {
-	char *p, *line;
+	char *p, *line, *w;
+	int n = 0;
 	size_t len;
-	int i;
 
 	memset(z, 0, sizeof(*z));
 	if (debugfs_read(name, &z->text))
 		return -1;
 	p = z->text;
 	line = next_line(&p);
-	snprintf(z->line, sizeof(z->line), "%s", line ? line : "");
-	if (!line || kv_split(line, &z->words, NULL) || z->words.n < 5)
-		goto bad;
-	for (i = 0; i < z->words.n; i++)
-		if (z->words.kv[i].val)
-			goto bad;
-	len = strlen(z->words.kv[1].key);
-	if (strcmp(z->words.kv[0].key, "Node") ||
-	    strcmp(z->words.kv[2].key, "zone") || len < 2 ||
-	    len >= sizeof(z->node) || z->words.kv[1].key[len - 1] != ',')
-		goto bad;
-	memcpy(z->node, z->words.kv[1].key, len - 1);
+	if (!line)
+		return empty_file(name);
+	snprintf(z->line, sizeof(z->line), "%s", line);
+	if (*p)
+		return bad_line_why(name, 2, p, "the module writes one line");
+	for (w = line; *(w += strspn(w, " \t")); n++) {
+		if (n == ZONE_WORDS)
+			return bad_line_why(name, 1, z->line,
+					    "more orders than max_order 40 has");
+		z->word[n] = w;
+		w += strcspn(w, " \t");
+		if (*w)
+			*w++ = '\0';
+	}
+	if (n < 5 || strcmp(z->word[0], "Node") || strcmp(z->word[2], "zone"))
+		return bad_line(name, 1, z->line);
+	len = strlen(z->word[1]);
+	if (len < 2 || len >= sizeof(z->node) || z->word[1][len - 1] != ',')
+		return bad_line(name, 1, z->line);
+	memcpy(z->node, z->word[1], len - 1);
 	z->node[len - 1] = '\0';
 	if (!is_decimal(z->node))
-		goto bad;
-	z->zone = z->words.kv[3].key;
-	z->nr = z->words.n - 4;
-	z->val = malloc(z->nr * sizeof(*z->val));
-	if (!z->val) {
-		report(name, ENOMEM, CTX_ANY, NULL);
-		return -1;
-	}
-	for (i = 0; i < z->nr; i++)
-		z->val[i] = z->words.kv[4 + i].key;
+		return bad_line(name, 1, z->line);
+	z->zone = z->word[3];
+	z->nr = n - 4;
+	z->val = z->word + 4;
 	return 0;
-bad:
-	z->val = NULL;
-	return bad_line(name, 1, z->line);
 }
 
 static void zone_release(struct zone_line *z)
 {
 	free(z->text);
-	free(z->val);
+}
+
+/* "0.142", "1.000", "-1.000", "-0.500": an index as the module prints it. */
+static bool is_index(const char *s)
+{
+	const char *dot;
+
+	s += *s == '-';
+	dot = strchr(s, '.');
+	return dot && dot > s && strspn(s, "0123456789") == (size_t)(dot - s) &&
+	       strspn(dot + 1, "0123456789") == 3 && !dot[4];
 }
 
 /* "order      0      1 ...": a header over values printed "%6s ". */
@@ -377,9 +497,21 @@ static int view_frag(void)
 	int i, k, ret = -1;
 
 	memset(z, 0, sizeof(z));
-	for (k = 0; k < 2; k++)
+	for (k = 0; k < 2; k++) {
 		if (zone_read(name[k], &z[k]))
 			goto out;
+		for (i = 0; i < z[k].nr; i++) {
+			if (!is_index(z[k].val[i])) {
+				bad_line(name[k], 1, z[k].line);
+				goto out;
+			}
+		}
+	}
+	if (z[1].nr != z[0].nr) {
+		bad_line_why(name[1], 1, z[1].line,
+			     "not as many orders as in unusable_index");
+		goto out;
+	}
 	if (opt.json) {
 		json_begin(&j);
 		json_open(&j, NULL, '{');
@@ -442,6 +574,10 @@ static int view_stats(void)
 			goto out;
 		}
 	}
+	if (!nr) {
+		empty_file("stats");
+		goto out;
+	}
 	if (opt.json) {
 		json_begin(&j);
 		json_open(&j, NULL, '{');
@@ -502,12 +638,43 @@ static const struct {
 	const char *name;		/* for errors */
 	const char *empty;		/* human output of no rows */
 	const struct column *columns;
+	const char *const *keys;	/* those every line has */
 } row_kinds[] = {
 	[ROWS_ALLOCATIONS] = { "allocations", "no allocations\n",
-			       alloc_columns },
+			       alloc_columns, (const char *const[]){
+		"pfn", "order", "pages", "pid", "age_ms", "request", "waste",
+		"owner", "comm", NULL } },
 	[ROWS_SESSION] = { "list", "this session holds no blocks\n",
-			   session_columns },
+			   session_columns, (const char *const[]){
+		"pfn", "order", "pages", "request", "waste", "phys_addr",
+		NULL } },
 };
+
+/*
+ * A line of a table, as the module writes one: every key of @keys, a pfn,
+ * an order, its pages, and numbers where numbers go.
+ */
+static bool row_valid(const struct kv_line *l, const char *const *keys)
+{
+	static const char *const numbers[] = {
+		"pfn", "order", "pages", "pid", "age_ms", "waste", "phys_addr",
+	};
+	unsigned long long order, pages, v;
+	const char *val;
+	size_t i;
+
+	for (; *keys; keys++)
+		if (!kv_get(l, *keys))
+			return false;
+	for (i = 0; i < ARRAY_SIZE(numbers); i++) {
+		val = kv_get(l, numbers[i]);
+		if (val && !parse_u64(val, &v))
+			return false;
+	}
+	parse_u64(kv_get(l, "order"), &order);
+	parse_u64(kv_get(l, "pages"), &pages);
+	return order < 64 && pages == 1ULL << order;
+}
 
 static void rows_table(const struct column *col, const struct kv_line *l,
 		       size_t nr)
@@ -551,9 +718,8 @@ int rows_print(const char *subject, char *text, const char *rest_key,
 	       enum rows_kind which)
 {
 	struct kv_line *l = NULL;
-	unsigned long long v;
 	char *line, *copy, *start = text;
-	size_t nr = 0, i;
+	size_t nr = 0, cap = 0, i;
 	struct json j;
 	void *bigger;
 	int ret = -1;
@@ -562,13 +728,16 @@ int rows_print(const char *subject, char *text, const char *rest_key,
 	if (!copy)
 		goto err_nomem;
 	while ((line = next_line(&text))) {
-		bigger = realloc(l, (nr + 1) * sizeof(*l));
-		if (!bigger)
-			goto err_nomem;
-		l = bigger;
+		/* Doubling: a session may list a million blocks. */
+		if (nr == cap) {
+			cap = cap ? 2 * cap : 64;
+			bigger = realloc(l, cap * sizeof(*l));
+			if (!bigger)
+				goto err_nomem;
+			l = bigger;
+		}
 		if (kv_split(line, &l[nr], rest_key) ||
-		    !kv_get(&l[nr], "pfn") || !kv_get(&l[nr], "order") ||
-		    !parse_u64(kv_get(&l[nr], "pfn"), &v)) {
+		    !row_valid(&l[nr], row_kinds[which].keys)) {
 			/* The original line: kv_split() cut this one up. */
 			bad_line(subject, nr + 1, copy + (line - start));
 			goto out;
@@ -601,15 +770,45 @@ out:
 	return ret;
 }
 
+/*
+ * @text, with every byte outside printable ASCII but newlines written as
+ * "\ooo", malloc()ed; NULL if out of memory.  The module escapes comm so,
+ * and a raw byte there is none it wrote: it must not reach the terminal as
+ * it is, a terminal escape least of all.  Backslashes stay: the module's
+ * own are already "\\".
+ */
+static char *escape_raw(const char *text)
+{
+	const unsigned char *s = (const unsigned char *)text;
+	char *out = malloc(4 * strlen(text) + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (; *s; s++) {
+		if ((*s < ' ' && *s != '\n') || *s > '~')
+			o += sprintf(o, "\\%03o", *s);
+		else
+			*o++ = *s;
+	}
+	*o = '\0';
+	return out;
+}
+
 static int view_allocations(void)
 {
-	char *text;
+	char *text, *shown;
 	int ret;
 
 	if (debugfs_read("allocations", &text))
 		return -1;
-	ret = rows_print("allocations", text, "comm", ROWS_ALLOCATIONS);
+	shown = escape_raw(text);
 	free(text);
+	if (!shown) {
+		report("allocations", ENOMEM, CTX_ANY, NULL);
+		return -1;
+	}
+	ret = rows_print("allocations", shown, "comm", ROWS_ALLOCATIONS);
+	free(shown);
 	return ret;
 }
 
@@ -661,6 +860,7 @@ struct lines_view {
 	bool (*parse)(char *line, struct kv_line *l);
 	void (*json)(struct json *j, const struct kv_line *l);
 	void (*json_end)(struct json *j, char *text);	/* may be NULL */
+	bool never_empty;		/* the module always writes a line */
 };
 
 static int lines_view(const struct lines_view *v)
@@ -688,6 +888,10 @@ static int lines_view(const struct lines_view *v)
 			bad_line(v->file, nr, shown);
 			goto out;
 		}
+	}
+	if (!nr && v->never_empty) {
+		empty_file(v->file);
+		goto out;
 	}
 	ret = 0;
 	if (!opt.json) {
@@ -747,18 +951,54 @@ static void event_json(struct json *j, const struct kv_line *l)
 	json_close(j);
 }
 
-/* "order=K free=BITS split=BITS", or a "# ..." note. */
+/* The blocks of "0100" (a bit per block) or "1/4" (ones/blocks); 0: neither. */
+static unsigned long long bits_blocks(const char *s)
+{
+	unsigned long long ones, blocks;
+	const char *slash = strchr(s, '/');
+	char num[24];
+
+	if (!slash)
+		return *s && !s[strspn(s, "01")] ? strlen(s) : 0;
+	if ((size_t)(slash - s) >= sizeof(num))
+		return 0;
+	memcpy(num, s, slash - s);
+	num[slash - s] = '\0';
+	if (!is_decimal(num) || !is_decimal(slash + 1) ||
+	    !parse_u64(num, &ones) || !parse_u64(slash + 1, &blocks) ||
+	    ones > blocks)
+		return 0;
+	return blocks;
+}
+
+/*
+ * "order=K free=BITS split=BITS", or a "# ..." note.  BITS are as many 0s
+ * and 1s as blocks of order K, or ONES/BLOCKS; split is "-" at order 0.
+ */
 static bool bits_parse(char *line, struct kv_line *l)
 {
+	unsigned long long order, blocks;
+	const char *free_bits, *split_bits;
+
 	if (line[0] == '#') {
 		l->n = 0;
 		return true;
 	}
-	return !kv_split(line, l, NULL) && l->n == 3 &&
-	       !strcmp(l->kv[0].key, "order") && l->kv[0].val &&
-	       is_decimal(l->kv[0].val) && !strcmp(l->kv[1].key, "free") &&
-	       l->kv[1].val && !strcmp(l->kv[2].key, "split") &&
-	       l->kv[2].val;
+	if (kv_split(line, l, NULL) || l->n != 3 ||
+	    strcmp(l->kv[0].key, "order") || !l->kv[0].val ||
+	    !is_decimal(l->kv[0].val) || !parse_u64(l->kv[0].val, &order) ||
+	    strcmp(l->kv[1].key, "free") || !l->kv[1].val ||
+	    strcmp(l->kv[2].key, "split") || !l->kv[2].val)
+		return false;
+	free_bits = l->kv[1].val;
+	split_bits = l->kv[2].val;
+	blocks = bits_blocks(free_bits);
+	if (!blocks)
+		return false;
+	if (!order)
+		return !strcmp(split_bits, "-");
+	return bits_blocks(split_bits) == blocks &&
+	       !strchr(free_bits, '/') == !strchr(split_bits, '/');
 }
 
 static void bits_json(struct json *j, const struct kv_line *l)
@@ -821,7 +1061,7 @@ static void map_json_end(struct json *j, char *text)
 static int view_events(void)
 {
 	static const struct lines_view v = {
-		"events", "events", event_parse, event_json, NULL,
+		"events", "events", event_parse, event_json, NULL, false,
 	};
 
 	return lines_view(&v);
@@ -830,7 +1070,7 @@ static int view_events(void)
 static int view_bits(void)
 {
 	static const struct lines_view v = {
-		"bitmaps", "orders", bits_parse, bits_json, NULL,
+		"bitmaps", "orders", bits_parse, bits_json, NULL, true,
 	};
 
 	return lines_view(&v);
@@ -839,7 +1079,7 @@ static int view_bits(void)
 static int view_map(void)
 {
 	static const struct lines_view v = {
-		"map", "rows", map_parse, map_json, map_json_end,
+		"map", "rows", map_parse, map_json, map_json_end, true,
 	};
 
 	return lines_view(&v);
@@ -887,7 +1127,7 @@ int view_run(const char *name)
 	for (i = 0; i < ARRAY_SIZE(views); i++) {
 		if (!strcmp(views[i].name, name)) {
 			ret = views[i].show();
-			fflush(stdout);
+			flush_stdout();
 			return ret;
 		}
 	}
@@ -998,7 +1238,7 @@ int info_show(int fd)
 		info_json(&info, nr);
 	else
 		info_human(&info, nr);
-	fflush(stdout);
+	flush_stdout();
 	return 0;
 }
 
@@ -1035,7 +1275,7 @@ static char *steps_of(char *text)
 void result_print(enum buddy_cmd_op op, char *text, const struct tree *t)
 {
 	bool many = op == BUDDY_CMD_FREE || op == BUDDY_CMD_FREE_TAG;
-	char *steps = strdup(steps_of(text)), *p, *line;
+	char *steps = strdup(steps_of(text)), *line;
 	struct kv_line l;
 	struct json j;
 
@@ -1046,7 +1286,7 @@ void result_print(enum buddy_cmd_op op, char *text, const struct tree *t)
 			explain_print(steps, NULL);
 		if (t)
 			fputs(t->text, stdout);
-		fflush(stdout);
+		flush_stdout();
 		free(steps);
 		return;
 	}
@@ -1071,19 +1311,33 @@ void result_print(enum buddy_cmd_op op, char *text, const struct tree *t)
 		json_close(&j);
 	if (t)
 		tree_json(&j, "tree", t);
-	if (opt.explain && steps) {
-		explain_print(steps, &j);
-		json_open(&j, "steps", '[');
-		for (p = steps; (line = next_line(&p)); ) {
-			if (!event_parse(line, &l))
-				continue;
-			event_json(&j, &l);
-		}
-		json_close(&j);
-	}
+	if (opt.explain && steps)
+		json_told(&j, steps);
 	json_close(&j);
 	json_end(&j);
 	free(steps);
+}
+
+/**
+ * json_told() - A command's steps, as members of the open JSON object.
+ * @j: The object.
+ * @text: The module's text of the command: its result or error line, then
+ *        its steps ("seq=...").
+ *
+ * "explain": the steps in words, then "steps": [{"seq": N, "step": ...}].
+ */
+void json_told(struct json *j, const char *text)
+{
+	char *copy = strdup(text), *p = copy, *line;
+	struct kv_line l;
+
+	explain_print(text, j);
+	json_open(j, "steps", '[');
+	while (copy && (line = next_line(&p)))
+		if (event_parse(line, &l))
+			event_json(j, &l);
+	json_close(j);
+	free(copy);
 }
 
 /* log2 of the page size: the kernel's PAGE_SHIFT. */
@@ -1141,7 +1395,7 @@ void report_free(const char *subject, int err, enum err_ctx ctx,
 	size_t i;
 
 	if ((err != EINVAL && err != EALREADY && err != ERANGE) ||
-	    bk_file("tree", &t.text) || tree_parse(&t, true) ||
+	    bk_file("tree", &t.text, NULL) || tree_parse(&t, true) ||
 	    !t.nr)
 		goto plain;
 	if (err == ERANGE) {

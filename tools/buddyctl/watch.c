@@ -44,7 +44,7 @@ int watch_run(const char *view)
 				puts("---");
 			if (view_run(view))
 				ret = 1;
-			fflush(stdout);
+			flush_stdout();
 			draws++;
 		}
 		free(prev);

@@ -197,9 +197,77 @@ t "--sim: a one-shot alloc" 0 "pfn=0x2000 order=1 pages=2 tag=T bytes=7168 waste
 	--sim 16 --base 0x2000 alloc 7K tag=T
 t "--sim: a refusal, with the module's errno" 1 "" \
 	"~free 3: EALREADY: that block is already free" --sim 16 free 3
+# --explain tells a refusal's steps; with --json, in the error's document.
+t "--explain: a refusal's steps" 1 \
+	"  refused (EALREADY): 0x3 lies in free block 0x0 (order 4): a double free; nothing changes" \
+	"~free 3: EALREADY" --sim 16 --explain free 3
+tj "--json --explain: a refusal's steps in its document" 1 \
+	'j["errno_name"] == "EALREADY" and j["explain"] == ["refused (EALREADY): 0x3 lies in free block 0x0 (order 4): a double free; nothing changes"] and
+	j["steps"][0]["step"] == "reject" and j["steps"][0]["pfn"] == 3' \
+	--sim 16 --json --explain free 3
+printf 'alloc 9\nfree 5\nalloc 4\nalloc 0\n' > "$tmp/refused.txt"
+tj "run --json --explain: each refusal's steps in its document" 1 \
+	'[x.get("errno_name") for x in d] == ["EINVAL", "EALREADY", None, "ENOMEM"] and
+	all(x["explain"] and x["steps"] for x in d) and d[0]["steps"][0]["step"] == "fail" and
+	d[3]["explain"] == ["no free block of order 0 or above: the allocation fails (ENOMEM); nothing changes"]' \
+	--sim 16 --json --explain -k run "$tmp/refused.txt"
+tj "run --json: no steps without --explain" 1 \
+	'all("explain" not in x and "steps" not in x for x in d)' \
+	--sim 16 --json -k run "$tmp/refused.txt"
 t "--sim: no pages" 2 "" "~--sim takes a number of pages" --sim 0 tree
 t "--sim: --base alone" 2 "" "~--max-order and --base go with --sim" --base 0x10 tree
 t "--sim: watch needs the module" 2 "" "~watch needs the module" --sim 16 watch tree
+# No memory for the pool is no usage error: status 1.
+if [[ $(getconf LONG_BIT) == 64 ]]; then
+	ASAN_OPTIONS=$ASAN_OPTIONS:allocator_may_return_null=1 \
+		t "--sim: no memory for the pool is status 1" 1 "" \
+		"--sim: ENOMEM: the pool could not be made" --sim 1099511627776 tree
+fi
+# A pool's every byte has a 64-bit physical address.
+t "--base: past the last physical address" 2 "" \
+	"~^--base: EINVAL: the pool runs past the last physical address" \
+	--sim 16 --base 0x10000000000000 info
+t "--base: its last page past the last physical address" 2 "" \
+	"~^--base: EINVAL: the pool runs past the last physical address" \
+	--sim 16 --base 0xfffffffffffff info
+t "--base: past the last pfn" 2 "" "--base: EINVAL: the pool runs past the last pfn" \
+	--sim 16 --base 0xfffffffffffffff0 info
+if [[ $(getconf PAGESIZE) == 4096 ]]; then
+	t "--base: up to the last physical address" 0 \
+		"~phys        0xffffffffffff0000-0xffffffffffffffff" "" \
+		--sim 16 --base 0xffffffffffff0 info
+fi
+# max_order 20 and more: as many columns as the module prints, up to 41.
+t "--sim: buddyinfo of max_order 20" 0 "$(
+	printf '                order'; printf ' %6d' {0..20}; printf ' \n'
+	printf 'Node 0, zone    buddy'; printf ' %6d' 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 0 1
+	printf ' \n')" "" --sim 1048576 --max-order 20 buddyinfo
+tj "--sim: frag of max_order 20" 0 \
+	'len(j["unusable_index"]) == 21 and len(j["extfrag_index"]) == 21' \
+	--json --sim 1048576 --max-order 20 frag
+printf 'buddyinfo\nalloc 0\nfrag\n' > "$tmp/bi.txt"
+t "--sim: buddyinfo of max_order 20 in run" 0 "~order=0 pages=1" "" \
+	--sim 1048576 --max-order 20 run "$tmp/bi.txt"
+"$BC" --sim 1048576 --max-order 20 html "$tmp/bi.txt" -o "$tmp/bi.html"
+rc=$?
+if [[ $rc == 0 ]] && ! grep -q 'class="failed"' "$tmp/bi.html" &&
+   grep -q ' 19     20 $' "$tmp/bi.html"; then
+	pass "--sim: html of max_order 20: its buddyinfo step"
+else
+	fail "--sim: html of max_order 20: its buddyinfo step" "rc=$rc" \
+		"$(grep -A2 'class="failed"' "$tmp/bi.html")"
+fi
+mkdir -p "$tmp/mo40"
+cp -r "$fix/ostep/." "$tmp/mo40/"
+"$py" -c 'print("Node 0, zone    buddy " + "".join("%6d " % i for i in range(41)))' \
+	> "$tmp/mo40/buddyinfo"
+tj "buddyinfo: max_order 40, 41 columns" 0 'j["free_blocks"] == list(range(41))' \
+	--json --debugfs "$tmp/mo40" buddyinfo
+"$py" -c 'print("Node 0, zone    buddy " + "".join("%6d " % i for i in range(42)))' \
+	> "$tmp/mo40/buddyinfo"
+t "buddyinfo: 42 columns, more than max_order 40 has" 1 "" \
+	"~buddyinfo:1: EBADMSG: .*more orders than max_order 40 has" \
+	--debugfs "$tmp/mo40" buddyinfo
 printf '%s\n' "alloc 1 tag=m" "map 0x0" > "$tmp/map.txt"
 t "--sim: no pages to map" 1 "pfn=0x0 order=1 pages=2 tag=m" \
 	"~ENODEV: the twin has no pages to map" --sim 16 run "$tmp/map.txt"
@@ -294,6 +362,44 @@ else
 fi
 t "quiz: a level that is not one" 2 "" "~--level takes 1, 2 or 3" --sim 16 --level 4 quiz
 
+# --json: the same marks and the same key as the text, every line JSON.
+printf '0x0\n' > "$tmp/q.in"
+IN=$tmp/q.in tj "quiz --json: a right pfn is right, every line a document" 0 \
+	'd[0]["seed"] == 7 and d[1] == {"step": 1, "command": "alloc 2 tag=q1"} and
+	d[3] == {"step": 1, "question": "pfn", "answer": "0x0", "right": True, "key": 0} and
+	d[4]["op"] == "alloc" and d[4]["pfn"] == 0 and "split 0x0 (order 5)" in d[4]["explain"][1] and
+	d[-1] == {"right": 1, "asked": 1}' \
+	--sim 32 --json quiz --seed 7 --steps 1
+for args in "--seed 7 --level 3 --steps 12" "--seed 5 --level 2 --steps 40"; do
+	# shellcheck disable=SC2086 # the words of $args are options
+	key=$("$BC" --sim 32 $args --answers quiz)
+	# shellcheck disable=SC2086
+	"$BC" --sim 32 $args --json --answers quiz > "$tmp/key.json"
+	# shellcheck disable=SC2086
+	"$BC" --sim 32 $args --json quiz <<<"$key" > "$tmp/quiz.json"
+	r=$("$py" -c '
+import json, sys
+lines = []
+for d in map(json.loads, open(sys.argv[1])):
+	k = d["key"]
+	if k is None:
+		lines.append("none")
+	elif isinstance(k, list):
+		lines.append(" ".join(map(str, k)))
+	else:
+		lines.append("0x%x" % k if d["question"] == "pfn" else str(k))
+quiz = [json.loads(l) for l in open(sys.argv[2])]
+marks = [d for d in quiz if "right" in d and "step" in d]
+print(lines == sys.argv[3].split("\n"), "none" in lines,
+      quiz[-1] == {"right": len(lines), "asked": len(lines)} and all(m["right"] for m in marks))' \
+		"$tmp/key.json" "$tmp/quiz.json" "$key" 2>&1)
+	if [[ $r == "True "*" True" ]]; then
+		pass "quiz --json $args: the key is the text's, and scores full marks ($r)"
+	else
+		fail "quiz --json $args: the key is the text's, and scores full marks" "$r"
+	fi
+done
+
 # === Command line ===
 
 t "--version" 0 "~^buddyctl [0-9]" "" --version
@@ -314,6 +420,80 @@ t "run needs a file" 2 "" "~usage: run FILE" run
 t "shell takes no file" 2 "" "~shell takes no arguments" shell x
 tj "--json usage error is JSON on stdout" 2 \
 	'j["errno_name"] == "EINVAL" and "unknown command" in j["error"]' --json frob
+
+# Every command and option of the README's synopsis of buddyctl (its first
+# block, and `buddyctl ...` in the text of "buddyctl" and "Pictures and the
+# twin") is in --help.
+"$BC" --help > "$tmp/help.txt"
+missing=$("$py" - "$root/README.md" "$tmp/help.txt" <<'EOF'
+import re, sys
+readme = open(sys.argv[1], encoding="utf-8").read()
+help_text = open(sys.argv[2], encoding="utf-8").read()
+part = readme.split("\n## buddyctl\n", 1)[1].split("\n## For teachers", 1)[0]
+synopsis = re.findall(r"```\n(.*?)```", part, re.S)[0].splitlines()
+synopsis += re.findall(r"`(buddyctl [^`]*)`", part)
+words = set()
+for line in synopsis:
+	line = re.sub(r"\s#.*", "", line)
+	if not line.startswith("buddyctl "):
+		continue
+	for w in re.split(r"[\s|\[\]]+", line[len("buddyctl "):]):
+		if re.fullmatch(r"-{0,2}[a-z][a-z-]*", w):
+			words.add(w)
+if len(words) < 20:
+	print("only", len(words), "words in the synopsis:", " ".join(sorted(words)))
+print(" ".join(sorted(w for w in words
+	if not re.search(r"(^|[\s\[(|])" + re.escape(w) + r"($|[\s\]),|])", help_text, re.M))))
+EOF
+)
+if [[ -z $missing ]]; then
+	pass "--help has every command and option of the README's synopsis"
+else
+	fail "--help has every command and option of the README's synopsis" "missing: $missing"
+fi
+for want in "watch VIEW" "--interval" "--count" "svg [-o FILE]" "html FILE [-o OUT]" \
+	    "--explain" "events" "bits" "map" "quiz"; do
+	if grep -qF -- "$want" "$tmp/help.txt"; then
+		pass "--help names '$want'"
+	else
+		fail "--help names '$want'"
+	fi
+done
+printf 'help\n' > "$tmp/help.in"
+IN=$tmp/help.in t "shell help: every view" 0 \
+	"~tree, buddyinfo, frag, stats, allocations, check, events, bits, map" "" --sim 16 shell
+
+# Output that cannot be written is an error, whatever wrote it.
+printf 'tree\nstats\n' > "$tmp/full.txt"
+if [[ -w /dev/full ]]; then
+	for args in "tree" "stats" "--json tree" "run $tmp/full.txt" "bits" \
+		    "quiz --answers" "--help" "help" "--version" "--json stats" "svg" \
+		    "html $tmp/full.txt"; do
+		# shellcheck disable=SC2086 # the words of $args
+		timeout 10 "$BC" --sim 16 $args > /dev/full 2> "$tmp/err"
+		rc=$?
+		err=$(cat "$tmp/err")
+		if [[ $rc == 1 && $err == "stdout: ENOSPC: no space left on device" ]]; then
+			pass "$args > /dev/full: ENOSPC, status 1"
+		else
+			fail "$args > /dev/full: ENOSPC, status 1" "rc=$rc" "$err"
+		fi
+	done
+	t "svg -o /dev/full: the errno's name" 1 "" \
+		"/dev/full: ENOSPC: no space left on device" --sim 16 svg -o /dev/full
+	t "html -o /dev/full: the errno's name" 1 "" \
+		"/dev/full: ENOSPC: no space left on device" --sim 16 html "$tmp/full.txt" -o /dev/full
+fi
+t "html: an output file that cannot be made is not FILE's fault" 1 "" \
+	"$tmp/nonexistent/x.html: ENOENT: no such file or directory" \
+	--sim 16 html "$tmp/full.txt" -o "$tmp/nonexistent/x.html"
+timeout 10 "$BC" --sim 16 shell <&- > "$tmp/out" 2> "$tmp/err"
+rc=$?
+if [[ $rc == 1 && $(cat "$tmp/err") == "stdin: EBADF: bad file descriptor" ]]; then
+	pass "shell, stdin closed: EBADF by name"
+else
+	fail "shell, stdin closed: EBADF by name" "rc=$rc" "$(cat "$tmp/err")"
+fi
 
 # === Views, human ===
 
@@ -444,11 +624,12 @@ printf 'Node 0, zone buddy 1 x 2\n' > "$tmp/bad/buddyinfo"
 t "buddyinfo: a value that is not a number" 1 "" "~buddyinfo:1: EBADMSG: unexpected line 'Node 0, zone buddy 1 x 2'" \
 	--debugfs "$tmp/bad" buddyinfo
 : > "$tmp/bad/unusable_index"
-t "frag: an empty file" 1 "" "~unusable_index:1: EBADMSG" --debugfs "$tmp/bad" frag
+t "frag: an empty file" 1 "" "~unusable_index: EBADMSG: empty" --debugfs "$tmp/bad" frag
 printf 'pages_total 16\npages_free lots\n' > "$tmp/bad/stats"
 t "stats: a value that is not a number" 1 "" \
 	"~stats:2: EBADMSG: unexpected line 'pages_free lots'" --debugfs "$tmp/bad" stats
-printf 'pfn=0x1 order=0 pages=1 pid=1 comm=x\norder=3 pages=8 owner=debugfs comm=sh\n' > "$tmp/bad/allocations"
+printf '%s\n' "pfn=0x1 order=0 pages=1 pid=1 age_ms=5 request=order:0 waste=0 owner=debugfs comm=x" \
+	"order=3 pages=8 owner=debugfs comm=sh" > "$tmp/bad/allocations"
 t "allocations: a line without pfn" 1 "" \
 	"~allocations:2: EBADMSG: unexpected line 'order=3 pages=8 owner=debugfs comm=sh'" \
 	--debugfs "$tmp/bad" allocations
@@ -458,6 +639,92 @@ rm "$tmp/bad/stats"
 t "a missing file in the directory" 1 "" \
 	"~stats: ENOENT: no such file: not the buddy module's debugfs directory" \
 	--debugfs "$tmp/bad" stats
+
+# Only what the module can never write (buddy_view.c) is refused: it always
+# writes a tree, stats, a buddyinfo line, bitmaps and a map; allocations
+# and events are empty when nothing is allocated, nothing happened yet.
+for f in tree stats buddyinfo bitmaps map; do
+	copy_fixture ostep empty
+	: > "$tmp/empty/$f"
+	view=$f
+	[[ $f == bitmaps ]] && view=bits
+	t "$view: an empty file" 1 "" \
+		"$tmp/empty/$f: EBADMSG: empty, and the module always writes at least one line (buddyctl and the module out of step?)" \
+		--debugfs "$tmp/empty" "$view"
+done
+copy_fixture ostep empty
+: > "$tmp/empty/allocations"
+: > "$tmp/empty/events"
+t "allocations: empty is nothing allocated" 0 "no allocations" "" \
+	--debugfs "$tmp/empty" allocations
+t "events: empty is nothing done yet" 0 "" "" --debugfs "$tmp/empty" events
+
+# The module never writes a NUL byte: what follows one is not skipped.
+copy_fixture ostep nul
+printf '\0000x2210-0x221f order=4 pages=16 free\n' > "$tmp/nul/tree"
+t "tree: a line starting with a NUL byte" 1 "" \
+	"$tmp/nul/tree:1: EBADMSG: unexpected line '': a NUL byte after it (buddyctl and the module out of step?)" \
+	--debugfs "$tmp/nul" tree
+printf 'pages_total 16\npages_free 14\000 junk\nallocs 1\n' > "$tmp/nul/stats"
+t "stats: a NUL byte inside a line" 1 "" \
+	"~stats:2: EBADMSG: unexpected line 'pages_free 14': a NUL byte after it" \
+	--debugfs "$tmp/nul" stats
+tj "stats --json: a NUL byte inside a line" 1 'j["errno_name"] == "EBADMSG"' \
+	--json --debugfs "$tmp/nul" stats
+
+copy_fixture ostep bad2
+cat "$fix/ostep/buddyinfo" "$fix/ostep/buddyinfo" > "$tmp/bad2/buddyinfo"
+t "buddyinfo: a second line" 1 "" \
+	"~buddyinfo:2: EBADMSG: unexpected line 'Node 0, zone    buddy .*': the module writes one line" \
+	--debugfs "$tmp/bad2" buddyinfo
+printf 'Node 0, zone buddy 0.000 1.5 0.142\n' > "$tmp/bad2/unusable_index"
+t "frag: an index not as the module prints one" 1 "" \
+	"~unusable_index:1: EBADMSG" --debugfs "$tmp/bad2" frag
+head -1 "$fix/ostep/tree" > "$tmp/bad2/tree"
+t "tree: a split block without its halves" 1 "" \
+	"$tmp/bad2/tree:1: EBADMSG: unexpected line '0x2210-0x221f order=4 pages=16 split': the tree ends before the halves of a split block (buddyctl and the module out of step?)" \
+	--debugfs "$tmp/bad2" tree
+sed 4d "$fix/ostep/tree" > "$tmp/bad2/tree"
+t "tree: a split block with one half" 1 "" \
+	"~tree:4: EBADMSG: unexpected line '│  │  └─ 0x2212-0x2213 order=1 pages=2 free': not the block the tree has here" \
+	--debugfs "$tmp/bad2" tree
+{ cat "$fix/ostep/tree"; echo "└─ 0x2220-0x2227 order=3 pages=8 free"; } > "$tmp/bad2/tree"
+t "tree: a third half" 1 "" "~tree:8: EBADMSG: .*not the block the tree has here" \
+	--debugfs "$tmp/bad2" tree
+{ cat "$fix/ostep/tree"; echo "0x2230-0x2233 order=2 pages=4 free"; } > "$tmp/bad2/tree"
+t "tree: roots with a gap between them" 1 "" "~tree:8: EBADMSG" \
+	--debugfs "$tmp/bad2" tree
+{ cat "$fix/ostep/tree"; echo "0x2220-0x2223 order=2 pages=4 free"; } > "$tmp/bad2/tree"
+t "tree: roots one after the other" 0 "$(cat "$tmp/bad2/tree")" "" \
+	--debugfs "$tmp/bad2" tree
+for bits in "order=0 free=0x split=-" "order=1 free=01 split=0" \
+	    "order=1 free=01 split=-" "order=0 free=0101 split=01" \
+	    "order=2 free=3/2 split=0/2" "order=2 free=1/4 split=01"; do
+	echo "$bits" > "$tmp/bad2/bitmaps"
+	t "bits: '$bits' is refused" 1 "" "~bitmaps:1: EBADMSG: unexpected line '$bits'" \
+		--debugfs "$tmp/bad2" bits
+done
+printf '%s\n' "# 8192 pages: counts" "order=1 free=2/4096 split=1/4096" \
+	"order=0 free=0/8192 split=-" > "$tmp/bad2/bitmaps"
+t "bits: counts" 0 "$(cat "$tmp/bad2/bitmaps")" "" --debugfs "$tmp/bad2" bits
+for line in "pfn=0x2210 order=1" \
+	    "pfn=0x2210 order=1 pages=4 pid=1 age_ms=5 request=order:1 waste=0 owner=debugfs comm=sh" \
+	    "pfn=0x2210 order=1 pages=2 pid=x age_ms=5 request=order:1 waste=0 owner=debugfs comm=sh"; do
+	echo "$line" > "$tmp/bad2/allocations"
+	t "allocations: '${line:0:40}...' is refused" 1 "" \
+		"~allocations:1: EBADMSG" --debugfs "$tmp/bad2" allocations
+done
+# comm as the module escapes it (\ooo, and \\ for a backslash) stays as
+# it is; a byte it would have escaped is escaped, never sent raw.
+printf 'pfn=0x2210 order=1 pages=2 pid=1 age_ms=5 request=order:1 waste=0 owner=debugfs comm=a\033[2J\\\\b\\012c \351\n' \
+	> "$tmp/bad2/allocations"
+t "allocations: raw bytes in comm are escaped" 0 "$(cat <<'EOT'
+PFN     ORDER  PAGES  TAG  PID  AGE_MS  REQUEST  WASTE  OWNER    COMM
+0x2210      1      2  -      1       5  order:1      0  debugfs  a\033[2J\\b\012c \351
+EOT
+)" "" --debugfs "$tmp/bad2" allocations
+tj "allocations --json: raw bytes in comm are escaped" 0 \
+	'j[0]["comm"] == "a\\033[2J\\\\b\\012c \\351"' --json --debugfs "$tmp/bad2" allocations
 
 # === No module, no debugfs, not root ===
 
@@ -667,6 +934,86 @@ t "run: a good file, status 0" 0 "*" "" --dev /dev/null "${D[@]}" run "$tmp/good
 t "run: no such file" 1 "" "$tmp/nofile: ENOENT: no such file or directory" \
 	--dev /dev/null run "$tmp/nofile"
 t "run: no device" 1 "" "~nodev: ENOENT: no such device" --dev "$tmp/nodev" run "$tmp/good.txt"
+
+# A session's blocks, by the thousand: each free finds its own block (its
+# tag in the "freed" line), list keeps them in the order they came, and
+# holds what the pool's records say this session holds, and no more.
+"$py" - > "$tmp/many.txt" <<'EOF'
+n = 5000
+for i in range(n):
+	print("alloc 0 tag=t%d" % (i % 7))
+for pfn in range(n - 1, -1, -3):
+	print("free 0x%x" % pfn)
+print("free tag=t2")
+print("list")
+for i in range(n // 2):
+	print("alloc 0 tag=u%d" % (i % 5))
+for pfn in range(1, n, 4):
+	print("free %d" % pfn)
+print("free tag=u3")
+print("list")
+print("allocations")
+print("reset")
+print("list")
+EOF
+"$BC" --json --sim 8192 run "$tmp/many.txt" > "$tmp/many.json" 2>&1
+rc=$?
+r=$("$py" - "$tmp/many.json" <<'EOF' 2>&1
+import json, sys
+held = {}			# pfn: tag, in the order allocated
+checked = 0
+for n, x in enumerate(map(json.loads, open(sys.argv[1]))):
+	if isinstance(x, list) and x and "phys_addr" in x[0]:
+		ok = [(b["pfn"], b.get("tag")) for b in x] == list(held.items())
+	elif isinstance(x, list) and x:
+		ok = sorted((b["pfn"], b.get("tag")) for b in x
+			    if b["owner"] == "dev#1") == sorted(held.items())
+	elif isinstance(x, list):
+		ok = not held
+	elif x.get("op") == "alloc":
+		ok = x["pfn"] not in held
+		held[x["pfn"]] = x["tag"]
+	elif x.get("op") == "free":
+		ok = all(held.pop(f["pfn"], None) == f.get("tag") for f in x["freed"])
+	elif x.get("op") == "reset":
+		ok = x["blocks"] == len(held)
+		held.clear()
+	else:
+		ok = False
+	if not ok:
+		print("document", n + 1, "is not what the session held:", str(x)[:300])
+		sys.exit(1)
+	checked += 1
+print(checked)
+EOF
+)
+if [[ $rc == 0 && $r =~ ^[0-9]+$ ]] && ((r > 9000)); then
+	pass "run: $r allocs, frees and lists, each as the session held its blocks"
+else
+	fail "run: thousands of allocs, frees and lists" "rc=$rc" "$r"
+fi
+
+# === make lab: what git tracks, nothing else ===
+
+# A repository of its own with lab.sh, its library and buddy_core.c
+# tracked, and a teacher's solution beside them, untracked.
+if command -v git > /dev/null; then
+	mkdir -p "$tmp/labrepo/scripts"
+	cp "$root/scripts/lab.sh" "$root/scripts/lib.sh" "$tmp/labrepo/scripts/"
+	cp "$root/buddy_core.c" "$tmp/labrepo/"
+	(cd "$tmp/labrepo" && git init -q && git add -A &&
+	 echo "the answer" > solution.c && mkdir notes &&
+	 echo "the answer" > notes/merge.txt) > /dev/null 2>&1
+	"$tmp/labrepo/scripts/lab.sh" "$tmp/labout" > "$tmp/lab.log" 2>&1
+	rc=$?
+	got=$(cd "$tmp/labout" 2> /dev/null && find . -type f | sort | tr '\n' ' ')
+	if [[ $rc == 0 && $got == "./LAB.md ./buddy_core.c ./scripts/lab.sh ./scripts/lib.sh " ]]; then
+		pass "make lab copies the tracked files, not an untracked solution"
+	else
+		fail "make lab copies the tracked files, not an untracked solution" \
+			"rc=$rc: $got" "$(cat "$tmp/lab.log")"
+	fi
+fi
 
 # === A terminal: the prompt ===
 
