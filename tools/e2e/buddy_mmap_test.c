@@ -342,9 +342,11 @@ static void test_pinned(int fd)
 		       "process_vm_readv() of the mapped page: EFAULT (%zd, %s)",
 		       n, n < 0 ? strerror(errno) : "read");
 	/* MADV_DONTNEED takes the page out; a touch puts the same one back. */
-	result(!madvise(p, page, MADV_DONTNEED) && !memcmp(p, "written", 8) &&
-	       pagemap_is(p, a.pfn, 1, 1),
-	       "MADV_DONTNEED, then a read: the same frame, the same bytes");
+	if (madvise(p, page, MADV_DONTNEED) && errno == ENOSYS)
+		printf("  madvise(): not in this kernel, not checked\n");
+	else
+		result(!memcmp(p, "written", 8) && pagemap_is(p, a.pfn, 1, 1),
+		       "MADV_DONTNEED, then a read: the same frame, the same bytes");
 	munmap(p, page);
 	result(!free_pfn(fd, a.pfn), "unmapped, the block frees");
 	close(pipefd[0]);
