@@ -87,6 +87,17 @@ try {
 	await page.click('#next');
 	await page.locator('#slider').fill('1');
 	check(JSON.stringify(await shown()) === '[1]', 'the slider jumps');
+	// Alt+Left is the browser's Back: the page leaves it alone (the
+	// slider, focused, would take the arrows as a slider does).
+	await page.evaluate(() => document.activeElement.blur());
+	await page.keyboard.press('Alt+ArrowRight');
+	await page.keyboard.press('Control+ArrowRight');
+	check(JSON.stringify(await shown()) === '[1]',
+	      'arrows with Alt or Ctrl are the browser\'s, not steps');
+	await page.evaluate(() => { location.hash = '#step=0'; });
+	await page.waitForFunction(() => document.body.dataset.shown === '0',
+				   null, { timeout: 3000 }).catch(() => {});
+	check(JSON.stringify(await shown()) === '[0]', 'a new #step=N in the address shows step N');
 	await page.keyboard.press('End');
 	const last = await page.screenshot();
 	check(!first.equals(last), 'the first and the last step look different');

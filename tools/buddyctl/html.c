@@ -135,10 +135,13 @@ static const char page_script[] =
 "d.getElementById('next').onclick=function(){show(cur+1);};"
 "sl.oninput=function(){show(+sl.value);};"
 "d.addEventListener('keydown',function(e){"
+"if(e.altKey||e.ctrlKey||e.metaKey)return;"
 "if(e.key==='ArrowRight'){show(cur+1);e.preventDefault();}"
 "else if(e.key==='ArrowLeft'){show(cur-1);e.preventDefault();}"
 "else if(e.key==='Home'){show(0);}else if(e.key==='End'){show(n-1);}});"
-"var h=/^#step=(\\d+)$/.exec(location.hash);show(h?+h[1]:0);})();";
+"function hash(){var h=/^#step=(\\d+)$/.exec(location.hash);"
+"show(h?+h[1]:0);}"
+"window.addEventListener('hashchange',hash);hash();})();";
 
 static void write_page(FILE *f, const char *name, struct page_step *steps,
 		       size_t nr)
@@ -148,7 +151,13 @@ static void write_page(FILE *f, const char *name, struct page_step *steps,
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head>", f);
 	fputs("<meta charset=\"utf-8\">\n<title>buddy: ", f);
 	markup_text(f, name);
-	fprintf(f, "</title>\n<style>%s</style>\n</head><body>\n", page_style);
+	/*
+	 * Hide the steps before the browser lays them out: set at the end of
+	 * the body, the class left a page of thousands of steps laying out
+	 * every picture first (25 s against 6 s for 3000 steps).
+	 */
+	fprintf(f, "</title>\n<style>%s</style>\n<script>document.documentElement.className='js';</script>\n</head><body>\n",
+		page_style);
 	fputs("<h1>buddy: ", f);
 	markup_text(f, name);
 	fprintf(f, "</h1>\n<p>%s, one step per command: the tree as rows of orders (max_order on top) over the pages, the blocks each command changed outlined in red, what it printed, and the allocator's own steps in words.</p>\n",

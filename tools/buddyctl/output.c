@@ -764,14 +764,20 @@ int read_text(const char *path, char **text, size_t *bytes)
 /**
  * markup_text() - Write text into SVG or HTML, escaped.
  * @f: Where.
- * @s: The text: the five characters XML gives a meaning are escaped.
+ * @s: The text: the five characters XML gives a meaning are escaped, and
+ *     so is every other byte that is not text in a UTF-8 page: a control
+ *     character but newline and tab, DEL, a byte of no valid UTF-8
+ *     sequence, each as \ooo, as the module escapes what it prints.  The
+ *     tree's box-drawing characters, valid UTF-8, stay as they are.
  */
 void markup_text(FILE *f, const char *s)
 {
+	const unsigned char *u = (const unsigned char *)s;
 	const char *e;
+	int n;
 
-	for (; *s; s++) {
-		switch (*s) {
+	for (; *u; u++) {
+		switch (*u) {
 		case '<':
 			e = "&lt;";
 			break;
@@ -788,7 +794,14 @@ void markup_text(FILE *f, const char *s)
 			e = "&#39;";
 			break;
 		default:
-			fputc(*s, f);
+			n = *u < 0x80 ? 1 : utf8_len(u);
+			if ((*u < 0x20 && *u != '\n' && *u != '\t') ||
+			    *u == 0x7f || !n) {
+				fprintf(f, "\\%03o", *u);
+			} else {
+				fwrite(u, 1, n, f);
+				u += n - 1;
+			}
 			continue;
 		}
 		fputs(e, f);

@@ -318,6 +318,28 @@ if grep -q 'class="failed"' "$tmp/page.html" &&
 else
 	fail "html: the refused command"
 fi
+# A page is UTF-8 text: control bytes and bytes of no UTF-8 sequence in a
+# command are escaped as \ooo, the tree's box drawing is kept.
+printf 'show tree on\nalloc 0\n\001\033[31m\177\n\377\376\n' > "$tmp/raw.txt"
+"$BC" --sim 16 html "$tmp/raw.txt" -o "$tmp/raw.html"
+if grep -qF '<code>\001\033[31m\177</code>' "$tmp/raw.html" &&
+   grep -qF '<code>\377\376</code>' "$tmp/raw.html" &&
+   grep -qF '├─' "$tmp/raw.html" &&
+   ! LC_ALL=C grep -q $'[\001-\010\013-\037\177]' "$tmp/raw.html" &&
+   iconv -f UTF-8 -t UTF-8 "$tmp/raw.html" >/dev/null 2>&1; then
+	pass "html: raw bytes escaped, valid UTF-8 kept, the page is UTF-8"
+else
+	fail "html: raw bytes in a page" \
+		"$(grep -a '<h2>' "$tmp/raw.html" | cat -v)"
+fi
+# The steps are hidden before the browser lays them out, not after.
+if [[ $(grep -o "className='js'" "$tmp/page.html" | wc -l) -ge 1 ]] &&
+   [[ $(grep -n "className='js'" "$tmp/page.html" | head -1 | cut -d: -f1) -lt \
+      $(grep -n '<body>' "$tmp/page.html" | cut -d: -f1) ]]; then
+	pass "html: the class that hides the steps is set in the head"
+else
+	fail "html: the class that hides the steps is set in the head"
+fi
 
 # === The quiz ===
 
