@@ -28,9 +28,13 @@
 #define SVG_BAR		22
 #define SVG_TAGS	12	/* tags the legend names */
 
-/* Pages of one pixel column of a row, added up: allocated and in all. */
+/*
+ * Pages of one pixel column of a row, added up: allocated, free and in all
+ * (the rest split); whether a block the step changed is among them.
+ */
 struct column {
-	unsigned long long alloc, all;
+	unsigned long long alloc, free, all;
+	bool changed;
 };
 
 struct svg {
@@ -113,6 +117,9 @@ static void box(struct svg *g, const struct tree_node *n, double y,
 		c->all += n->pages;
 		if (!strcmp(n->state, "allocated"))
 			c->alloc += n->pages;
+		else if (!strcmp(n->state, "free"))
+			c->free += n->pages;
+		c->changed |= marked;
 		g->aggregated = true;
 		return;
 	}
@@ -145,17 +152,27 @@ static void box(struct svg *g, const struct tree_node *n, double y,
 /* The columns of a row that hold boxes narrower than a pixel. */
 static void columns(struct svg *g, unsigned int row, double y, double h)
 {
+	/* The legend's free green and split grey, and a dark allocated. */
+	static const int free_rgb[3] = { 0xcd, 0xec, 0xcd };
+	static const int split_rgb[3] = { 0xf2, 0xf2, 0xf2 };
+	static const int alloc_rgb[3] = { 75, 75, 95 };
 	struct column *c = &g->agg[row * SVG_W];
-	unsigned int x;
-	int shade;
+	unsigned long long split;
+	unsigned int x, k;
+	int rgb[3];
 
 	for (x = 0; x < SVG_W; x++) {
 		if (!c[x].all)
 			continue;
-		/* Light where free, dark where allocated. */
-		shade = 225 - (int)(150 * c[x].alloc / c[x].all);
-		fprintf(g->f, "<rect class=\"agg\" x=\"%u\" y=\"%.1f\" width=\"1\" height=\"%.1f\" fill=\"rgb(%d,%d,%d)\"/>\n",
-			SVG_LEFT + x, y, h, shade, shade, shade + 20);
+		/* Each colour by its share of the column's pages. */
+		split = c[x].all - c[x].alloc - c[x].free;
+		for (k = 0; k < 3; k++)
+			rgb[k] = (int)((free_rgb[k] * c[x].free +
+					split_rgb[k] * split +
+					alloc_rgb[k] * c[x].alloc) / c[x].all);
+		fprintf(g->f, "<rect class=\"agg%s\" x=\"%u\" y=\"%.1f\" width=\"1\" height=\"%.1f\" fill=\"rgb(%d,%d,%d)\"/>\n",
+			c[x].changed ? " changed" : "", SVG_LEFT + x, y, h,
+			rgb[0], rgb[1], rgb[2]);
 	}
 }
 
@@ -223,7 +240,7 @@ static void draw_legend(struct svg *g, double y, size_t nr_marks)
 	fprintf(g->f, "<rect x=\"%.0f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"#e3b27a\" class=\"allocated\"/><text x=\"%.0f\" y=\"%.1f\">allocated, untagged</text>\n",
 		x, y, x + 18, y + 11);
 	if (g->aggregated)
-		fprintf(g->f, "<text x=\"%d\" y=\"%.1f\">Blocks narrower than a pixel are added up in 1-pixel columns, darker where more of their pages are allocated.</text>\n",
+		fprintf(g->f, "<text x=\"%d\" y=\"%.1f\">Blocks narrower than a pixel are added up in 1-pixel columns: green where free, grey where split, dark where allocated, mixed by pages.</text>\n",
 			SVG_LEFT, y + 32);
 	fputs("</g>\n", g->f);
 }

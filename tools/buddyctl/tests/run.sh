@@ -318,6 +318,19 @@ if grep -q 'class="failed"' "$tmp/page.html" &&
 else
 	fail "html: the refused command"
 fi
+# Columns of blocks narrower than a pixel: a fresh pool is all free green,
+# and the blocks an alloc changed are outlined there too.
+"$BC" --sim 1048576 svg > "$tmp/fresh.svg"
+printf 'alloc 0\n' > "$tmp/a0.txt"
+"$BC" --sim 1048576 html "$tmp/a0.txt" -o "$tmp/a0.html"
+if grep -q 'class="agg"' "$tmp/fresh.svg" &&
+   ! grep 'class="agg' "$tmp/fresh.svg" | grep -vq 'fill="rgb(205,236,205)"' &&
+   grep -q 'class="agg changed"' "$tmp/a0.html"; then
+	pass "svg: narrow columns green when free, outlined when changed"
+else
+	fail "svg: narrow columns" \
+		"$(grep 'class="agg' "$tmp/fresh.svg" | grep -v 'rgb(205,236,205)' | head -3)"
+fi
 # A page is UTF-8 text: control bytes and bytes of no UTF-8 sequence in a
 # command are escaped as \ooo, the tree's box drawing is kept.
 printf 'show tree on\nalloc 0\n\001\033[31m\177\n\377\376\n' > "$tmp/raw.txt"
