@@ -44,20 +44,22 @@ struct svg {
 	double scale;			/* pixels per page */
 	struct column *agg;		/* (top + 2) rows of SVG_W columns */
 	bool aggregated;
+	bool untagged;			/* an allocated block has no tag */
 	const char *tags[SVG_TAGS];
 	unsigned int nr_tags;
 };
 
-/* Text for XML: the five characters escaped, nothing else touched. */
 /*
  * A colour per tag, the same in every picture: one of twelve hues, by the
- * sum of its bytes, so tags A, B, C... (one letter apart) never share one.
+ * sum of its bytes, so tags A, B, C... (one letter apart) never share one;
+ * the hues are in an order that puts neighbours 100 degrees apart or more
+ * (A, B and C were 240, 265 and 290: three blues).
  */
 static unsigned int tag_hue(const char *tag)
 {
 	/* No greens: free blocks are green. */
 	static const unsigned int hues[12] = {
-		0, 25, 45, 200, 220, 240, 265, 290, 315, 340, 185, 60,
+		25, 200, 340, 240, 0, 220, 60, 315, 185, 290, 45, 265,
 	};
 	unsigned int sum = 0;
 
@@ -237,8 +239,9 @@ static void draw_legend(struct svg *g, double y, size_t nr_marks)
 		fputs("</text>\n", g->f);
 		x += 30 + 8 * strlen(g->tags[i]);
 	}
-	fprintf(g->f, "<rect x=\"%.0f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"#e3b27a\" class=\"allocated\"/><text x=\"%.0f\" y=\"%.1f\">allocated, untagged</text>\n",
-		x, y, x + 18, y + 11);
+	if (g->untagged)
+		fprintf(g->f, "<rect x=\"%.0f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"#e3b27a\" class=\"allocated\"/><text x=\"%.0f\" y=\"%.1f\">allocated, untagged</text>\n",
+			x, y, x + 18, y + 11);
 	if (g->aggregated)
 		fprintf(g->f, "<text x=\"%d\" y=\"%.1f\">Blocks narrower than a pixel are added up in 1-pixel columns: green where free, grey where split, dark where allocated, mixed by pages.</text>\n",
 			SVG_LEFT, y + 32);
@@ -304,8 +307,12 @@ int svg_write(FILE *f, const struct tree *t, const struct svg_mark *marks,
 
 	for (i = 0; i < t->nr; i++) {
 		n = &t->nodes[i];
-		if (n->state && !strcmp(n->state, "allocated") && n->tag)
-			note_tag(&g, n->tag);
+		if (n->state && !strcmp(n->state, "allocated")) {
+			if (n->tag)
+				note_tag(&g, n->tag);
+			else
+				g.untagged = true;
+		}
 		y = SVG_TOP + (g.top - n->order) * SVG_ROW;
 		box(&g, n, y + 2, SVG_ROW - 4, g.top - n->order,
 		    is_marked(n, marks, nr_marks), true);

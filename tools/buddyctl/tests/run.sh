@@ -331,6 +331,21 @@ else
 	fail "svg: narrow columns" \
 		"$(grep 'class="agg' "$tmp/fresh.svg" | grep -v 'rgb(205,236,205)' | head -3)"
 fi
+# The legend names what the picture holds: tags one letter apart in hues
+# far apart, "allocated, untagged" only when a block is.
+printf '%s\n' "alloc 0 tag=A" "alloc 0 tag=B" "svg $tmp/ab.svg" \
+	"alloc 0" "svg $tmp/ab0.svg" | "$BC" --sim 16 run - >/dev/null
+hues=$(sed -n 's/.*fill="hsl(\([0-9]*\),.*/\1/p' "$tmp/ab.svg" | uniq)
+hue_a=$(sed -n 1p <<<"$hues")
+hue_b=$(sed -n 2p <<<"$hues")
+if ! grep -q 'untagged' "$tmp/ab.svg" && grep -q 'untagged' "$tmp/ab0.svg" &&
+   [[ -n $hue_a && -n $hue_b ]] &&
+   (((hue_a - hue_b + 360) % 360 >= 100 &&
+     (hue_b - hue_a + 360) % 360 >= 100)); then
+	pass "svg: legend: A and B far apart in hue, untagged only when there is one"
+else
+	fail "svg: legend" "$hue_a $hue_b"
+fi
 # A page is UTF-8 text: control bytes and bytes of no UTF-8 sequence in a
 # command are escaped as \ooo, the tree's box drawing is kept.
 printf 'show tree on\nalloc 0\n\001\033[31m\177\n\377\376\n' > "$tmp/raw.txt"
