@@ -34,8 +34,13 @@ cd "$BUDDY_ROOT"
 # solution lying next to the code must not reach the students.
 files()
 {
+	local f
+
 	if git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
-		git ls-files -z --cached
+		# A tracked file deleted from the working tree is not there.
+		git ls-files -z --cached | while IFS= read -r -d '' f; do
+			[[ ! -e $f ]] || printf '%s\0' "$f"
+		done
 	else
 		find . -path ./build -prune -o -path ./.git -prune -o \
 			-type f -print0

@@ -1046,14 +1046,16 @@ fi
 # === make lab: what git tracks, nothing else ===
 
 # A repository of its own with lab.sh, its library and buddy_core.c
-# tracked, and a teacher's solution beside them, untracked.
+# tracked, and a teacher's solution beside them, untracked; a tracked file
+# deleted from the working tree is no error, and not copied.
 if command -v git > /dev/null; then
 	mkdir -p "$tmp/labrepo/scripts"
 	cp "$root/scripts/lab.sh" "$root/scripts/lib.sh" "$tmp/labrepo/scripts/"
 	cp "$root/buddy_core.c" "$tmp/labrepo/"
+	echo "gone" > "$tmp/labrepo/old.txt"
 	(cd "$tmp/labrepo" && git init -q && git add -A &&
 	 echo "the answer" > solution.c && mkdir notes &&
-	 echo "the answer" > notes/merge.txt) > /dev/null 2>&1
+	 echo "the answer" > notes/merge.txt && rm old.txt) > /dev/null 2>&1
 	"$tmp/labrepo/scripts/lab.sh" "$tmp/labout" > "$tmp/lab.log" 2>&1
 	rc=$?
 	got=$(cd "$tmp/labout" 2> /dev/null && find . -type f | sort | tr '\n' ' ')
