@@ -458,11 +458,18 @@ static enum buddy_reject reject_class(int err)
 	}
 }
 
+/* A refused free, by pfn or by tag: counted by its class, and a step. */
+static void refuse_free(struct buddy_pool *pool, u64 pfn, int err,
+			const struct buddy_owner *owner, const char *tag)
+{
+	pool->rejected[reject_class(err)]++;
+	reject_event(pool, pfn, err, owner, tag);
+}
+
 static struct buddy_rec *reject(struct buddy_pool *pool, u64 pfn, int err,
 				const struct buddy_owner *owner, int *ret)
 {
-	pool->rejected[reject_class(err)]++;
-	reject_event(pool, pfn, err, owner, NULL);
+	refuse_free(pool, pfn, err, owner, NULL);
 	*ret = err;
 	return NULL;
 }
@@ -735,18 +742,16 @@ static int exec_free_tag(struct exec *x)
 	if (!nr_mine) {
 		/* As a free of one pfn: mapped pages first, then the owner. */
 		if (nr_mapped) {
-			pool->rejected[BUDDY_REJECT_BUSY]++;
-			reject_event(pool, pool->first_pfn + mapped, -EBUSY,
-				     x->owner, x->cmd->tag);
+			refuse_free(pool, pool->first_pfn + mapped, -EBUSY,
+				    x->owner, x->cmd->tag);
 			scnprintf(x->why, x->why_len,
 				  "block 0x%lx tagged %s is mapped: unmap it first (munmap), then free it",
 				  pool->first_pfn + mapped, x->cmd->tag);
 			return -EBUSY;
 		}
 		if (nr_held) {
-			pool->rejected[BUDDY_REJECT_PERM]++;
-			reject_event(pool, pool->first_pfn + held, -EPERM,
-				     x->owner, x->cmd->tag);
+			refuse_free(pool, pool->first_pfn + held, -EPERM,
+				    x->owner, x->cmd->tag);
 			scnprintf(x->why, x->why_len,
 				  "every block tagged %s belongs to another owner",
 				  x->cmd->tag);
