@@ -3,10 +3,10 @@
  * buddyctl's output: JSON, error reports and the module's key=value lines
  *
  * One of each: json_escape() is the only place a string becomes JSON,
- * errno_table[] and errno_names[] the only places an errno gets a name
- * and an explanation (strerror()'s, past the table), kv_split() the only
- * parser of the module's "key=value ..." lines (stats, allocations, control
- * results, the tree).
+ * errno_names[] the only place an errno gets a name, errno_table[] the
+ * only one it gets an explanation (strerror()'s, past the table),
+ * kv_split() the only parser of the module's "key=value ..." lines (stats,
+ * allocations, control results, the tree).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -46,82 +46,81 @@ void flush_stdout(void)
 /* === Errors === */
 
 /*
- * An errno's name and what it means, by what was being done; text[CTX_ANY]
- * is the fallback, strerror() the last resort.
+ * What an errno means, by what was being done; text[CTX_ANY] is the
+ * fallback, strerror() the last resort.  Its name is errno_names[]'s.
  */
 static const struct errno_info {
 	int nr;
-	const char *name;
 	const char *text[NR_CTX];
 } errno_table[] = {
-	{ EINVAL, "EINVAL", {
+	{ EINVAL, {
 		[CTX_ANY] = "invalid argument",
 		[CTX_FREE] = "that pfn lies inside an allocated block but is not its first page (interior free)",
 		[CTX_DEV_FREE] = "that pfn lies inside an allocated block but is not its first page (interior free)",
 		[CTX_DEV] = "invalid argument: buddyctl and the module disagree on the ABI",
 	} },
-	{ ERANGE, "ERANGE", {
+	{ ERANGE, {
 		[CTX_ANY] = "out of range",
 		[CTX_FREE] = "that pfn is outside the pool (see 'info' or 'tree')",
 		[CTX_DEV_FREE] = "that pfn is outside the pool (see 'info' or 'tree')",
 	} },
-	{ EALREADY, "EALREADY", {
+	{ EALREADY, {
 		[CTX_ANY] = "already done",
 		[CTX_FREE] = "that block is already free (double free)",
 		[CTX_DEV_FREE] = "that block is already free (double free)",
 	} },
-	{ ENOMEM, "ENOMEM", {
+	{ ENOMEM, {
 		[CTX_ANY] = "out of memory",
 	} },
-	{ EPERM, "EPERM", {
+	{ EPERM, {
 		[CTX_ANY] = "operation not permitted: run buddyctl as root",
 		[CTX_FREE] = "that block belongs to an open /dev/buddy file; it is freed when that file is closed",
 		[CTX_FREE_TAG] = "every block with that tag belongs to an open /dev/buddy file",
 		[CTX_DEV_FREE] = "that block is not this session's: debugfs or another /dev/buddy file holds it",
 	} },
-	{ ENOENT, "ENOENT", {
+	{ ENOENT, {
 		[CTX_ANY] = "no such file or directory",
 		[CTX_FREE_TAG] = "no block has that tag (untagged blocks are freed by pfn)",
 		[CTX_DEV_FREE_TAG] = "no block of this session has that tag (see 'list')",
 		[CTX_DEV] = "no such device: is the buddy module loaded? (insmod buddy.ko)",
 		[CTX_DEBUGFS] = "not found: is the buddy module loaded? is debugfs mounted? (mount -t debugfs none /sys/kernel/debug)",
 	} },
-	{ EACCES, "EACCES", {
+	{ EACCES, {
 		[CTX_ANY] = "permission denied: run buddyctl as root",
 		[CTX_DEV] = "permission denied: the device is root-only (mode 0600): run buddyctl as root",
 		[CTX_DEBUGFS] = "permission denied: debugfs is root-only: run buddyctl as root",
 	} },
-	{ ENOTTY, "ENOTTY", {
+	{ ENOTTY, {
 		[CTX_ANY] = "not the buddy device: it does not know the buddy ioctls",
 	} },
-	{ ENODEV, "ENODEV", {
+	{ ENODEV, {
 		[CTX_ANY] = "no such device: is the buddy module loaded? (insmod buddy.ko)",
 	} },
-	{ ENXIO, "ENXIO", {
+	{ ENXIO, {
 		[CTX_ANY] = "no such device: is the buddy module loaded? (insmod buddy.ko)",
 	} },
-	{ ENOTDIR, "ENOTDIR", {
+	{ ENOTDIR, {
 		[CTX_ANY] = "not a directory: --debugfs names the buddy debugfs directory",
 	} },
-	{ EISDIR, "EISDIR", {
+	{ EISDIR, {
 		[CTX_ANY] = "is a directory",
 	} },
-	{ EBADMSG, "EBADMSG", {
+	{ EBADMSG, {
 		[CTX_ANY] = "unexpected format: not what the buddy module writes (a different version?)",
 	} },
-	{ EFAULT, "EFAULT", {
+	{ EFAULT, {
 		[CTX_ANY] = "bad address (a bug in buddyctl)",
 	} },
-	{ EUCLEAN, "EUCLEAN", {
+	{ EUCLEAN, {
 		[CTX_ANY] = "the module found its metadata inconsistent: see dmesg and 'check'",
 	} },
-	{ EIO, "EIO", { [CTX_ANY] = "input/output error" } },
-	{ EBUSY, "EBUSY", {
+	{ EIO, { [CTX_ANY] = "input/output error" } },
+	{ EBUSY, {
 		[CTX_ANY] = "device or resource busy",
 		[CTX_DEV_FREE] = "that block is mapped: unmap it first, then free it",
 		[CTX_FREE] = "that block is mapped: unmap it first, then free it",
 	} },
-	{ EINTR, "EINTR", { [CTX_ANY] = "interrupted" } },
+	{ EINTR, { [CTX_ANY] = "interrupted" } },
 };
 
 /*
@@ -182,12 +181,9 @@ static const struct errno_info *errno_info(int err)
  */
 const char *errno_name(int err)
 {
-	const struct errno_info *e = errno_info(err);
 	static char buf[24];
 	size_t i;
 
-	if (e)
-		return e->name;
 	for (i = 0; i < ARRAY_SIZE(errno_names); i++)
 		if (errno_names[i].nr == err)
 			return errno_names[i].name;
