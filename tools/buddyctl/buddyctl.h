@@ -76,6 +76,15 @@ void report_told(const char *text);
 int close_output(FILE *f, const char *name);
 int close_stdout(int status);
 void flush_stdout(void);
+bool stdout_failed(void);
+
+/* shown_len()'s @show: what may be shown as it is, past printable ASCII. */
+#define SHOW_UTF8	0x1
+#define SHOW_NL		0x2
+#define SHOW_TAB	0x4
+/* How a byte that may not be shown is shown: in octal, as the module's. */
+#define ESC_BYTE	"\\%03o"
+size_t shown_len(const char *s, unsigned int show);
 void sanitize(char *out, size_t len, const char *in);
 
 #define JSON_MAX_DEPTH	8

@@ -43,6 +43,12 @@ void flush_stdout(void)
 	errno = saved;
 }
 
+/* Has stdout failed?  A loop that only writes must stop when it has. */
+bool stdout_failed(void)
+{
+	return stdout_err || ferror(stdout);
+}
+
 /* === Errors === */
 
 /*
@@ -240,34 +246,60 @@ static int utf8_len(const unsigned char *s)
 }
 
 /**
+ * shown_len() - May the character at @s be shown as it is?
+ * @s: A character of text from anywhere: the user, a file, the module.
+ * @show: What else may be shown, past printable ASCII: SHOW_UTF8 (a valid
+ *        UTF-8 sequence), SHOW_NL (a newline), SHOW_TAB (a tab).
+ *
+ * The one rule buddyctl's text escapers share (sanitize(), markup_text(),
+ * the views' escape_raw()): a control byte, DEL, or a byte of no valid
+ * UTF-8 sequence never reaches a terminal or a page as it is; each prints
+ * as \ooo (ESC_BYTE), as the module escapes what it prints.  JSON has its
+ * own escapes (json_escape()).
+ *
+ * Return: the bytes to copy as they are, or 0: escape the byte at @s.
+ */
+size_t shown_len(const char *s, unsigned int show)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	if (*u >= ' ' && *u <= '~')
+		return 1;
+	if (*u == '\n')
+		return show & SHOW_NL ? 1 : 0;
+	if (*u == '\t')
+		return show & SHOW_TAB ? 1 : 0;
+	if (*u >= 0x80 && (show & SHOW_UTF8))
+		return utf8_len(u);
+	return 0;
+}
+
+/**
  * sanitize() - Make text safe to show on one line.
  * @out: Where to put it.
- * @len: Size of @out, at least 4.
+ * @len: Size of @out, at least 5.
  * @in: The text, e.g. a line of user input.
  *
- * Control characters and bytes that are not UTF-8 become \xHH; text that
- * does not fit ends in "...".
+ * Control characters (a newline and a tab too) and bytes that are not
+ * UTF-8 become \ooo; text that does not fit ends in "...".
  */
 void sanitize(char *out, size_t len, const char *in)
 {
-	const unsigned char *s = (const unsigned char *)in;
-	size_t n = 0;
-	int u;
+	size_t n = 0, u;
 
-	while (*s) {
-		u = *s >= 0x80 ? utf8_len(s) : 0;
+	while (*in) {
+		u = shown_len(in, SHOW_UTF8);
 		if (n + (u ? u : 4) + 4 > len) {
 			memcpy(out + n, "...", 4);
 			return;
 		}
 		if (u) {
-			memcpy(out + n, s, u);
+			memcpy(out + n, in, u);
 			n += u;
-			s += u;
-		} else if (*s < ' ' || *s >= 0x7f) {
-			n += snprintf(out + n, len - n, "\\x%02x", *s++);
+			in += u;
 		} else {
-			out[n++] = *s++;
+			n += snprintf(out + n, len - n, ESC_BYTE,
+				      (unsigned char)*in++);
 		}
 	}
 	out[n] = '\0';
@@ -761,19 +793,18 @@ int read_text(const char *path, char **text, size_t *bytes)
  * markup_text() - Write text into SVG or HTML, escaped.
  * @f: Where.
  * @s: The text: the five characters XML gives a meaning are escaped, and
- *     so is every other byte that is not text in a UTF-8 page: a control
- *     character but newline and tab, DEL, a byte of no valid UTF-8
- *     sequence, each as \ooo, as the module escapes what it prints.  The
- *     tree's box-drawing characters, valid UTF-8, stay as they are.
+ *     so is every other byte that is not text in a UTF-8 page (shown_len():
+ *     newlines, tabs and valid UTF-8 are text).  The tree's box-drawing
+ *     characters, valid UTF-8, stay as they are.
  */
 void markup_text(FILE *f, const char *s)
 {
-	const unsigned char *u = (const unsigned char *)s;
 	const char *e;
-	int n;
+	size_t n;
 
-	for (; *u; u++) {
-		switch (*u) {
+	for (; *s; s += n) {
+		n = 1;
+		switch (*s) {
 		case '<':
 			e = "&lt;";
 			break;
@@ -790,13 +821,12 @@ void markup_text(FILE *f, const char *s)
 			e = "&#39;";
 			break;
 		default:
-			n = *u < 0x80 ? 1 : utf8_len(u);
-			if ((*u < 0x20 && *u != '\n' && *u != '\t') ||
-			    *u == 0x7f || !n) {
-				fprintf(f, "\\%03o", *u);
+			n = shown_len(s, SHOW_UTF8 | SHOW_NL | SHOW_TAB);
+			if (n) {
+				fwrite(s, 1, n, f);
 			} else {
-				fwrite(u, 1, n, f);
-				u += n - 1;
+				fprintf(f, ESC_BYTE, (unsigned char)*s);
+				n = 1;
 			}
 			continue;
 		}

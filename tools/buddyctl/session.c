@@ -705,7 +705,7 @@ static int session_line(struct session *s, char *line, size_t len)
 	size_t i;
 
 	if (memchr(line, '\0', len)) {
-		snprintf(copy, sizeof(copy), "%.64s\\x00...", line);
+		snprintf(copy, sizeof(copy), "%.64s\\000...", line);
 		report(copy, EINVAL, CTX_ANY, "a NUL byte in the line");
 		return -1;
 	}

@@ -772,23 +772,22 @@ out:
 
 /*
  * @text, with every byte outside printable ASCII but newlines written as
- * "\ooo", malloc()ed; NULL if out of memory.  The module escapes comm so,
- * and a raw byte there is none it wrote: it must not reach the terminal as
- * it is, a terminal escape least of all.  Backslashes stay: the module's
- * own are already "\\".
+ * "\ooo" (shown_len()), malloc()ed; NULL if out of memory.  The module
+ * escapes comm so, and a raw byte there is none it wrote: it must not
+ * reach the terminal as it is, a terminal escape least of all.
+ * Backslashes stay: the module's own are already "\\".
  */
 static char *escape_raw(const char *text)
 {
-	const unsigned char *s = (const unsigned char *)text;
 	char *out = malloc(4 * strlen(text) + 1), *o = out;
 
 	if (!out)
 		return NULL;
-	for (; *s; s++) {
-		if ((*s < ' ' && *s != '\n') || *s > '~')
-			o += sprintf(o, "\\%03o", *s);
+	for (; *text; text++) {
+		if (shown_len(text, SHOW_NL))
+			*o++ = *text;
 		else
-			*o++ = *s;
+			o += sprintf(o, ESC_BYTE, (unsigned char)*text);
 	}
 	*o = '\0';
 	return out;

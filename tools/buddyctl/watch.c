@@ -7,7 +7,9 @@
  * refusal, split and merge moves one of them) every --interval seconds
  * and redraws the view when they moved.  On a terminal the screen is
  * cleared first; otherwise each drawing follows the last, after a "---"
- * line, so a script can read them.  --count N stops after N drawings.
+ * line, so a script can read them.  --count N stops after N drawings;
+ * so does stdout that cannot be written (a full disk, a closed pipe with
+ * SIGPIPE ignored): nobody reads the drawings any more.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,7 +22,7 @@
  * watch_run() - Draw a view, and again whenever the pool changes.
  * @view: The view's name (view_exists()).
  *
- * Return: the exit status: 0, or 1 if a drawing failed.
+ * Return: the exit status: 0, or 1 if a drawing failed or stdout did.
  */
 int watch_run(const char *view)
 {
@@ -49,6 +51,10 @@ int watch_run(const char *view)
 		}
 		free(prev);
 		prev = cur;
+		if (stdout_failed()) {
+			ret = 1;
+			break;
+		}
 		if (opt.count && draws >= opt.count)
 			break;
 		nanosleep(&ts, NULL);
