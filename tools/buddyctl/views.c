@@ -811,6 +811,18 @@ static int view_allocations(void)
 	return ret;
 }
 
+/*
+ * A line the module wrote from its own strings (a note, a legend, check's
+ * reason): printable ASCII only.  Anything else is not the module's, and
+ * must not reach the terminal.
+ */
+static bool plain_text(const char *s)
+{
+	while (*s && shown_len(s, 0))
+		s++;
+	return !*s;
+}
+
 /* === Check === */
 
 /* "ok", or "broken: ...": the latter is a failure (exit status 1). */
@@ -826,7 +838,7 @@ static int view_check(void)
 	line = next_line(&p);
 	if (line && !strcmp(line, "ok")) {
 		ret = 0;
-	} else if (!line || strncmp(line, "broken:", 7)) {
+	} else if (!line || strncmp(line, "broken:", 7) || !plain_text(line)) {
 		bad_line("check", 1, line ? line : "");
 		goto out;
 	}
@@ -981,7 +993,7 @@ static bool bits_parse(char *line, struct kv_line *l)
 
 	if (line[0] == '#') {
 		l->n = 0;
-		return true;
+		return plain_text(line);
 	}
 	if (kv_split(line, l, NULL) || l->n != 3 ||
 	    strcmp(l->kv[0].key, "order") || !l->kv[0].val ||
@@ -1022,7 +1034,7 @@ static bool map_parse(char *line, struct kv_line *l)
 
 	l->n = 0;
 	if (line[0] == '#')
-		return true;
+		return plain_text(line);
 	cells = strchr(line, ' ');
 	if (!cells)
 		return false;

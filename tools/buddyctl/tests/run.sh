@@ -691,6 +691,15 @@ t "allocations: a line without pfn" 1 "" \
 	--debugfs "$tmp/bad" allocations
 echo maybe > "$tmp/bad/check"
 t "check: neither ok nor broken" 1 "" "~check:1: EBADMSG" --debugfs "$tmp/bad" check
+printf 'broken: a record \033[2J\n' > "$tmp/bad/check"
+t "check: a control byte in the reason" 1 "" \
+	"~check:1: EBADMSG: unexpected line 'broken: a record \\\\033\\[2J'" --debugfs "$tmp/bad" check
+{ head -1 "$fix/ostep/map"; printf '# A = tag \033]0;x\007\n'; } > "$tmp/bad/map"
+t "map: a control byte in a legend line" 1 "" \
+	"~map:2: EBADMSG: unexpected line '# A = tag \\\\033\\]0;x\\\\007'" --debugfs "$tmp/bad" map
+{ printf '# \x9b2J\n'; cat "$fix/ostep/bitmaps"; } > "$tmp/bad/bitmaps"
+t "bits: a byte outside ASCII in a note" 1 "" \
+	"~bitmaps:1: EBADMSG: unexpected line '# \\\\233" --debugfs "$tmp/bad" bits
 rm "$tmp/bad/stats"
 t "a missing file in the directory" 1 "" \
 	"~stats: ENOENT: no such file: not the buddy module's debugfs directory" \
