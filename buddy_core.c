@@ -1016,6 +1016,9 @@ static void fill_order(struct buddy_core *core, struct buddy_core_order *o,
  * The pool is covered by the largest naturally aligned blocks of order at
  * most @max_order that fit, as Linux covers a zone: 100 frames are free
  * blocks of 64, 32 and 4 frames.  Cost: O(nr_frames / BITS_PER_LONG).
+ * Nothing of what @core held before survives, its observer included: a
+ * caller that re-initialises a pool sets the observer again after (a
+ * stale observer would otherwise outlive the pool's owner).
  *
  * Context: Any context; the caller serialises all calls on @core.
  * Return: 0, or -EINVAL for a NULL pointer or out-of-range arguments.

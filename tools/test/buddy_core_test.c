@@ -999,6 +999,12 @@ static bool test_steps_ostep(void)
 	ASSERT_EQ(buddy_core_free(&pool.core, 0), 0);
 	ASSERT_EQ(log.len, 0);
 	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	/* A pool initialised again starts without one (the header says so). */
+	buddy_core_set_observer(&pool.core, &log.obs);
+	ASSERT_EQ(buddy_core_init(&pool.core, pool.meta, 16, 4), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 1), 0);
+	ASSERT_EQ(log.len, 0);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
 	pool_destroy(&pool);
 	return true;
 }
