@@ -34,25 +34,33 @@
  * allocations, so the program locks its memory first: a page fault of
  * its own must not be the one that fails.  Needs CONFIG_FAILSLAB,
  * FAIL_PAGE_ALLOC, FAULT_INJECTION_DEBUG_FS and
- * FAULT_INJECTION_STACKTRACE_FILTER, and buddy.ko not loaded; sets the
- * fault-injection attributes itself, and leaves buddy.ko loaded.  The
- * kmemleak scan after rmmod is the caller's.
+ * FAULT_INJECTION_STACKTRACE_FILTER.  Sets the fault-injection
+ * attributes itself.  A buddy.ko already loaded (by hand, by a run with
+ * -k or one that died) is unloaded first; at the end buddy.ko is unloaded
+ * too, so that a run can follow a run.  The kmemleak scan after rmmod is
+ * the caller's.
  *
- * Usage: buddy_failnth [-1] [-v] [-m KO] [OP...]
+ * Usage: buddy_failnth [-1] [-k] [-v] [-m KO] [OP...]
  *	-1	each point fails alone only, not again with all after it: the
  *		short run of make check (scripts/e2e/all.sh), half the time
+ *	-k	keep buddy.ko loaded at the end, its pool reset: for the
+ *		runner's rmmod (scripts/e2e/faults.sh), or a look around
  *	-v	a line per injection point; twice: and the kernel logs the
  *		stack of each failure it injects (fault-injection verbose=2;
  *		for debugging: the stack dumps fail the log scan)
  *	-m KO	the module (default /lib/buddy/buddy.ko)
- *	OP	run only the operations whose names start so ("insmod",
- *		"control", "open", "read", "ioctl", "mmap", "close", ...)
+ *	-h, --help  the usage and the names of the operations
+ *	OP	run only the operations whose names start with OP, an exact
+ *		name or its first words ("insmod", "control: reset", "read",
+ *		"ioctl INFO", ...); --help lists the names.  An OP that
+ *		starts no name is an error (exit 2).
  * Prints a "BUDDY-TEST: PASS|FAIL name" line per operation with its counts
- * of injection points; exits non-zero on a failure.
+ * of injection points; exits 1 on a failure, 2 if the test could not run.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <fcntl.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -100,10 +108,18 @@ static int verbose;
 static char *image;		/* buddy.ko */
 static size_t image_len;
 
-static void die(const char *what)
+/* A failure of the test itself; @err, an errno, says why if not 0. */
+static void __attribute__((noreturn)) die_err(int err, const char *what)
 {
-	printf("BUDDY-TEST: FAIL %s: %s\n", what, strerror(errno));
+	printf("BUDDY-TEST: FAIL %s%s%s\n", what, err ? ": " : "",
+	       err ? strerror(err) : "");
 	exit(2);
+}
+
+/* A syscall or libc call failed with errno (if it set one). */
+static void __attribute__((noreturn)) die(const char *what)
+{
+	die_err(errno, what);
 }
 
 /* === Injection === */
@@ -128,6 +144,7 @@ static void write_knob(int fd, const char *val, const char *what)
 {
 	ssize_t len = strlen(val);
 
+	errno = 0;		/* a short write sets none */
 	if (pwrite(fd, val, len, 0) != len)
 		die(what);
 }
@@ -154,6 +171,7 @@ static bool fail_stop(void)
 
 	if (pass == ONWARD)
 		write_knob(make_it_fail, "0", "make-it-fail");
+	errno = 0;
 	if (pread(fail_nth, buf, sizeof(buf) - 1, 0) <= 0)
 		die("read fail-nth");
 	write_knob(fail_nth, "0", "fail-nth");
@@ -188,6 +206,7 @@ static void fi_write(const char *attr, const char *knob, const char *val)
 	int fd;
 
 	snprintf(path, sizeof(path), FI "%s/%s", attr, knob);
+	errno = 0;
 	fd = open(path, O_WRONLY);
 	if (fd < 0 || write(fd, val, len) != len)
 		die(path);
@@ -220,7 +239,7 @@ static void read_symbols(void)
 	}
 	fclose(syms);
 	if (!end)
-		die("_end in /proc/kallsyms (kptr_restrict?)");
+		die_err(0, "no _end in /proc/kallsyms (kptr_restrict?)");
 	snprintf(modules_start, sizeof(modules_start), "%#llx", end);
 	if (start && after) {
 		snprintf(kmemleak_start, sizeof(kmemleak_start), "%#llx",
@@ -598,7 +617,7 @@ static void prepare_free_pfn(void)
 		    order == 3)
 			break;
 	if (!line)
-		die("the order-3 block");
+		die_err(0, "no order-3 block in allocations");
 	snprintf(pfn_arg, sizeof(pfn_arg), "free %#lx", pfn);
 	free(allocs);
 }
@@ -1061,6 +1080,7 @@ static void read_image(const char *path)
 	if (fd < 0 || fstat(fd, &st))
 		die(path);
 	image_len = st.st_size;
+	errno = 0;		/* a short read sets none */
 	image = malloc(image_len);
 	if (!image || read(fd, image, image_len) != (ssize_t)image_len)
 		die(path);
@@ -1076,6 +1096,7 @@ static void prefault_stack(void)
 	__asm__ __volatile__("" : : "r" (stack) : "memory");
 }
 
+/* @name is selected by @names[0..@nr): none, or one a prefix of it. */
 static bool wanted(char **names, int nr, const char *name)
 {
 	int i;
@@ -1088,16 +1109,65 @@ static bool wanted(char **names, int nr, const char *name)
 	return false;
 }
 
+static void print_usage(FILE *out)
+{
+	size_t i;
+
+	fprintf(out,
+		"usage: buddy_failnth [-1] [-k] [-v] [-m KO] [OP...]\n"
+		"Every allocation of each operation on buddy.ko fails in turn.\n"
+		"  -1       each point fails alone only, not again with all after it\n"
+		"  -k       keep buddy.ko loaded at the end (else it is unloaded)\n"
+		"  -v       a line per injection point; twice: the kernel logs each stack\n"
+		"  -m KO    the module (default /lib/buddy/buddy.ko)\n"
+		"  -h, --help  this help\n"
+		"  OP       only the operations whose names start with OP: a whole name\n"
+		"           or its first words ('control: reset', read, 'ioctl INFO');\n"
+		"           without OP, every one of these:\n");
+	for (i = 0; i < ARRAY_SIZE(ops); i++)
+		fprintf(out, "    %s\n", ops[i].name);
+}
+
+/* Every one of @names[0..@nr) selects an operation, or exit 2. */
+static void check_names(char **names, int nr)
+{
+	size_t j;
+	int i;
+
+	for (i = 0; i < nr; i++) {
+		for (j = 0; j < ARRAY_SIZE(ops); j++)
+			if (wanted(&names[i], 1, ops[j].name))
+				break;
+		if (j == ARRAY_SIZE(ops)) {
+			fprintf(stderr, "buddy_failnth: '%s' is no operation's name nor the start of one\n",
+				names[i]);
+			print_usage(stderr);
+			exit(2);
+		}
+	}
+}
+
 int main(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
 	const char *ko = "/lib/buddy/buddy.ko";
+	bool keep = false;
 	size_t i;
 	int opt;
 
-	while ((opt = getopt(argc, argv, "1vm:")) != -1) {
+	while ((opt = getopt_long(argc, argv, "1hkvm:", longopts, NULL)) != -1) {
 		switch (opt) {
 		case '1':
 			alone_only = true;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		case 'k':
+			keep = true;
 			break;
 		case 'v':
 			verbose++;
@@ -1106,12 +1176,13 @@ int main(int argc, char **argv)
 			ko = optarg;
 			break;
 		default:
-			fprintf(stderr, "usage: buddy_failnth [-1] [-v] [-m KO] [OP...]\n");
+			print_usage(stderr);
 			return 2;
 		}
 	}
 	argc -= optind;
 	argv += optind;
+	check_names(argv, argc);
 	read_image(ko);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	if (alone_only)
@@ -1128,8 +1199,11 @@ int main(int argc, char **argv)
 	make_it_fail = open("/proc/thread-self/make-it-fail", O_RDWR);
 	if (fail_nth < 0 || make_it_fail < 0)
 		die("/proc/thread-self/fail-nth (CONFIG_FAULT_INJECTION?)");
-	if (loaded())
-		die("buddy.ko is loaded already");
+	/* An earlier run's (-k, or one that died), or loaded by hand. */
+	if (loaded()) {
+		printf("faults: buddy.ko is loaded: unloading it first\n");
+		unload();
+	}
 	fi_setup();
 
 	for (i = 0; i < ARRAY_SIZE(ops); i++) {
@@ -1139,8 +1213,12 @@ int main(int argc, char **argv)
 			test_op(&ops[i]);
 	}
 	fi_reset();
-	if (!loaded() && run_insmod())
-		die("insmod");
-	ctl_ok("reset");
+	if (keep) {
+		if (!loaded() && run_insmod())
+			die("insmod");
+		ctl_ok("reset");
+	} else {
+		unload();
+	}
 	return nr_failed ? 1 : 0;
 }
