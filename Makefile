@@ -173,6 +173,11 @@ deps:
 ## clean: remove build outputs (the kernel cache in ~/.cache/buddy stays)
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
+	@# What kbuild left, also when KDIR (the kernel it was built for) is gone.
+	rm -f *.o .*.o *.ko *.mod *.mod.c .*.cmd .*.d Module.symvers modules.order \
+		kunit/*.o kunit/*.ko kunit/*.mod kunit/*.mod.c kunit/.*.cmd \
+		kunit/.*.d kunit/modules.order
+	rm -rf .tmp_versions
 	$(MAKE) -C tools clean
 	rm -rf build
 

@@ -15,6 +15,14 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+case ${1:-} in
+'') ;;
+-h | --help)
+	sed -n '4,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^#[ \t]\{0,1\}//'
+	exit 0 ;;
+*)
+	die "takes no arguments, not '$1' (it runs every point; see README, Fault injection)" ;;
+esac
 cd "$BUDDY_ROOT"
 tools_make e2e
 start=$(now)

@@ -289,7 +289,11 @@ kernel_id()
 
 	case ${BUDDY_ARCH:-x86_64} in
 	x86_64 | amd64)
-		echo "$k" ;;
+		case $k in
+		debian | debian-6.1 | debian-rt | debug) echo "$k" ;;
+		debian-16k) die "BUDDY_KERNEL=debian-16k is arm64's: set BUDDY_ARCH=arm64 too" ;;
+		*) die "BUDDY_KERNEL is debian, debian-6.1, debian-rt or debug (debian or debian-16k with BUDDY_ARCH=arm64), not '$k'" ;;
+		esac ;;
 	arm64 | aarch64)
 		case $k in
 		debian) echo arm64 ;;

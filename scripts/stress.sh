@@ -22,7 +22,18 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 cd "$BUDDY_ROOT"
+case ${1:-} in
+-h | --help)
+	sed -n '4,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^#[ \t]\{0,1\}//'
+	exit 0 ;;
+esac
 [[ $# -gt 0 ]] || set -- debian debug
+for kernel in "$@"; do
+	# Refused before the seed is drawn: no replay line for a run that
+	# cannot be.
+	[[ $kernel == debian || $kernel == debug ]] ||
+		die "kernels are debian and debug, not '$kernel' (usage: scripts/stress.sh [debian|debug...])"
+done
 seed=${STRESS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 ops=${STRESS_OPS:-200000}
 ioctls=${FUZZ_IOCTLS:-1000000}
@@ -30,6 +41,8 @@ pages=${STRESS_PAGES:-512}
 for n in "$seed" "$ops" "$ioctls" "$pages"; do
 	[[ $n =~ ^[0-9]+$ ]] || die "STRESS_SEED, STRESS_OPS, FUZZ_IOCTLS and STRESS_PAGES are numbers, not '$n'"
 done
+# buddy.ko refuses pages=0: a run of it would only fail its insmod.
+[[ $pages -ge 1 ]] || die "STRESS_PAGES is the pool, at least 1 page, not $pages"
 replay="STRESS_SEED=$seed STRESS_OPS=$ops FUZZ_IOCTLS=$ioctls STRESS_PAGES=$pages scripts/stress.sh"
 info "seed $seed: $ops stress operations, $ioctls fuzzed ioctls, $pages pages (replay: $replay $*)"
 

@@ -60,10 +60,21 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-if [[ $# -lt 1 ]]; then
-	sed -n '4,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
-	exit 2
-fi
+# usage [FULL]: the synopsis (lines 4-6), or with FULL the whole comment
+# above, Env and Exit included.
+usage()
+{
+	if [[ ${1:-} ]]; then
+		sed -n '4,/^$/p' "${BASH_SOURCE[0]}"
+	else
+		sed -n '4,6p' "${BASH_SOURCE[0]}"
+	fi | sed 's/^#[ \t]\{0,1\}//'
+}
+
+case ${1:-} in
+'') usage >&2; exit 2 ;;
+-h | --help) usage full; exit 0 ;;
+esac
 script=$1
 shift
 [[ $script == - || -f $script ]] || die "no such script: $script"
@@ -76,6 +87,17 @@ export BUDDY_INTERACTIVE=${BUDDY_INTERACTIVE:-0}
 timeout_s=${VM_TIMEOUT:-300}
 mem=${VM_MEM:-1024}
 smp=${VM_SMP:-2}
+# Checked before anything is built or booted: a value qemu or timeout
+# refuses would otherwise end the run before the guest exists.
+for v in BUDDY_KMEMLEAK BUDDY_LOAD BUDDY_INTERACTIVE; do
+	[[ ${!v} == [01] ]] || die "$v is 0 or 1, not '${!v}'"
+done
+[[ $timeout_s =~ ^[1-9][0-9]*$ ]] ||
+	die "VM_TIMEOUT is a number of seconds, not '$timeout_s'"
+[[ $mem =~ ^[1-9][0-9]*$ && $mem -ge 128 ]] ||
+	die "VM_MEM is the guest's memory in MiB, 128 or more, not '$mem'"
+[[ $smp =~ ^[1-9][0-9]*$ && $smp -le 64 ]] ||
+	die "VM_SMP is a number of guest CPUs, 1 to 64, not '$smp'"
 
 if [[ $BUDDY_INTERACTIVE == 1 && ! -t 0 ]]; then
 	warn "BUDDY_INTERACTIVE=1 but stdin is not a terminal: running non-interactively"
@@ -83,7 +105,8 @@ if [[ $BUDDY_INTERACTIVE == 1 && ! -t 0 ]]; then
 fi
 
 "$BUDDY_ROOT/scripts/deps.sh" build kernel vm
-eval "$("$(kernel_script "$flavour")" env)"
+kenv=$("$(kernel_script "$flavour")" env)
+eval "$kenv"
 export BUDDY_KARCH
 [[ $BUDDY_KARCH == arm64 ]] && "$BUDDY_ROOT/scripts/deps.sh" arm64
 
@@ -92,6 +115,9 @@ name=${name%.*}
 [[ $script == - ]] && name=shell
 log=${BUDDY_VM_LOG:-$BUDDY_BUILD/vm/$flavour-$name.log}
 mkdir -p "$BUDDY_BUILD/vm" "$(dirname "$log")"
+# qemu writes the log only once it runs: an earlier run's must not stand
+# in for this one's.
+rm -f "$log"
 initrd=${VM_INITRD:-}
 if [[ -n $initrd && ${VM_PREPARE:-0} != 1 ]]; then
 	# Prepared a moment ago (e2e.sh's guests side by side): building the
@@ -164,6 +190,7 @@ for boot in 1 2; do
 	break
 done
 elapsed=$(($(now) - t0))
+[[ -e $log ]] || die "qemu did not start (status $rc): nothing was booted"
 
 # Anywhere on a line: a kernel message or a prompt may come first.
 status=$(tr -d '\r' <"$log" | sed -n 's/.*BUDDY-EXIT: \([0-9][0-9]*\)$/\1/p' | tail -n 1)

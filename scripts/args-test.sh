@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# args-test.sh - the VM scripts refuse what they cannot run, at once: a
+# bad kernel name, a setting out of its range, an argument they do not
+# take.  Each case must end within seconds (nothing built, nothing
+# booted), with the status and the message below; --help prints the usage
+# and succeeds.  No VM is started: every case fails before one would be.
+#
+# Exit: 0 if every case held.  Prints "N passed, N failed" last.
+
+set -uo pipefail
+# shellcheck source-path=SCRIPTDIR
+. "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+cd "$BUDDY_ROOT" || exit 1
+passed=0
+failed=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+printf 'exit 0\n' > "$tmp/ok.sh"
+
+# check NAME WANT_RC WANT_REGEX [VAR=VALUE...] -- COMMAND...: run it,
+# stdin closed, with a 30 s limit; stdout and stderr are taken together.
+check()
+{
+	local name=$1 want_rc=$2 want=$3 rc out line
+	local env=()
+
+	shift 3
+	while [[ $1 != -- ]]; do
+		env+=("$1")
+		shift
+	done
+	shift
+	out=$(env "${env[@]}" timeout 30 "$@" 2>&1 </dev/null)
+	rc=$?
+	if [[ $rc == "$want_rc" ]] && grep -qE -- "$want" <<<"$out" &&
+	   ! grep -q ': booting ' <<<"$out"; then
+		passed=$((passed + 1))
+		[[ ${V:-0} == 1 ]] && echo "PASS $name"
+	else
+		failed=$((failed + 1))
+		echo "FAIL $name: status $rc (want $want_rc), output:"
+		while IFS= read -r line; do
+			echo "    $line"
+		done < <(head -20 <<<"$out")
+		echo "    want: $want"
+	fi
+}
+
+vm=scripts/vm-run.sh
+check "vm-run: no arguments, the usage" 2 \
+	'^vm-run.sh SCRIPT \[FILE...\] - run a test script' -- $vm
+check "vm-run: no arguments, the usage's last line, whole" 2 '^just a shell\)\.$' -- $vm
+check "vm-run: --help, everything" 0 '^Exit: the script' -- $vm --help
+check "vm-run: -h" 0 'VM_TIMEOUT=300' -- $vm -h
+check "vm-run: a missing script" 1 'error: no such script: nope' -- $vm nope
+check "vm-run: VM_MEM in GB" 1 "VM_MEM is the guest's memory in MiB, 128 or more, not '2GB'" \
+	VM_MEM=2GB -- $vm "$tmp/ok.sh"
+check "vm-run: VM_MEM too small" 1 "VM_MEM .* not '64'" VM_MEM=64 -- $vm "$tmp/ok.sh"
+check "vm-run: VM_TIMEOUT not a number" 1 "VM_TIMEOUT is a number of seconds, not 'abc'" \
+	VM_TIMEOUT=abc -- $vm "$tmp/ok.sh"
+check "vm-run: VM_TIMEOUT 0" 1 "VM_TIMEOUT .* not '0'" VM_TIMEOUT=0 -- $vm "$tmp/ok.sh"
+check "vm-run: VM_SMP 0" 1 "VM_SMP is a number of guest CPUs, 1 to 64, not '0'" \
+	VM_SMP=0 -- $vm "$tmp/ok.sh"
+check "vm-run: BUDDY_LOAD 2" 1 "BUDDY_LOAD is 0 or 1, not '2'" BUDDY_LOAD=2 -- $vm "$tmp/ok.sh"
+check "vm-run: BUDDY_KMEMLEAK yes" 1 "BUDDY_KMEMLEAK is 0 or 1, not 'yes'" \
+	BUDDY_KMEMLEAK=yes -- $vm "$tmp/ok.sh"
+check "vm-run: BUDDY_INTERACTIVE on" 1 "BUDDY_INTERACTIVE is 0 or 1, not 'on'" \
+	BUDDY_INTERACTIVE=on -- $vm "$tmp/ok.sh"
+check "vm-run: an unknown kernel" 1 "BUDDY_KERNEL is debian, debian-6.1, debian-rt or debug .*not 'bogus'" \
+	BUDDY_KERNEL=bogus -- $vm "$tmp/ok.sh"
+check "vm-run: arm64's kernel on x86_64" 1 'debian-16k is arm64.s: set BUDDY_ARCH=arm64' \
+	BUDDY_KERNEL=debian-16k -- $vm "$tmp/ok.sh"
+check "vm-run: an unknown arch" 1 "BUDDY_ARCH must be x86_64 or arm64, not 'riscv'" \
+	BUDDY_ARCH=riscv -- $vm "$tmp/ok.sh"
+
+check "stress: an unknown kernel, no replay line" 1 \
+	"^stress: error: kernels are debian and debug, not 'bogus'" -- scripts/stress.sh bogus
+check "stress: --help" 0 '^Env:.*STRESS_SEED' -- scripts/stress.sh --help
+check "stress: STRESS_PAGES=0" 1 'STRESS_PAGES is the pool, at least 1 page, not 0' \
+	STRESS_PAGES=0 -- scripts/stress.sh debian
+check "stress: STRESS_OPS not a number" 1 "are numbers, not 'many'" \
+	STRESS_OPS=many -- scripts/stress.sh debian
+check "faults: an argument" 1 "faults: error: takes no arguments, not 'bogus'" \
+	-- scripts/faults.sh bogus
+check "faults: --help" 0 '^faults.sh - fault injection' -- scripts/faults.sh --help
+check "make fuzz: FUZZ_SECONDS not a number" 2 \
+	"FUZZ_SECONDS is a number of seconds, 1 or more, not 'abc'" \
+	-- make -s -C tools fuzz FUZZ_SECONDS=abc
+check "make fuzz: FUZZ_SECONDS 0 (libFuzzer: for ever)" 2 "not '0'" \
+	-- make -s -C tools fuzz FUZZ_SECONDS=0
+
+echo "$passed passed, $failed failed"
+[[ $failed == 0 ]]
