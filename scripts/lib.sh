@@ -422,11 +422,11 @@ kunit_report()
 
 	if [[ $parse_rc -ne 0 || ${failed:-0} -ne 0 || ${crashed:-0} -ne 0 ]] ||
 	   ! grep -q 'Ran [1-9][0-9]* tests' <<<"$report"; then
-		warn "KUnit reported failures (results: ${ktap#"$BUDDY_ROOT"/}, log: ${log#"$BUDDY_ROOT"/})"
+		info "FAIL: KUnit reported failures (results: ${ktap#"$BUDDY_ROOT"/}, log: ${log#"$BUDDY_ROOT"/})"
 		return $((rc ? rc : 1))
 	fi
 	if [[ $rc -ne 0 ]]; then
-		warn "the tests passed but the run did not (see above; log: ${log#"$BUDDY_ROOT"/})"
+		info "FAIL: the tests passed but the run did not (see above; log: ${log#"$BUDDY_ROOT"/})"
 		return "$rc"
 	fi
 	return 0
