@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# args-test.sh - the VM scripts refuse what they cannot run, at once: a
+# args-test.sh - the scripts refuse what they cannot run, at once: a
 # bad kernel name, a setting out of its range, an argument they do not
-# take.  Each case must end within seconds (nothing built, nothing
+# take (and scenarios.sh finds a scenario by its name).  Each case must end within seconds (nothing built, nothing
 # booted), with the status and the message below; --help prints the usage
 # and succeeds.  No VM is started: every case fails before one would be.
 #
@@ -91,6 +91,11 @@ check "make fuzz: FUZZ_SECONDS not a number" 2 \
 	-- make -s -C tools fuzz FUZZ_SECONDS=abc
 check "make fuzz: FUZZ_SECONDS 0 (libFuzzer: for ever)" 2 "not '0'" \
 	-- make -s -C tools fuzz FUZZ_SECONDS=0
+
+check "scenarios: an unknown name" 1 "no scenario 'nope' \(a file, or a name in scenarios/: linux-zone.cmd" \
+	-- scripts/scenarios.sh nope
+check "scenarios: a name, from another directory" 0 '^PASS scenarios/ostep-64k.cmd$' \
+	-- env -C / "$BUDDY_ROOT/scripts/scenarios.sh" ostep-64k
 
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]

@@ -217,7 +217,7 @@ host_steps()
 		make -C tools fuzz FUZZ_SECONDS="${CHECK_FUZZ_SECONDS:-20}"
 	step "buddyctl host tests" tools/buddyctl/tests/run.sh
 	step "textbook scenarios in the twin" scripts/scenarios.sh
-	step "the VM scripts refuse bad arguments at once" scripts/args-test.sh
+	step "the scripts refuse bad arguments at once" scripts/args-test.sh
 	step "the lab: stubs fail, the real bodies pass" scripts/lab-selftest.sh
 	step "the bench's workloads, variants and floor loops, audited (untimed)" \
 		make -C tools bench-smoke

@@ -18,13 +18,31 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-cd "$BUDDY_ROOT"
 update=0
 if [[ ${1:-} == --update ]]; then
 	update=1
 	shift
 fi
-[[ $# -gt 0 ]] || set -- scenarios/*.cmd
+# A scenario by its path from here, or by its name in scenarios/
+# (ostep-64k.cmd, or ostep-64k): --update must write NAME.out beside it.
+files=()
+for f in "$@"; do
+	if [[ -f $f ]]; then
+		f=$(cd "$(dirname "$f")" && pwd)/$(basename "$f")
+	elif [[ -f $BUDDY_ROOT/scenarios/$f ]]; then
+		f=$BUDDY_ROOT/scenarios/$f
+	elif [[ -f $BUDDY_ROOT/scenarios/$f.cmd ]]; then
+		f=$BUDDY_ROOT/scenarios/$f.cmd
+	else
+		die "no scenario '$f' (a file, or a name in scenarios/: $(cd "$BUDDY_ROOT/scenarios" && echo ./*.cmd | sed 's|\./||g'))"
+	fi
+	[[ $f == *.cmd ]] || die "$f: a scenario is a .cmd file"
+	# Relative to the root, as run's FILE:LINE prefixes in the .out say it.
+	files+=("${f#"$BUDDY_ROOT"/}")
+done
+cd "$BUDDY_ROOT"
+[[ ${#files[@]} -gt 0 ]] || files=(scenarios/*.cmd)
+set -- "${files[@]}"
 tools_make buddyctl
 
 # The pool a scenario needs, as buddyctl --sim options.
