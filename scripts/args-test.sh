@@ -77,7 +77,8 @@ check "vm-run: an unknown arch" 1 "BUDDY_ARCH must be x86_64 or arm64, not 'risc
 	BUDDY_ARCH=riscv -- $vm "$tmp/ok.sh"
 
 check "stress: an unknown kernel, no replay line" 1 \
-	"^stress: error: kernels are debian and debug, not 'bogus'" -- scripts/stress.sh bogus
+	"^stress: error: kernels are debian, debian-6.1, debian-rt and debug, not 'bogus'" \
+	-- scripts/stress.sh bogus
 check "stress: --help" 0 '^Env:.*STRESS_SEED' -- scripts/stress.sh --help
 check "stress: STRESS_PAGES=0" 1 'STRESS_PAGES is the pool, at least 1 page, not 0' \
 	STRESS_PAGES=0 -- scripts/stress.sh debian

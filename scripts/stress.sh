@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# stress.sh [debian|debug...] - the concurrency stress (buddy_stress) and
-# the ioctl fuzzer (buddy_ioctl_fuzz) in a QEMU guest, on Debian's 6.12
-# kernel, the debug kernel (KASAN, lockdep, kmemleak, hung tasks), or both
-# (default).  The guest script is scripts/e2e/stress.sh; on the debug
-# kernel the guest also unloads the module and fails on kmemleak reports.
+# stress.sh [KERNEL...] - the concurrency stress (buddy_stress) and the
+# ioctl fuzzer (buddy_ioctl_fuzz) in a QEMU guest, on Debian's 6.12
+# kernel (debian), the debug kernel (debug: KASAN, lockdep, kmemleak, hung
+# tasks), or both (default); debian-6.1 and debian-rt run too.  The guest
+# script is scripts/e2e/stress.sh; on the debug kernel the guest also
+# unloads the module and fails on kmemleak reports.
 #
 # Env:	STRESS_SEED	seed of both programs (default: a random one, printed)
 #	STRESS_OPS	buddy_stress operations (default 200000)
@@ -31,8 +32,10 @@ esac
 for kernel in "$@"; do
 	# Refused before the seed is drawn: no replay line for a run that
 	# cannot be.
-	[[ $kernel == debian || $kernel == debug ]] ||
-		die "kernels are debian and debug, not '$kernel' (usage: scripts/stress.sh [debian|debug...])"
+	case $kernel in
+	debian | debian-6.1 | debian-rt | debug) ;;
+	*) die "kernels are debian, debian-6.1, debian-rt and debug, not '$kernel' (usage: scripts/stress.sh [KERNEL...], default debian debug)" ;;
+	esac
 done
 seed=${STRESS_SEED:-$(od -An -N4 -tu4 /dev/urandom | tr -d ' ')}
 ops=${STRESS_OPS:-200000}
