@@ -40,7 +40,7 @@ set -euo pipefail
 
 usage()
 {
-	sed -n '4,5p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+	header_usage "${BASH_SOURCE[0]}" 5 >&2
 	exit 2
 }
 

@@ -18,7 +18,7 @@ set -euo pipefail
 case ${1:-} in
 '') ;;
 -h | --help)
-	sed -n '4,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^#[ \t]\{0,1\}//'
+	header_usage "${BASH_SOURCE[0]}"
 	exit 0 ;;
 *)
 	die "takes no arguments, not '$1' (it runs every point; see README, Fault injection)" ;;

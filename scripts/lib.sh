@@ -47,6 +47,16 @@ die()
 	exit 1
 }
 
+# header_usage FILE [LAST]: a script's usage, the comment at its top from
+# line 4 (the synopsis) to line LAST, or to the first blank line (all of
+# it: Env and Exit too), without the comment marks.
+header_usage()
+{
+	local last=${2:-'/^$/'}
+
+	sed -n "4,${last}p" "$1" | sed 's/^#[ \t]\{0,1\}//'
+}
+
 # Seconds since the epoch, for "took N s" messages.
 now()
 {

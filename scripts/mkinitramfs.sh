@@ -30,7 +30,7 @@ set -euo pipefail
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if [[ $# -lt 3 ]]; then
-	sed -n '4p' "${BASH_SOURCE[0]}" | sed 's/^# //' >&2
+	header_usage "${BASH_SOURCE[0]}" 4 >&2
 	exit 2
 fi
 output=$1 kmod_dir=$2 script=$3

@@ -25,7 +25,7 @@ set -euo pipefail
 cd "$BUDDY_ROOT"
 case ${1:-} in
 -h | --help)
-	sed -n '4,/^$/p' "${BASH_SOURCE[0]}" | sed 's/^#[ \t]\{0,1\}//'
+	header_usage "${BASH_SOURCE[0]}"
 	exit 0 ;;
 esac
 [[ $# -gt 0 ]] || set -- debian debug

@@ -60,20 +60,9 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-# usage [FULL]: the synopsis (lines 4-6), or with FULL the whole comment
-# above, Env and Exit included.
-usage()
-{
-	if [[ ${1:-} ]]; then
-		sed -n '4,/^$/p' "${BASH_SOURCE[0]}"
-	else
-		sed -n '4,6p' "${BASH_SOURCE[0]}"
-	fi | sed 's/^#[ \t]\{0,1\}//'
-}
-
 case ${1:-} in
-'') usage >&2; exit 2 ;;
--h | --help) usage full; exit 0 ;;
+'') header_usage "${BASH_SOURCE[0]}" 6 >&2; exit 2 ;;
+-h | --help) header_usage "${BASH_SOURCE[0]}"; exit 0 ;;
 esac
 script=$1
 shift
