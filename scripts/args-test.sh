@@ -56,10 +56,14 @@ check "vm-run: no arguments, the usage's last line, whole" 2 '^just a shell\)\.$
 check "vm-run: --help, everything" 0 '^Exit: the script' -- $vm --help
 check "vm-run: -h" 0 'VM_TIMEOUT=300' -- $vm -h
 check "vm-run: a missing script" 1 'error: no such script: nope' -- $vm nope
-check "vm-run: VM_MEM in GB" 1 "VM_MEM is the guest's memory in MiB, 128 or more, not '2GB'" \
+check "vm-run: VM_MEM in GB" 1 "VM_MEM is the guest's memory in MiB \\(or with M or G\\), 128 MiB or more, not '2GB'" \
 	VM_MEM=2GB -- $vm "$tmp/ok.sh"
+# What qemu and timeout take passes: the error is the next setting's.
+check "vm-run: VM_MEM=2G and VM_TIMEOUT=15m are taken" 1 "VM_SMP .* not '0'" \
+	VM_MEM=2G VM_TIMEOUT=15m VM_SMP=0 -- $vm "$tmp/ok.sh"
+check "vm-run: VM_MEM=100M is too small" 1 "VM_MEM .* not '100M'" VM_MEM=100M -- $vm "$tmp/ok.sh"
 check "vm-run: VM_MEM too small" 1 "VM_MEM .* not '64'" VM_MEM=64 -- $vm "$tmp/ok.sh"
-check "vm-run: VM_TIMEOUT not a number" 1 "VM_TIMEOUT is a number of seconds, not 'abc'" \
+check "vm-run: VM_TIMEOUT not a number" 1 "VM_TIMEOUT is a time, seconds unless it ends in s, m, h or d \\(300, 15m\\), not 'abc'" \
 	VM_TIMEOUT=abc -- $vm "$tmp/ok.sh"
 check "vm-run: VM_TIMEOUT 0" 1 "VM_TIMEOUT .* not '0'" VM_TIMEOUT=0 -- $vm "$tmp/ok.sh"
 check "vm-run: VM_SMP 0" 1 "VM_SMP is a number of guest CPUs, 1 to 64, not '0'" \

@@ -77,16 +77,22 @@ timeout_s=${VM_TIMEOUT:-300}
 mem=${VM_MEM:-1024}
 smp=${VM_SMP:-2}
 # Checked before anything is built or booted: a value qemu or timeout
-# refuses would otherwise end the run before the guest exists.
+# refuses would otherwise end the run before the guest exists.  What they
+# take stays taken: timeout's 90s, 15m; qemu's 2G, 2048M.
+[[ $timeout_s =~ ^[0-9]+(\.[0-9]+)?[smhd]?$ && $timeout_s =~ [1-9] ]] ||
+	die "VM_TIMEOUT is a time, seconds unless it ends in s, m, h or d (300, 15m), not '$timeout_s'"
+mib=0
+if [[ $mem =~ ^([1-9][0-9]{0,6})(M?|G)$ ]]; then
+	mib=${BASH_REMATCH[1]}
+	[[ ${BASH_REMATCH[2]} == G ]] && mib=$((mib * 1024))
+fi
+[[ $mib -ge 128 ]] ||
+	die "VM_MEM is the guest's memory in MiB (or with M or G), 128 MiB or more, not '$mem'"
+[[ $smp =~ ^[1-9][0-9]*$ && $smp -le 64 ]] ||
+	die "VM_SMP is a number of guest CPUs, 1 to 64, not '$smp'"
 for v in BUDDY_KMEMLEAK BUDDY_LOAD BUDDY_INTERACTIVE; do
 	[[ ${!v} == [01] ]] || die "$v is 0 or 1, not '${!v}'"
 done
-[[ $timeout_s =~ ^[1-9][0-9]*$ ]] ||
-	die "VM_TIMEOUT is a number of seconds, not '$timeout_s'"
-[[ $mem =~ ^[1-9][0-9]*$ && $mem -ge 128 ]] ||
-	die "VM_MEM is the guest's memory in MiB, 128 or more, not '$mem'"
-[[ $smp =~ ^[1-9][0-9]*$ && $smp -le 64 ]] ||
-	die "VM_SMP is a number of guest CPUs, 1 to 64, not '$smp'"
 
 if [[ $BUDDY_INTERACTIVE == 1 && ! -t 0 ]]; then
 	warn "BUDDY_INTERACTIVE=1 but stdin is not a terminal: running non-interactively"
@@ -190,7 +196,7 @@ if [[ -z $status ]]; then
 		warn "the guest panicked: $(grep -a -m1 -o 'Kernel panic.*' "$log" | tr -d '\r')"
 		verdict=125
 	elif [[ $rc -eq 124 || $rc -eq 137 ]]; then
-		warn "the guest timed out after $timeout_s s (VM_TIMEOUT)"
+		warn "the guest timed out after $timeout_s$([[ $timeout_s == *[0-9] ]] && echo ' s') (VM_TIMEOUT)"
 		verdict=124
 	else
 		warn "the guest died without an exit status (qemu status $rc)"
