@@ -13,8 +13,9 @@
  *              its arguments; missing bytes read as 0
  *
  * Each operation goes through buddy_diff.c, which compares the core with the
- * model (tools/test/buddy_model.c) and returns false on any difference, and
- * is followed by the core's audit; the target then aborts so libFuzzer
+ * model (tools/test/buddy_model.c) and returns false on any difference (with
+ * the observer on, the steps reported too), and is followed by the core's
+ * audit; the target then aborts so libFuzzer
  * keeps the input.  At the end the whole tree is compared, everything is
  * freed, and the tree must be as after init.
  */
@@ -52,7 +53,7 @@ enum fuzz_op {
 	FUZZ_FREE_FAR,		/* ULONG_MAX - n or nr_frames + n: byte */
 	FUZZ_QUERY,		/* frame, order: 2 + 1 bytes */
 	FUZZ_SEEK,		/* frame, order: 2 + 1 bytes */
-	FUZZ_WALK,
+	FUZZ_WALK,		/* with bit 3: the observer on or off */
 };
 
 static bool run_op(struct buddy_diff *diff, struct input *in)
@@ -82,6 +83,8 @@ static bool run_op(struct buddy_diff *diff, struct input *in)
 		frame = get16(in) % (nr_frames + 1);
 		return diff_seek(diff, frame, get8(in) % (max_order + 2));
 	default:
+		if (op & 8)
+			diff_observe(diff, !diff->observing);
 		return diff_compare_walk(diff);
 	}
 }

@@ -175,16 +175,139 @@ static void live_remove(struct buddy_diff *diff, unsigned long frame)
 	diff->live_slot[last] = slot;
 }
 
+static void diff_log_step(const struct buddy_core_observer *obs,
+			  const struct buddy_core_step *step)
+{
+	struct diff_steps *steps = (struct diff_steps *)obs;
+
+	/* One more than room is kept count of: the comparison then fails. */
+	if (steps->nr < DIFF_MAX_STEPS)
+		steps->step[steps->nr] = *step;
+	steps->nr++;
+}
+
+/*
+ * From now on, with @on, the core reports every step of every alloc and
+ * free, and each operation's steps must be exactly those that the model's
+ * state before it implies (see diff_alloc() and diff_free()).  Without, the
+ * core has no observer, as after init.
+ */
+void diff_observe(struct buddy_diff *diff, bool on)
+{
+	diff->steps.obs.step = diff_log_step;
+	diff->observing = on;
+	buddy_core_set_observer(&diff->pool.core, on ? &diff->steps.obs : NULL);
+}
+
+const char *const diff_step_names[BUDDY_STEP_REJECT + 1] = {
+	[BUDDY_STEP_REQUEST] = "request",
+	[BUDDY_STEP_TAKE] = "take",
+	[BUDDY_STEP_SPLIT] = "split",
+	[BUDDY_STEP_ALLOC] = "alloc",
+	[BUDDY_STEP_ALLOC_FAIL] = "fail",
+	[BUDDY_STEP_FREE] = "free",
+	[BUDDY_STEP_MERGE] = "merge",
+	[BUDDY_STEP_STOP] = "stop",
+	[BUDDY_STEP_REJECT] = "reject",
+};
+
+static void print_steps(const char *who, const struct buddy_core_step *s,
+			unsigned int nr)
+{
+	unsigned int i;
+
+	fprintf(stderr, "  %s:", who);
+	for (i = 0; i < nr && i < DIFF_MAX_STEPS; i++)
+		fprintf(stderr, " %s(order %u, frame %lu, buddy %lu, error %d, why %d)",
+			(unsigned int)s[i].kind < ARRAY_SIZE(diff_step_names) ?
+			diff_step_names[s[i].kind] : "?", s[i].order, s[i].frame,
+			s[i].buddy, s[i].error, s[i].why);
+	if (nr > DIFF_MAX_STEPS)
+		fprintf(stderr, " ... %u steps in all", nr);
+	fputc('\n', stderr);
+}
+
+/* The core's steps are @want's @nr, every field of each. */
+static bool steps_match(struct buddy_diff *diff, const char *op,
+			const struct buddy_core_step *want, unsigned int nr)
+{
+	const struct diff_steps *got = &diff->steps;
+	unsigned int i;
+
+	for (i = 0; got->nr == nr && i < nr; i++) {
+		const struct buddy_core_step *a = &got->step[i], *b = &want[i];
+
+		if (a->kind != b->kind || a->order != b->order ||
+		    a->frame != b->frame || a->buddy != b->buddy ||
+		    a->error != b->error || a->why != b->why)
+			break;
+	}
+	if (got->nr == nr && i == nr)
+		return true;
+	if (!diff_fail(diff, "%s: the steps reported differ from the model's", op))
+		return false;
+	print_steps("core ", got->step, got->nr);
+	print_steps("model", want, nr);
+	return false;
+}
+
+static void add_step(struct buddy_core_step *s, unsigned int *nr,
+		     enum buddy_core_step_kind kind, unsigned int order,
+		     unsigned long frame, unsigned long buddy, int error,
+		     enum buddy_core_stop_why why)
+{
+	s[(*nr)++] = (struct buddy_core_step){
+		.kind = kind, .order = order, .frame = frame, .buddy = buddy,
+		.error = error, .why = why,
+	};
+}
+
+/*
+ * An alloc's steps, from @k, the smallest order >= @order that had a free
+ * block before it, and its result @frame: REQUEST, then ALLOC_FAIL, or TAKE
+ * of the order-@k block at @frame (the lowest free one, as the result
+ * shows: splits keep the lower half), a SPLIT per order down to @order,
+ * and ALLOC.
+ */
+static bool alloc_steps_match(struct buddy_diff *diff, unsigned int order,
+			      unsigned int k, long frame)
+{
+	struct buddy_core_step want[DIFF_MAX_STEPS];
+	char op[48];
+	unsigned int nr = 0;
+
+	add_step(want, &nr, BUDDY_STEP_REQUEST, order, 0, 0, 0, 0);
+	if (frame < 0) {
+		add_step(want, &nr, BUDDY_STEP_ALLOC_FAIL, order, 0, 0, frame,
+			 0);
+	} else {
+		add_step(want, &nr, BUDDY_STEP_TAKE, k, frame, 0, 0, 0);
+		for (; k > order; k--)
+			add_step(want, &nr, BUDDY_STEP_SPLIT, k, frame,
+				 frame + (1UL << (k - 1)), 0, 0);
+		add_step(want, &nr, BUDDY_STEP_ALLOC, order, frame, 0, 0, 0);
+	}
+	snprintf(op, sizeof(op), "alloc(order %u)", order);
+	return steps_match(diff, op, want, nr);
+}
+
 bool diff_alloc(struct buddy_diff *diff, unsigned int order)
 {
 	long core_ret, model_ret;
+	unsigned int k = order;
 
 	diff->ops++;
+	/* The order an alloc takes from, before it changes anything. */
+	while (k <= diff->model.max_order && !diff->model.free_blocks[k])
+		k++;
+	diff->steps.nr = 0;
 	model_ret = model_alloc(&diff->model, order);
 	core_ret = buddy_core_alloc(&diff->pool.core, order);
 	if (core_ret != model_ret)
 		return diff_fail(diff, "alloc(order %u): core %ld, model %ld",
 				 order, core_ret, model_ret);
+	if (diff->observing && !alloc_steps_match(diff, order, k, core_ret))
+		return false;
 	if (core_ret >= 0) {
 		live_add(diff, core_ret);
 		diff->model_nodes_stale = true;
@@ -192,13 +315,62 @@ bool diff_alloc(struct buddy_diff *diff, unsigned int order)
 	return diff_compare_counts(diff);
 }
 
+/*
+ * A free's steps: a single REJECT of @frame with @error and the block that
+ * held it (@held, from before the free; none for -ERANGE), or FREE of the
+ * block of @order at @frame, a MERGE per merge the model made (@merges),
+ * and STOP where the block ended, with why, from the model's state after.
+ */
+static bool free_steps_match(struct buddy_diff *diff, unsigned long frame,
+			     int error, const struct buddy_core_node *held,
+			     unsigned int order, unsigned long merges)
+{
+	const struct buddy_model *model = &diff->model;
+	struct buddy_core_step want[DIFF_MAX_STEPS];
+	enum buddy_core_stop_why why;
+	unsigned long buddy;
+	unsigned int nr = 0;
+	char op[48];
+
+	snprintf(op, sizeof(op), "free(frame %lu)", frame);
+	if (error) {
+		add_step(want, &nr, BUDDY_STEP_REJECT, held->order, frame,
+			 held->frame, error, 0);
+		return steps_match(diff, op, want, nr);
+	}
+	add_step(want, &nr, BUDDY_STEP_FREE, order, frame, 0, 0, 0);
+	for (; merges; merges--, order++) {
+		buddy = frame ^ (1UL << order);
+		add_step(want, &nr, BUDDY_STEP_MERGE, order, frame, buddy, 0,
+			 0);
+		frame &= ~(1UL << order);
+	}
+	buddy = frame ^ (1UL << order);
+	if (order == model->root_order[frame])
+		why = order == model->max_order ? BUDDY_STOP_MAX_ORDER :
+						  BUDDY_STOP_ROOT;
+	else if (model->order[buddy] != order)
+		why = BUDDY_STOP_BUDDY_SPLIT;
+	else
+		why = BUDDY_STOP_BUDDY_ALLOCATED;
+	add_step(want, &nr, BUDDY_STEP_STOP, order, frame, buddy, 0, why);
+	return steps_match(diff, op, want, nr);
+}
+
 bool diff_free(struct buddy_diff *diff, unsigned long frame)
 {
 	struct buddy_core *core = &diff->pool.core;
 	bool must_fail = model_alloc_order(&diff->model, frame) < 0;
+	unsigned long merges = diff->model.stats.merges;
+	struct buddy_core_node held = { };
+	unsigned int order = 0;
 	int core_ret, model_ret;
 
 	diff->ops++;
+	/* What the steps tell, before the free changes it. */
+	if (!model_lookup(&diff->model, frame, &held) && held.frame == frame)
+		order = held.order;
+	diff->steps.nr = 0;
 	if (must_fail) {
 		memcpy(diff->meta_copy, diff->pool.meta, diff->pool.meta_size);
 		diff->core_copy = *core;
@@ -208,6 +380,10 @@ bool diff_free(struct buddy_diff *diff, unsigned long frame)
 	if (core_ret != model_ret)
 		return diff_fail(diff, "free(frame %lu): core %d, model %d",
 				 frame, core_ret, model_ret);
+	if (diff->observing &&
+	    !free_steps_match(diff, frame, core_ret, &held, order,
+			      diff->model.stats.merges - merges))
+		return false;
 	if (must_fail) {
 		if (memcmp(diff->meta_copy, diff->pool.meta,
 			   diff->pool.meta_size) ||

@@ -16,6 +16,15 @@
 #include "buddy_harness.h"
 #include "buddy_model.h"
 
+/* The steps the core reports for one operation (diff_observe()). */
+#define DIFF_MAX_STEPS	(BUDDY_CORE_MAX_ORDER + 8)
+
+struct diff_steps {
+	struct buddy_core_observer obs;		/* first: see diff_log_step() */
+	struct buddy_core_step step[DIFF_MAX_STEPS];
+	unsigned int nr;
+};
+
 struct buddy_diff {
 	struct pool pool;
 	struct buddy_model model;
@@ -35,11 +44,17 @@ struct buddy_diff {
 	unsigned long ops;		/* operations so far, for messages */
 	const char *label;		/* what the caller is running, or NULL */
 	bool quiet;			/* no messages (the fuzzer's choice) */
+	/* While observing, each alloc's and free's steps against the model. */
+	bool observing;
+	struct diff_steps steps;
 };
 
 bool diff_init(struct buddy_diff *diff, unsigned long nr_frames,
 	       unsigned int max_order, int *ret);
 void diff_destroy(struct buddy_diff *diff);
+void diff_observe(struct buddy_diff *diff, bool on);
+/* The steps' names, as the tests write them. */
+extern const char *const diff_step_names[BUDDY_STEP_REJECT + 1];
 
 bool diff_alloc(struct buddy_diff *diff, unsigned int order);
 bool diff_free(struct buddy_diff *diff, unsigned long frame);

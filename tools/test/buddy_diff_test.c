@@ -72,7 +72,8 @@ static bool diff_step(struct buddy_diff *diff, struct rng *rng,
 			  rng_below(rng, max_order + 2));
 }
 
-static bool diff_run(const struct diff_shape *shape, uint64_t seed)
+static bool diff_run(const struct diff_shape *shape, uint64_t seed,
+		     bool observe)
 {
 	unsigned long walk_every, step, last_freed = 0, i;
 	static const unsigned int phases[] = { 50, 90, 50, 20, 70 };
@@ -89,6 +90,7 @@ static bool diff_run(const struct diff_shape *shape, uint64_t seed)
 	ASSERT_EQ(ret, 0);
 	diff.label = label;
 	rng_seed(&rng, seed);
+	diff_observe(&diff, observe);
 
 	/* The tree costs O(frames) to compare: keep it a small share. */
 	walk_every = shape->nr_frames / 2 > 256 ? shape->nr_frames / 2 : 256;
@@ -96,6 +98,9 @@ static bool diff_run(const struct diff_shape *shape, uint64_t seed)
 		if (step % 512 == 0)
 			alloc_percent = phases[rng_below(&rng,
 							 ARRAY_SIZE(phases))];
+		/* The observer comes and goes: fast paths in between. */
+		if (observe && step % 512 == 0)
+			diff_observe(&diff, rng_below(&rng, 4));
 		ok = diff_step(&diff, &rng, alloc_percent, &last_freed);
 		if (ok && step % 64 == 0)
 			ok = diff_audit(&diff);
@@ -121,7 +126,7 @@ static bool diff_run(const struct diff_shape *shape, uint64_t seed)
 }
 
 static bool run_shapes(const struct diff_shape *shapes, unsigned int nr,
-		       uint64_t salt)
+		       uint64_t salt, bool observe)
 {
 	unsigned long long steps_before = total_steps;
 	struct timespec start, end;
@@ -133,7 +138,7 @@ static bool run_shapes(const struct diff_shape *shapes, unsigned int nr,
 		for (s = 0; s < NR_SEEDS; s++) {
 			uint64_t seed = splitmix64(&seeds);
 
-			if (!diff_run(&shapes[i], seed)) {
+			if (!diff_run(&shapes[i], seed, observe)) {
 				fprintf(stderr, "diff: %lu frames, max_order %u, seed %#llx failed (test seed %#llx)\n",
 					shapes[i].nr_frames,
 					shapes[i].max_order,
@@ -164,7 +169,7 @@ static bool test_diff_power_of_two_pools(void)
 		{ 1UL << 20, 20, 30000 },	/* levels 0-3: set3(), take3() */
 	};
 
-	return run_shapes(shapes, ARRAY_SIZE(shapes), 1);
+	return run_shapes(shapes, ARRAY_SIZE(shapes), 1, false);
 }
 
 static bool test_diff_odd_pools(void)
@@ -181,7 +186,7 @@ static bool test_diff_odd_pools(void)
 		{ (1UL << 24) + 12345, 12, 4000 },
 	};
 
-	return run_shapes(shapes, ARRAY_SIZE(shapes), 2);
+	return run_shapes(shapes, ARRAY_SIZE(shapes), 2, false);
 }
 
 /* One frame, max_order 0, and max_order far beyond the pool */
@@ -197,7 +202,29 @@ static bool test_diff_edge_pools(void)
 		{ 1023, 20, 30000 },
 	};
 
-	return run_shapes(shapes, ARRAY_SIZE(shapes), 3);
+	return run_shapes(shapes, ARRAY_SIZE(shapes), 3, false);
+}
+
+/*
+ * The steps that the core reports to an observer (buddyctl's --explain,
+ * the module's events and tracepoints) are exactly what the model's state
+ * implies, in every layout: flat, two summary levels and three (set3()
+ * and take3()), where the observed paths leave the fast ones at different
+ * places.  The observer is on for three quarters of the phases.
+ */
+static bool test_diff_observed_pools(void)
+{
+	static const struct diff_shape shapes[] = {
+		{ 16, 4, 20000 },
+		{ 1000, 10, 30000 },
+		{ 4096, 12, 30000 },
+		{ 4097, 12, 20000 },
+		{ 12345, 6, 20000 },
+		{ 1UL << 20, 20, 20000 },
+		{ (1UL << 20) + 12345, BUDDY_CORE_MAX_ORDER, 10000 },
+	};
+
+	return run_shapes(shapes, ARRAY_SIZE(shapes), 5, true);
 }
 
 /*
@@ -246,6 +273,7 @@ const struct buddy_test buddy_diff_tests[] = {
 	BUDDY_TEST(diff_power_of_two_pools),
 	BUDDY_TEST(diff_odd_pools),
 	BUDDY_TEST(diff_edge_pools),
+	BUDDY_TEST(diff_observed_pools),
 	BUDDY_TEST(diff_fill_and_drain_all_small_pools),
 };
 
