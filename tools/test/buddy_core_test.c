@@ -12,11 +12,8 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-#include <fcntl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
-#include "buddy_harness.h"
+#include "buddy_diff.h"
 #include "buddy_test.h"
 
 #define POOL_INIT(_pool, _frames, _max_order)				\
@@ -242,90 +239,341 @@ static bool test_meta_size_growth(void)
 
 /* === Audit === */
 
-enum flip_result {
-	FLIP_CAUGHT = 10,	/* -EUCLEAN with a fault description */
-	FLIP_MISSED,		/* check() said 0 */
-	FLIP_WRONG,		/* another return, or no description */
-};
-
-/* In a child: flip one bit of the metadata and audit. */
-static void __attribute__((noreturn))
-flip_and_audit(struct pool *pool, unsigned long bit)
+/*
+ * The state of a pool after a seeded history of random allocs and frees,
+ * its live blocks in @live (room for every frame); their count, or -1 if
+ * the pool could not be set up or a free of a live block failed.  The same
+ * arguments give the same state, byte for byte.
+ */
+static long flip_history(struct pool *pool, unsigned long frames,
+			 unsigned int max_order, unsigned int ops, long *live)
 {
-	struct buddy_core_fault fault = { };
-	int devnull, ret;
+	unsigned long nr = 0;
+	struct rng rng;
 
-	/* A flip can make the core read wild pointers: keep it quiet. */
-	devnull = open("/dev/null", O_WRONLY);
-	if (devnull >= 0)
-		dup2(devnull, STDERR_FILENO);
-	((unsigned char *)pool->meta)[bit / 8] ^= 1 << (bit % 8);
-	ret = buddy_core_audit(&pool->core, &fault);
-	if (!ret)
-		_exit(buddy_core_check(&pool->core) ? FLIP_WRONG : FLIP_MISSED);
-	if (ret == -EUCLEAN && fault.what && fault.what[0] &&
-	    buddy_core_check(&pool->core) == -EUCLEAN)
-		_exit(FLIP_CAUGHT);
-	_exit(FLIP_WRONG);
+	if (pool_init(pool, frames, max_order))
+		return -1;
+	rng_seed(&rng, test_seed + frames);
+	while (ops--) {
+		if (nr && rng_below(&rng, 3) == 0) {
+			unsigned long i = rng_below(&rng, nr);
+
+			if (buddy_core_free(&pool->core, live[i]))
+				return -1;
+			live[i] = live[--nr];
+		} else {
+			/* Small orders mostly, so that every order has some. */
+			long frame = buddy_core_alloc(&pool->core,
+					rng_below(&rng, max_order + 1) *
+					rng_below(&rng, 2));
+
+			if (frame >= 0)
+				live[nr++] = frame;
+		}
+	}
+	return nr;
 }
 
 /*
- * Flip random bits of the metadata, one per child process, and count how
- * often the audit notices.  Nothing is assumed about the layout: some bits
- * are padding (a miss is right), some are pointers (the audit may crash),
- * most are state.  The test asks that many flips are caught and none makes
- * the audit return anything but 0 or -EUCLEAN.
+ * The model (buddy_model.c) in the state that @core's walk shows: its
+ * leaves, free and allocated, tiling the pool in order.  False if they do
+ * not: then the walk itself is broken.
  */
-static bool test_check_catches_corruption(void)
+static bool model_from_walk(struct buddy_model *model,
+			    const struct buddy_core *core)
 {
-	unsigned int i, caught = 0, missed = 0, crashed = 0;
-	const unsigned int nr_flips = 128;
-	struct pool pool;
+	unsigned long frame = 0, nodes = 0;
+	unsigned long nr_frames = buddy_core_nr_frames(core);
+	struct buddy_core_node node;
+	bool more;
+
+	if (model_init(model, nr_frames, buddy_core_max_order(core)))
+		return false;
+	memset(model->order, MODEL_NO_BLOCK, nr_frames);
+	memset(model->free_blocks, 0, sizeof(model->free_blocks));
+	model->nr_free = 0;
+	for (more = buddy_core_walk_first(core, &node); more;
+	     more = buddy_core_walk_next(core, &node)) {
+		unsigned long size;
+
+		if (++nodes > 2 * nr_frames + 64)
+			return false;
+		if (node.state == BUDDY_CORE_SPLIT)
+			continue;
+		if (node.frame != frame || node.order >= 8 * sizeof(long) ||
+		    node.order > buddy_core_max_order(core))
+			return false;
+		size = 1UL << node.order;
+		if (size > nr_frames - frame)
+			return false;
+		model->order[frame] = node.order;
+		if (node.state == BUDDY_CORE_ALLOCATED) {
+			memset(model->allocated + frame, 1, size);
+		} else {
+			model->free_blocks[node.order]++;
+			model->nr_free += size;
+		}
+		frame += size;
+	}
+	return frame == nr_frames;
+}
+
+/*
+ * A corrupted pool that the audit passed acts as a correct buddy allocator
+ * in the state its walk shows: alloc, free of a live block and free of any
+ * frame, bad ones included, give what the model gives from that state, and
+ * the counts agree after, and again once the live blocks are freed.  (Some
+ * flips take one consistent state to another: the split bit of a pair of
+ * allocated frames makes an allocated block of two frames two allocated
+ * frames, or the other way round.  No audit can tell, and the core must
+ * then be right about the new state.)  False, having said where they
+ * first part, if not.
+ */
+static bool flip_consistent(struct pool *a, long *live, unsigned long nr)
+{
+	unsigned int step, order, max_order = buddy_core_max_order(&a->core);
+	unsigned long frames = buddy_core_nr_frames(&a->core);
+	struct buddy_model model;
+	struct rng rng;
+	long got, want;
+	bool same = false;
+
+	if (!model_from_walk(&model, &a->core)) {
+		fprintf(stderr, "its walk does not tile the pool\n");
+		goto out;
+	}
+	rng_seed(&rng, test_seed ^ 0xf11b);
+	for (step = 0; step < 600; step++) {
+		unsigned int what = rng_below(&rng, 4);
+		unsigned long i, frame;
+
+		if (what < 2) {
+			order = rng_below(&rng, max_order + 2);
+			got = buddy_core_alloc(&a->core, order);
+			want = model_alloc(&model, order);
+			if (got != want) {
+				fprintf(stderr, "step %u: alloc(%u) gave %ld, the model %ld\n",
+					step, order, got, want);
+				goto out;
+			}
+			if (want >= 0)
+				live[nr++] = want;
+			continue;
+		}
+		if (what == 2 && nr) {
+			i = rng_below(&rng, nr);
+			frame = live[i];
+		} else {
+			frame = rng_below(&rng, frames + 2);
+			for (i = 0; i < nr && live[i] != (long)frame; i++)
+				;
+		}
+		got = buddy_core_free(&a->core, frame);
+		want = model_free(&model, frame);
+		if (got != want) {
+			fprintf(stderr, "step %u: free(%lu) gave %ld, the model %ld\n",
+				step, frame, got, want);
+			goto out;
+		}
+		if (!want && i < nr)
+			live[i] = live[--nr];
+	}
+	for (step = 0; step < 2; step++) {
+		for (order = 0; order <= max_order; order++) {
+			if (buddy_core_free_blocks(&a->core, order) !=
+			    model.free_blocks[order]) {
+				fprintf(stderr, "%s: %lu free blocks of order %u, the model %lu\n",
+					step ? "live blocks freed" : "after the steps",
+					buddy_core_free_blocks(&a->core, order),
+					order, model.free_blocks[order]);
+				goto out;
+			}
+		}
+		while (nr) {
+			nr--;
+			got = buddy_core_free(&a->core, live[nr]);
+			want = model_free(&model, live[nr]);
+			if (got != want) {
+				fprintf(stderr, "freeing the live blocks: free(%ld) gave %ld, the model %ld\n",
+					live[nr], got, want);
+				goto out;
+			}
+		}
+	}
+	same = buddy_core_free_frames(&a->core) == model.nr_free;
+	if (!same)
+		fprintf(stderr, "%lu free frames, the model %lu\n",
+			buddy_core_free_frames(&a->core), model.nr_free);
+out:
+	model_destroy(&model);
+	return same;
+}
+
+/* A field of struct buddy_core to corrupt: where, and how many bits. */
+struct flip_field {
+	void *at;
+	unsigned int bits;
+};
+
+/*
+ * The pool's own fields, for flip_every_bit(): every order's descriptor
+ * that the core reads (up to max_order + 1), and the scalars and pointers
+ * after them but the observer and the statistics, which the audit does not
+ * claim.  Of a bool, bit 0 only: others would not make a bool.
+ */
+static unsigned int flip_fields(struct buddy_core *core,
+				struct flip_field *f)
+{
+	unsigned int n = 0, k;
+
+#define FIELD(_x, _bits) (f[n++] = (struct flip_field){ &(_x), (_bits) })
+	for (k = 0; k <= core->max_order + 1; k++)
+		FIELD(core->orders[k], sizeof(core->orders[k]) * 8);
+	FIELD(core->nr_frames, sizeof(core->nr_frames) * 8);
+	FIELD(core->free_orders, sizeof(core->free_orders) * 8);
+	FIELD(core->max_order, sizeof(core->max_order) * 8);
+	FIELD(core->top_order, sizeof(core->top_order) * 8);
+	FIELD(core->plain_max, sizeof(core->plain_max) * 8);
+	FIELD(core->plain_top, sizeof(core->plain_top) * 8);
+	FIELD(core->flat, 1);
+	FIELD(core->levels3, 1);
+	FIELD(core->top_end, sizeof(core->top_end) * 8);
+	FIELD(core->fast_end, sizeof(core->fast_end) * 8);
+	FIELD(core->meta, sizeof(core->meta) * 8);
+	FIELD(core->head, sizeof(core->head) * 8);
+	FIELD(core->pair_split, sizeof(core->pair_split) * 8);
+#undef FIELD
+	return n;
+}
+
+/* One pool under corruption, for flip_one(). */
+struct flip_run {
+	unsigned long frames;
+	unsigned int max_order, ops;
+	struct pool a;
+	long *live, nr;
+	unsigned long caught, consistent;
+};
+
+/*
+ * Flips bit @bit of @byte in @r->a and audits.  A flip caught is put back
+ * (the audit wrote nothing); one not caught must leave a consistent pool
+ * (flip_consistent()), and @r->a is then made again.  @what and @where
+ * say which bit, if it fails.
+ */
+static bool flip_one(struct flip_run *r, unsigned char *byte,
+		     unsigned int bit, const char *what, unsigned long where)
+{
+	struct buddy_core_fault fault = { };
+	int ret;
+
+	*byte ^= 1 << bit;
+	ret = buddy_core_audit(&r->a.core, &fault);
+	if (ret) {
+		ASSERT_EQ(ret, -EUCLEAN);
+		ASSERT_TRUE(fault.what && fault.what[0]);
+		ASSERT_EQ(buddy_core_check(&r->a.core), -EUCLEAN);
+		*byte ^= 1 << bit;
+		r->caught++;
+		return true;
+	}
+	r->consistent++;
+	if (!flip_consistent(&r->a, r->live, r->nr)) {
+		fprintf(stderr, "%lu frames, max_order %u: %s %lu flipped: the audit found nothing, and the core no longer acts as a buddy allocator\n",
+			r->frames, r->max_order, what, where);
+		ASSERT_TRUE(false);
+	}
+	pool_destroy(&r->a);
+	ASSERT_EQ(flip_history(&r->a, r->frames, r->max_order, r->ops,
+			       r->live), r->nr);
+	return true;
+}
+
+/*
+ * Flips the bits of a pool in the state of flip_history(), one at a time:
+ * every bit of its metadata (or @sample of them, at random) and every bit
+ * of its own fields (flip_fields()).  Each is caught by the audit, or
+ * leaves a pool that acts as a buddy allocator (flip_consistent()).
+ */
+static bool flip_every_bit(unsigned long frames, unsigned int max_order,
+			   unsigned int ops, unsigned long sample)
+{
+	struct flip_field fields[BUDDY_CORE_MAX_ORDER + 16];
+	struct flip_run r = {
+		.frames = frames, .max_order = max_order, .ops = ops,
+		.live = malloc((frames + 1) * sizeof(long)),
+	};
+	unsigned long i, nr_bits, bit;
+	unsigned int f, nr_fields;
 	struct rng rng;
 
-	POOL_INIT(pool, 1000, 10);
+	ASSERT_TRUE(r.live);
+	r.nr = flip_history(&r.a, frames, max_order, ops, r.live);
+	ASSERT_TRUE(r.nr >= 0);
+	ASSERT_EQ(buddy_core_check(&r.a.core), 0);
+	nr_bits = r.a.meta_size * 8;
 	rng_seed(&rng, test_seed);
-	/* Some state worth corrupting: a random mix of blocks. */
-	for (i = 0; i < 300; i++) {
-		long frame = buddy_core_alloc(&pool.core, rng_below(&rng, 5));
-
-		if (frame >= 0 && rng_below(&rng, 3) == 0)
-			ASSERT_EQ(buddy_core_free(&pool.core, frame), 0);
+	for (i = 0; i < (sample ? sample : nr_bits); i++) {
+		bit = sample ? rng_below(&rng, nr_bits) : i;
+		if (!flip_one(&r, (unsigned char *)r.a.meta + bit / 8, bit % 8,
+			      "metadata bit", bit))
+			return false;
 	}
-	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	/* The fields stay where they are when r.a is made again. */
+	nr_fields = flip_fields(&r.a.core, fields);
+	for (f = 0; f < nr_fields; f++) {
+		for (bit = 0; bit < fields[f].bits; bit++) {
+			unsigned char *byte = (unsigned char *)fields[f].at +
+					      bit / 8;
+			unsigned long off = (unsigned char *)fields[f].at -
+					    (unsigned char *)&r.a.core;
 
-	fflush(NULL);
-	for (i = 0; i < nr_flips; i++) {
-		unsigned long bit = rng_below(&rng, pool.meta_size * 8);
-		int status;
-		pid_t pid;
-
-		pid = fork();
-		ASSERT_TRUE(pid >= 0);
-		if (!pid)
-			flip_and_audit(&pool, bit);
-		ASSERT_EQ(waitpid(pid, &status, 0), pid);
-		if (WIFEXITED(status) && WEXITSTATUS(status) == FLIP_CAUGHT) {
-			caught++;
-		} else if (WIFEXITED(status) &&
-			   WEXITSTATUS(status) == FLIP_MISSED) {
-			missed++;
-		} else if (WIFEXITED(status) &&
-			   WEXITSTATUS(status) == FLIP_WRONG) {
-			fprintf(stderr, "bit %lu: audit returned an error other than -EUCLEAN\n",
-				bit);
-			ASSERT_TRUE(false);
-		} else {
-			crashed++;
+			if (!flip_one(&r, byte, bit % 8,
+				      "struct buddy_core bit", off * 8 + bit))
+				return false;
 		}
 	}
 	if (test_verbose)
-		printf("  %u random bit flips in %zu bytes of metadata: %u caught, %u missed, %u crashed the audit\n",
-		       nr_flips, pool.meta_size, caught, missed, crashed);
-	/* The parent's copy was never touched. */
-	ASSERT_EQ(buddy_core_check(&pool.core), 0);
-	ASSERT_TRUE(caught >= nr_flips / 4);
-	pool_destroy(&pool);
+		printf("  %lu frames, max_order %u: %lu flips caught by the audit, %lu consistent\n",
+		       frames, max_order, r.caught, r.consistent);
+	pool_destroy(&r.a);
+	free(r.live);
+	return true;
+}
+
+/*
+ * Every single-bit corruption of a pool, in its metadata or in struct
+ * buddy_core, is caught by the audit or leaves a pool that acts exactly as
+ * the model does from the state its walk shows: so the audit checks every
+ * bit that matters, as buddy_core.h says of the descriptors.  Busy pools
+ * of every layout: flat (up to 4096 frames), two summary levels, three (a
+ * sample of the metadata's bits there), and the smallest; and fresh ones,
+ * whose orders of one free block keep their levels clear.
+ */
+static bool test_audit_catches_every_harmful_flip(void)
+{
+	static const struct {
+		unsigned long frames;
+		unsigned int max_order, ops;
+		unsigned long sample;
+	} pools[] = {
+		{ 1000, 10, 300, 0 },
+		{ 4096, 12, 600, 0 },
+		{ 5003, 10, 400, 0 },
+		{ 100, 3, 60, 0 },
+		{ 6, 1, 4, 0 },
+		{ 1, 0, 1, 0 },
+		{ (1UL << 18) + 7, 10, 2000, 3000 },
+		/* Fresh: orders of one free block, their levels lazy. */
+		{ 5003, 10, 0, 0 },
+		{ (1UL << 18) + 7, 10, 0, 3000 },
+	};
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pools); i++)
+		if (!flip_every_bit(pools[i].frames, pools[i].max_order,
+				    pools[i].ops, pools[i].sample))
+			return false;
 	return true;
 }
 
@@ -735,6 +983,95 @@ static bool test_huge_pool(void)
 }
 
 /*
+ * The layouts that the hot paths have copies for, by pool size, with W
+ * bits a word: flat (order 0's level 1 is one word) up to W^2 frames, 4096
+ * on 64-bit; three summary levels in every order from W^3 + 1 to W^4
+ * frames (2^18 + 1 to 2^24); two in between, and four and more above.
+ * Nothing else tells them apart, since the audit asks layout() too: a
+ * wrong threshold would only cost speed, where the benchmark's pools are
+ * one of each (16 MiB, 1 GiB and 64 GiB of 4 KiB frames).
+ */
+static bool test_pool_layouts(void)
+{
+	const unsigned long w = 8 * sizeof(long);
+	const struct {
+		unsigned long frames;
+		bool flat, levels3;
+	} pools[] = {
+		{ 1, true, false },
+		{ w * w, true, false },
+		{ w * w + 1, false, false },
+		{ w * w * w, false, false },
+		{ w * w * w + 1, false, true },
+		{ w * w * w * w, false, true },
+		{ w * w * w * w + 1, false, false },
+	};
+	struct pool pool;
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(pools); i++) {
+		POOL_INIT(pool, pools[i].frames, 10);
+		if (pool.core.flat != pools[i].flat ||
+		    pool.core.levels3 != pools[i].levels3)
+			fprintf(stderr, "%lu frames: flat %d, levels3 %d\n",
+				pools[i].frames, pool.core.flat,
+				pool.core.levels3);
+		ASSERT_EQ(pool.core.flat, pools[i].flat);
+		ASSERT_EQ(pool.core.levels3, pools[i].levels3);
+		/* Flat: order 0 has no level 2; levels3: every order has. */
+		ASSERT_EQ(!pool.core.orders[0].upper, pools[i].flat);
+		if (pools[i].levels3)
+			ASSERT_TRUE(pool.core.orders[10].upper);
+		ASSERT_EQ(buddy_core_check(&pool.core), 0);
+		pool_destroy(&pool);
+	}
+	return true;
+}
+
+/*
+ * The audit says where: the invariant broken, the order and the first
+ * frame of the block concerned.  A 16-frame pool with an allocated block
+ * of order 2 at frame 0 (free: 4:2, 8:3), corrupted three ways.
+ */
+static bool test_audit_says_where(void)
+{
+	struct buddy_core_fault fault = { };
+	struct pool pool;
+
+	POOL_INIT(pool, 16, 4);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 2), 0);
+	ASSERT_EQ(buddy_core_audit(&pool.core, &fault), 0);
+
+	/* Order 1's block 1 (frames 2-3) marked free inside the block. */
+	pool.core.orders[1].free[0] ^= 1UL << 1;
+	ASSERT_EQ(buddy_core_audit(&pool.core, &fault), -EUCLEAN);
+	ASSERT_TRUE(!strcmp(fault.what, "free block inside a larger block"));
+	ASSERT_EQ(fault.order, 1);
+	ASSERT_EQ(fault.frame, 2);
+	pool.core.orders[1].free[0] ^= 1UL << 1;
+
+	/* Order 3's cursor moved off its one free block, 8:3. */
+	pool.core.orders[3].cursor ^= 1;
+	ASSERT_EQ(buddy_core_audit(&pool.core, &fault), -EUCLEAN);
+	ASSERT_TRUE(!strcmp(fault.what, "cursor is not the lowest free block"));
+	ASSERT_EQ(fault.order, 3);
+	ASSERT_EQ(fault.frame, 8);
+	pool.core.orders[3].cursor ^= 1;
+
+	/* The head run of 0:2 (one bit, pair 0) gone. */
+	pool.core.head[0] ^= 1;
+	ASSERT_EQ(buddy_core_audit(&pool.core, &fault), -EUCLEAN);
+	ASSERT_TRUE(!strcmp(fault.what, "allocated block without its head bits"));
+	ASSERT_EQ(fault.order, 2);
+	ASSERT_EQ(fault.frame, 0);
+	pool.core.head[0] ^= 1;
+
+	ASSERT_EQ(buddy_core_audit(&pool.core, &fault), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/*
  * The summary levels of an order are kept only while it has two free
  * blocks or more, and orders of more than 4096 blocks (64-bit words) have
  * levels 2+.  Order 0 of a 2^14-frame pool goes from none to one to two to
@@ -923,18 +1260,6 @@ struct step_log {
 	size_t len;
 };
 
-static const char *const step_names[] = {
-	[BUDDY_STEP_REQUEST] = "request",
-	[BUDDY_STEP_TAKE] = "take",
-	[BUDDY_STEP_SPLIT] = "split",
-	[BUDDY_STEP_ALLOC] = "alloc",
-	[BUDDY_STEP_ALLOC_FAIL] = "fail",
-	[BUDDY_STEP_FREE] = "free",
-	[BUDDY_STEP_MERGE] = "merge",
-	[BUDDY_STEP_STOP] = "stop",
-	[BUDDY_STEP_REJECT] = "reject",
-};
-
 static const char *const stop_names[] = {
 	[BUDDY_STOP_BUDDY_ALLOCATED] = "allocated",
 	[BUDDY_STOP_BUDDY_SPLIT] = "split",
@@ -952,7 +1277,7 @@ static void log_step(const struct buddy_core_observer *obs,
 	int n;
 
 	n = snprintf(p, room, "%s%s %lu:%u", log->len ? " " : "",
-		     step_names[st->kind], st->frame, st->order);
+		     diff_step_names[st->kind], st->frame, st->order);
 	if (st->kind == BUDDY_STEP_SPLIT || st->kind == BUDDY_STEP_MERGE ||
 	    st->kind == BUDDY_STEP_REJECT)
 		n += snprintf(p + n, room - n, ">%lu", st->buddy);
@@ -1286,7 +1611,8 @@ const struct buddy_test buddy_unit_tests[] = {
 	BUDDY_TEST(init_not_power_of_two),
 	BUDDY_TEST(init_max_order_caps_roots),
 	BUDDY_TEST(meta_size_growth),
-	BUDDY_TEST(check_catches_corruption),
+	BUDDY_TEST(audit_catches_every_harmful_flip),
+	BUDDY_TEST(audit_says_where),
 	BUDDY_TEST(alloc_splits),
 	BUDDY_TEST(free_merges),
 	BUDDY_TEST(merge_stops_at_allocated_buddy),
@@ -1304,6 +1630,7 @@ const struct buddy_test buddy_unit_tests[] = {
 	BUDDY_TEST(one_frame_pool),
 	BUDDY_TEST(max_order_above_pool),
 	BUDDY_TEST(huge_pool),
+	BUDDY_TEST(pool_layouts),
 	BUDDY_TEST(lazy_summary_levels),
 	BUDDY_TEST(ostep_example),
 	BUDDY_TEST(stallings_example),
