@@ -167,6 +167,9 @@ static bool test_diff_power_of_two_pools(void)
 		{ 4096, 10, 60000 },
 		{ 1024, 3, 30000 },
 		{ 1UL << 20, 20, 30000 },	/* levels 0-3: set3(), take3() */
+		/* Two top-order blocks, where init keeps the summaries. */
+		{ 1UL << 13, 12, 20000 },
+		{ 1UL << 19, 18, 10000 },
 	};
 
 	return run_shapes(shapes, ARRAY_SIZE(shapes), 1, false);
