@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -316,10 +317,39 @@ void sanitize(char *out, size_t len, const char *in)
  * {"error": that line, "errno": N, "errno_name": "ENAME"[, "file", "line"]}
  * on stdout, so a script reading stdout sees one document per command.
  */
+/*
+ * sanitize() for an error's subject.  A command is shown by its start, as
+ * typed, in 71 bytes at most.  A path (a subject with a '/', often with a
+ * line number after it) too long to show keeps its end instead: "...",
+ * then as much of the end as fits in 159 bytes (not from inside a UTF-8
+ * character), since the file's name and the line tell the reader where to
+ * look.
+ */
+static void sanitize_subject(char *out, size_t len, const char *in)
+{
+	char whole[PATH_MAX * 4 + 64];
+	size_t n, cut;
+
+	if (!strchr(in, '/')) {
+		sanitize(out, len < 72 ? len : 72, in);
+		return;
+	}
+	sanitize(whole, sizeof(whole), in);
+	n = strlen(whole);
+	if (n < len) {
+		memcpy(out, whole, n + 1);
+		return;
+	}
+	cut = n - (len - 4);
+	while (cut < n && (whole[cut] & 0xc0) == 0x80)
+		cut++;
+	snprintf(out, len, "...%s", whole + cut);
+}
+
 void report(const char *subject, int err, enum err_ctx ctx,
 	    const char *fmt, ...)
 {
-	char subj[72], why[320], raw[512], msg[512];
+	char subj[160], why[320], raw[512], msg[512];
 	const char *steps = told;
 	struct json j;
 	va_list args;
@@ -336,7 +366,7 @@ void report(const char *subject, int err, enum err_ctx ctx,
 	} else {
 		snprintf(why, sizeof(why), "%s", errno_text(err, ctx));
 	}
-	sanitize(subj, sizeof(subj), subject);
+	sanitize_subject(subj, sizeof(subj), subject);
 	snprintf(raw, sizeof(raw), "%s: %s: %s", subj, errno_name(err), why);
 	sanitize(msg, sizeof(msg), raw);
 

@@ -596,6 +596,13 @@ t "bits: a bad order" 1 "" "~bitmaps:6: EBADMSG: unexpected line 'order=x free=1
 	--debugfs "$fix/broken" bits
 t "map: a bad cell" 1 "" "~map:5: EBADMSG: unexpected line '0x2210 |AA|&&|'" \
 	--debugfs "$fix/broken" map
+# A path too long to show keeps its end: the file and the line number.
+deep=$tmp/$(printf 'directory-%.0s' {1..8})
+deep=$deep/${deep#"$tmp"/}/${deep#"$tmp"/}/broken
+mkdir -p "$deep" && cp "$fix"/broken/* "$deep"/
+t "bits: a long path keeps its file and line" 1 "" \
+	"~^\.\.\.[^ ]*directory-/broken/bitmaps:6: EBADMSG: unexpected line 'order=x free=1 split=0'" \
+	--debugfs "$deep" bits
 
 # === Views, JSON ===
 
