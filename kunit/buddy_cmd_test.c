@@ -458,6 +458,86 @@ static void bytes_to_order_boundaries(struct kunit *test)
 				    bytes_to_order_cases[i].page_shift);
 }
 
+/*
+ * BUDDY_IOC_ALLOC's struct with @tag (shorter than BUDDY_TAG_LEN: its NULs
+ * are the memset's), in order mode.
+ */
+static void alloc_arg(struct buddy_alloc *a, const char *tag)
+{
+	memset(a, 0, sizeof(*a));
+	a->mode = BUDDY_ALLOC_ORDER;
+	a->order = 3;
+	memcpy(a->tag, tag, strlen(tag));
+}
+
+static int alloc_request(const struct buddy_alloc *a)
+{
+	unsigned long long bytes;
+	unsigned int order;
+
+	return buddy_alloc_request(a, &order, &bytes);
+}
+
+/*
+ * The ioctls' structs: each mode with its own field, each must-be-zero
+ * field alone, each kind of bad tag (too long, a bad character, bytes
+ * after its NUL); a free with its reserved word or its pad set.
+ */
+static void ioctl_requests(struct kunit *test)
+{
+	unsigned long long bytes;
+	struct buddy_alloc a;
+	struct buddy_free f;
+	unsigned int order;
+
+	alloc_arg(&a, "");
+	KUNIT_EXPECT_EQ(test, buddy_alloc_request(&a, &order, &bytes), 0);
+	KUNIT_EXPECT_EQ(test, order, 3);
+	KUNIT_EXPECT_EQ(test, bytes, 0);
+	a.bytes = 4096;
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), -EINVAL);
+	a.mode = BUDDY_ALLOC_BYTES;
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), -EINVAL);	/* and order */
+	a.order = 0;
+	KUNIT_EXPECT_EQ(test, buddy_alloc_request(&a, &order, &bytes), 0);
+	KUNIT_EXPECT_EQ(test, order, 0);
+	KUNIT_EXPECT_EQ(test, bytes, 4096);
+	a.bytes = 0;
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), -EINVAL);
+	a.mode = 2;
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), -EINVAL);
+
+	alloc_arg(&a, "");
+	a.reserved[0] = 1;
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), -EINVAL);
+	alloc_arg(&a, "");
+	a.reserved[1] = 1;
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), -EINVAL);
+	alloc_arg(&a, "");
+	a.pad = 1;
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), -EINVAL);
+
+	alloc_arg(&a, "A.b-9_");
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), 0);
+	alloc_arg(&a, "a b");
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), -EINVAL);
+	alloc_arg(&a, "ab");
+	a.tag[BUDDY_TAG_LEN - 1] = 'c';		/* after its NUL */
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), -EINVAL);
+	memset(a.tag, 'a', sizeof(a.tag));	/* no NUL at all */
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), -EINVAL);
+	a.tag[BUDDY_TAG_LEN - 1] = '\0';	/* the longest */
+	KUNIT_EXPECT_EQ(test, alloc_request(&a), 0);
+
+	memset(&f, 0, sizeof(f));
+	KUNIT_EXPECT_EQ(test, buddy_free_request(&f), 0);
+	f.reserved = 1;
+	KUNIT_EXPECT_EQ(test, buddy_free_request(&f), -EINVAL);
+	f.reserved = 0;
+	f.pad = 1;
+	KUNIT_EXPECT_EQ(test, buddy_free_request(&f), -EINVAL);
+}
+
 static struct kunit_case buddy_cmd_test_cases[] = {
 	KUNIT_CASE_PARAM(cmd_parse_accepts, good_cases_gen_params),
 	KUNIT_CASE_PARAM(cmd_parse_refuses, bad_cases_gen_params),
@@ -469,6 +549,7 @@ static struct kunit_case buddy_cmd_test_cases[] = {
 	KUNIT_CASE(cmd_not_nul_terminated),
 	KUNIT_CASE(cmd_why_truncated),
 	KUNIT_CASE(bytes_to_order_boundaries),
+	KUNIT_CASE(ioctl_requests),
 	{}
 };
 
