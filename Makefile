@@ -5,6 +5,8 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 FUZZ_SECONDS ?= 60
+MUTATE_FILE ?= buddy_core.c
+MUTATE_JOBS ?= 2
 PREFIX ?= /usr/local
 # The release of the kernel in KDIR, as uname -r and vermagic say it: where
 # install puts buddy.ko.  (Debian's headers have only the upstream version
@@ -27,7 +29,7 @@ INSTALL_MOD_PATH ?= $(DESTDIR)
 .PHONY: all modules clean help lib test fuzz bench floor buddyctl deps \
 	debug-kernel e2e kunit faults check demo vm-shell kmod shellcheck \
 	bigpool screenshot lab check-lab stress install uninstall dkms \
-	install-udev matrix
+	install-udev matrix mutate
 
 all: modules
 
@@ -77,6 +79,10 @@ test:
 ## fuzz: libFuzzer run of the core for FUZZ_SECONDS (default 60)
 fuzz:
 	$(MAKE) -C tools fuzz FUZZ_SECONDS=$(FUZZ_SECONDS)
+
+## mutate: mutation testing of MUTATE_FILE (buddy_core.c) against the host tests, about 35 min (MUTATE_JOBS)
+mutate:
+	scripts/mutate.py -j $(MUTATE_JOBS) $(MUTATE_FILE)
 
 ## bench: ns/op and instructions/op (callgrind) against a Linux-style free-list allocator (REF=lean: a lean one; CORE=sketch: the design direct, in ours' place)
 bench:
