@@ -180,13 +180,17 @@ class Copy:
                                 os.path.basename(rel)[:-2] + '.o')
         shutil.rmtree(path, ignore_errors=True)
         os.makedirs(path)
+        # The tracked files as they are now (one deleted in the working
+        # tree stays out), modes kept: the scripts must run.
         files = subprocess.run(['git', 'ls-files', '-z'], cwd=ROOT,
                                capture_output=True, check=True).stdout
-        subprocess.run(['tar', '--null', '-T', '-', '-cf', '-'], cwd=ROOT,
-                       input=files, stdout=open(path + '.tar', 'wb'),
-                       check=True)
-        subprocess.run(['tar', '-xf', path + '.tar', '-C', path], check=True)
-        os.unlink(path + '.tar')
+        for name in files.decode().split('\0'):
+            src = os.path.join(ROOT, name)
+            if not name or not os.path.isfile(src):
+                continue
+            os.makedirs(os.path.dirname(os.path.join(path, name)),
+                        exist_ok=True)
+            shutil.copy2(src, os.path.join(path, name))
         self.base = None
 
     def build(self, text):
