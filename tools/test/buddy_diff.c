@@ -298,7 +298,8 @@ bool diff_alloc(struct buddy_diff *diff, unsigned int order)
 
 	diff->ops++;
 	/* The order an alloc takes from, before it changes anything. */
-	while (k <= diff->model.max_order && !diff->model.free_blocks[k])
+	while (diff->observing && k <= diff->model.max_order &&
+	       !diff->model.free_blocks[k])
 		k++;
 	diff->steps.nr = 0;
 	model_ret = model_alloc(&diff->model, order);
@@ -368,7 +369,8 @@ bool diff_free(struct buddy_diff *diff, unsigned long frame)
 
 	diff->ops++;
 	/* What the steps tell, before the free changes it. */
-	if (!model_lookup(&diff->model, frame, &held) && held.frame == frame)
+	if (diff->observing && !model_lookup(&diff->model, frame, &held) &&
+	    held.frame == frame)
 		order = held.order;
 	diff->steps.nr = 0;
 	if (must_fail) {
