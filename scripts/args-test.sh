@@ -3,7 +3,8 @@
 #
 # args-test.sh - the scripts refuse what they cannot run, at once: a
 # bad kernel name, a setting out of its range, an argument they do not
-# take (and scenarios.sh finds a scenario by its name).  Each case must end within seconds (nothing built, nothing
+# take (and scenarios.sh finds a scenario by its name; mutate.py runs as
+# a program).  Each case must end within seconds (nothing built, nothing
 # booted), with the status and the message below; --help prints the usage
 # and succeeds.  No VM is started: every case fails before one would be.
 #
@@ -101,6 +102,12 @@ check "scenarios: an unknown name" 1 "no scenario 'nope' \(a file, or a name in 
 	-- scripts/scenarios.sh nope
 check "scenarios: a name, from another directory" 0 '^PASS scenarios/ostep-64k.cmd$' \
 	-- env -C / "$BUDDY_ROOT/scripts/scenarios.sh" ostep-64k
+
+# make mutate runs it as a program: its mode must say so.
+check "mutate: an unknown file" 1 "mutate.py: nope.c: not a C file at the top of the project" \
+	-- scripts/mutate.py nope.c
+check "mutate: --list, the parser's mutants" 0 '^0 [0-9]+ == return c != ' \
+	-- scripts/mutate.py --list buddy_cmd.c
 
 echo "$passed passed, $failed failed"
 [[ $failed == 0 ]]
