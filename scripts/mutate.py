@@ -2,8 +2,8 @@
 # SPDX-License-Identifier: GPL-2.0
 """mutate.py - mutation testing of one source file against the host tests
 
-usage: scripts/mutate.py [-j JOBS] [--timeout S] [--only ID,ID...] [--list]
-                         [FILE]
+usage: scripts/mutate.py [-j JOBS] [--timeout S] [--only ID,ID...]
+                         [--survivors] [--list] [--fresh] [FILE]
 
 Makes one small change at a time to FILE (default buddy_core.c): a
 comparison turned (< to <=, == to !=), && to ||, + 1 or - 1 dropped, true
@@ -11,9 +11,10 @@ to false, a ! or a ~ dropped, ++ to --, << to >>, |= to &=, or a statement
 deleted.  Each mutant is built and tested in a copy of the working tree of
 its own (build/mutate/wN, JOBS of them, default 2): the user-space tests
 (tools/test, without sanitizers), and for the parser and the views
-(buddy_cmd.c, buddy_view.c, buddy_pool.c) the pool layer's tests, the
-parser's KUnit suite on the host, the textbook scenarios in the twin and
-buddyctl's host tests (20 s a mutant that the others let through).  A test that fails, or runs past the timeout (default 40 s), kills
+(buddy_cmd.c, buddy_view.c, buddy_pool.c) the pool layer's and the views'
+tests, the parser's KUnit suite on the host, the textbook scenarios in the
+twin and buddyctl's host tests (20 s a mutant that the others let
+through).  A test that fails, or runs past the timeout (default 40 s), kills
 the mutant; a mutant whose object code is byte for byte the original's is
 "same-code" (dead code, or what the compiler folds), one that does not
 build "invalid".  What survives is a change that no test notices: a gap in
@@ -21,7 +22,8 @@ the tests, or a change that only costs speed (a fast path's choice where
 the slow one gives the same results), or one in code no pool reaches.
 
 Results go to build/mutate/FILE.jsonl, one line per mutant (a run goes on
-where the last one stopped; --fresh starts again), and the survivors are
+where the last one stopped; --fresh starts again; --survivors runs again
+the mutants that survived, as after new tests), and the survivors are
 listed at the end.  --list prints the mutants and runs nothing.  The
 buddy_core.c run takes about 35 minutes on 2 CPUs; make mutate runs it
 (MUTATE_FILE, MUTATE_JOBS).
@@ -74,7 +76,8 @@ DECL = re.compile(r'^\s+(const\s+|static\s+|struct\s+|unsigned\s+|enum\s+)*'
 
 # What tests each file: the build targets (tools/Makefile) and the
 # commands, in order, the quick first (a mutant they kill skips the rest).
-# "pool_*" stands for buddy_test's tests of the pool layer.
+# "pool_*" stands for buddy_test's tests of the pool layer and the views
+# (pool_*, view_*).
 # buddyctl's host tests take the buddyctl built here, not one of their own
 # with sanitizers: 20 s a mutant, not 40.
 TESTS = {
@@ -203,12 +206,12 @@ class Copy:
         return r.returncode == 0
 
     def expand(self):
-        """buddy_test's pool_* as the names it lists (-l)."""
+        """buddy_test's pool_* and view_* as the names it lists (-l)."""
         names = subprocess.run([os.path.join(self.path, 'build/user/buddy_test'),
                                 '-l'], capture_output=True, text=True,
                                check=True).stdout.split()
         self.tests = [[w for a in cmd for w in
-                       ([n for n in names if n.startswith('pool_')]
+                       ([n for n in names if n.startswith(('pool_', 'view_'))]
                         if a == 'pool_*' else [a])] for cmd in self.tests]
 
     def test(self):
@@ -245,6 +248,8 @@ def main():
     ap.add_argument('--only', help='mutant ids, comma separated')
     ap.add_argument('--list', action='store_true')
     ap.add_argument('--fresh', action='store_true')
+    ap.add_argument('--survivors', action='store_true',
+                    help='run again the mutants that survived')
     args = ap.parse_args()
 
     rel = os.path.relpath(os.path.abspath(args.file), ROOT)
@@ -272,7 +277,13 @@ def main():
     done = set()
     if os.path.exists(results):
         with open(results, encoding='utf-8') as f:
-            done = {json.loads(line)['id'] for line in f}
+            rs = [json.loads(line) for line in f]
+        if args.survivors:
+            # Their old verdicts go: the new ones are written as they come.
+            rs = [r for r in rs if r['status'] != 'survived']
+            with open(results, 'w', encoding='utf-8') as f:
+                f.writelines(json.dumps(r) + '\n' for r in rs)
+        done = {r['id'] for r in rs}
     only = set(int(x) for x in args.only.split(',')) if args.only else None
     todo = queue.Queue()
     for m in found:
