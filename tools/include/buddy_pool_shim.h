@@ -44,24 +44,38 @@ typedef uint32_t u32;
 	__c;								\
 })
 
+/*
+ * Fault injection for the tests, as the kernel's fail-nth
+ * (Documentation/fault-injection/fault-injection.rst): set
+ * buddy_shim_fail_nth to N and the Nth allocation from then on fails,
+ * once; 0, none fails.  Every call here that allocates counts, xa_store()
+ * included, which in the kernel may need a node for any store.
+ */
+__attribute__((weak)) unsigned long buddy_shim_fail_nth;
+
+static inline bool shim_fail(void)
+{
+	return buddy_shim_fail_nth && !--buddy_shim_fail_nth;
+}
+
 static inline void *kzalloc(size_t size, int gfp __maybe_unused)
 {
-	return calloc(1, size);
+	return shim_fail() ? NULL : calloc(1, size);
 }
 
 static inline void *kvzalloc(size_t size, int gfp __maybe_unused)
 {
-	return calloc(1, size);
+	return shim_fail() ? NULL : calloc(1, size);
 }
 
 static inline void *kvmalloc(size_t size, int gfp __maybe_unused)
 {
-	return malloc(size);
+	return shim_fail() ? NULL : malloc(size);
 }
 
 static inline void *kvcalloc(size_t n, size_t size, int gfp __maybe_unused)
 {
-	return calloc(n, size);
+	return shim_fail() ? NULL : calloc(n, size);
 }
 
 static inline void kfree(const void *p)
@@ -206,6 +220,8 @@ static inline void *xa_store(struct xarray *xa, unsigned long index,
 {
 	void *old;
 
+	if (entry && shim_fail())
+		return (void *)1;
 	if (index >= xa->size) {
 		unsigned long size = xa->size ? xa->size : 64;
 		void **slot;

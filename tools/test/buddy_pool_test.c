@@ -562,6 +562,84 @@ static bool test_pool_undo_alloc(void)
 	return true;
 }
 
+/*
+ * Every allocation init makes, failing in turn (the shim's fail-nth):
+ * -ENOMEM, and nothing kept (LeakSanitizer would say); then it succeeds.
+ */
+static bool test_pool_init_out_of_memory(void)
+{
+	struct buddy_pool *pool = calloc(1, sizeof(*pool));
+	unsigned long nth;
+	int ret;
+
+	ASSERT_TRUE(pool);
+	for (nth = 1;; nth++) {
+		memset(pool, 0, sizeof(*pool));
+		buddy_shim_fail_nth = nth;
+		ret = buddy_pool_init(pool, BASE, 1000, 8, 12, 0);
+		if (!ret)
+			break;
+		ASSERT_EQ(ret, -ENOMEM);
+		ASSERT_EQ(buddy_shim_fail_nth, 0);
+	}
+	buddy_shim_fail_nth = 0;
+	/* The metadata, the last result, the ring. */
+	ASSERT_EQ(nth, 4);
+	ASSERT_EQ(buddy_core_check(&pool->core), 0);
+	ASSERT_EQ(buddy_core_free_frames(&pool->core), 1000);
+	buddy_pool_destroy(pool);
+	free(pool);
+	return true;
+}
+
+/*
+ * An allocation whose record or its index cannot be had: -ENOMEM with its
+ * reason, and the pool as before: tree, counters, steps, records.
+ */
+static bool test_pool_alloc_out_of_memory(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	char *stats, *tree;
+	unsigned long nth;
+	u64 seq;
+	int ret;
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	ASSERT_EQ(run(f, "alloc 1 tag=A"), 0);
+	stats = strdup(draw(f, view_stats));
+	tree = strdup(draw(f, view_tree));
+	ASSERT_TRUE(stats && tree);
+	seq = f->pool.seq;
+	for (nth = 1;; nth++) {
+		buddy_shim_fail_nth = nth;
+		ret = run(f, "alloc 2 tag=B");
+		if (!ret)
+			break;
+		ASSERT_EQ(ret, -ENOMEM);
+		ASSERT_EQ(buddy_shim_fail_nth, 0);
+		ASSERT_TRUE(text_is(f->buf,
+				    "error=ENOMEM why=out of kernel memory for the record\n"));
+		ASSERT_TRUE(text_is(draw(f, view_stats), stats));
+		ASSERT_TRUE(text_is(draw(f, view_tree), tree));
+		ASSERT_EQ(f->pool.seq, seq);
+		ASSERT_EQ(f->pool.nr_stage, 0);
+		ASSERT_TRUE(buddy_pool_audit(&f->pool, &(unsigned long){ 0 },
+					     &(unsigned int){ 0 }) == NULL);
+	}
+	buddy_shim_fail_nth = 0;
+	/* The record, then its place in the index. */
+	ASSERT_EQ(nth, 3);
+	/* What succeeds after shows its own steps, none of the failures'. */
+	ASSERT_TRUE(text_is(f->buf,
+			    "pfn=0x2414 order=2 pages=4 tag=B\n"
+			    "seq=5 alloc pfn=0x2414 order=2 from_order=2 owner=debugfs tag=B\n"));
+	buddy_pool_destroy(&f->pool);
+	free(stats);
+	free(tree);
+	free(f);
+	return true;
+}
+
 const struct buddy_test buddy_pool_tests[] = {
 	BUDDY_TEST(pool_results),
 	BUDDY_TEST(pool_bitmaps_and_map),
@@ -572,6 +650,8 @@ const struct buddy_test buddy_pool_tests[] = {
 	BUDDY_TEST(pool_result_grows),
 	BUDDY_TEST(pool_escape),
 	BUDDY_TEST(pool_undo_alloc),
+	BUDDY_TEST(pool_init_out_of_memory),
+	BUDDY_TEST(pool_alloc_out_of_memory),
 };
 
 const unsigned int nr_buddy_pool_tests = ARRAY_SIZE(buddy_pool_tests);
