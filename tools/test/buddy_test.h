@@ -51,6 +51,8 @@ extern const struct buddy_test buddy_diff_tests[];
 extern const unsigned int nr_buddy_diff_tests;
 extern const struct buddy_test buddy_pool_tests[];
 extern const unsigned int nr_buddy_pool_tests;
+extern const struct buddy_test buddy_view_tests[];
+extern const unsigned int nr_buddy_view_tests;
 
 /* Set by the runner: -v prints details, -s SEED reseeds random tests. */
 extern bool test_verbose;

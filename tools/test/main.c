@@ -27,6 +27,7 @@ static const struct {
 	{ buddy_unit_tests, &nr_buddy_unit_tests },
 	{ buddy_diff_tests, &nr_buddy_diff_tests },
 	{ buddy_pool_tests, &nr_buddy_pool_tests },
+	{ buddy_view_tests, &nr_buddy_view_tests },
 };
 
 #define NR_SUITES ARRAY_SIZE(suites)
