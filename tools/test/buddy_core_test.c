@@ -275,137 +275,46 @@ static long flip_history(struct pool *pool, unsigned long frames,
 }
 
 /*
- * The model (buddy_model.c) in the state that @core's walk shows: its
- * leaves, free and allocated, tiling the pool in order.  False if they do
- * not: then the walk itself is broken.
- */
-static bool model_from_walk(struct buddy_model *model,
-			    const struct buddy_core *core)
-{
-	unsigned long frame = 0, nodes = 0;
-	unsigned long nr_frames = buddy_core_nr_frames(core);
-	struct buddy_core_node node;
-	bool more;
-
-	if (model_init(model, nr_frames, buddy_core_max_order(core)))
-		return false;
-	memset(model->order, MODEL_NO_BLOCK, nr_frames);
-	memset(model->free_blocks, 0, sizeof(model->free_blocks));
-	model->nr_free = 0;
-	for (more = buddy_core_walk_first(core, &node); more;
-	     more = buddy_core_walk_next(core, &node)) {
-		unsigned long size;
-
-		if (++nodes > 2 * nr_frames + 64)
-			return false;
-		if (node.state == BUDDY_CORE_SPLIT)
-			continue;
-		if (node.frame != frame || node.order >= 8 * sizeof(long) ||
-		    node.order > buddy_core_max_order(core))
-			return false;
-		size = 1UL << node.order;
-		if (size > nr_frames - frame)
-			return false;
-		model->order[frame] = node.order;
-		if (node.state == BUDDY_CORE_ALLOCATED) {
-			memset(model->allocated + frame, 1, size);
-		} else {
-			model->free_blocks[node.order]++;
-			model->nr_free += size;
-		}
-		frame += size;
-	}
-	return frame == nr_frames;
-}
-
-/*
  * A corrupted pool that the audit passed acts as a correct buddy allocator
- * in the state its walk shows: alloc, free of a live block and free of any
- * frame, bad ones included, give what the model gives from that state, and
- * the counts agree after, and again once the live blocks are freed.  (Some
- * flips take one consistent state to another: the split bit of a pair of
- * allocated frames makes an allocated block of two frames two allocated
- * frames, or the other way round.  No audit can tell, and the core must
- * then be right about the new state.)  False, having said where they
- * first part, if not.
+ * in the state its walk shows (diff_adopt()): alloc, free of a live block
+ * and free of any frame, bad ones included, give what the model gives from
+ * that state, and every count agrees after each, and once the live blocks
+ * are freed.  (Some flips take one consistent state to another: the split
+ * bit of a pair of allocated frames makes an allocated block of two frames
+ * two allocated frames, or the other way round.  No audit can tell, and
+ * the core must then be right about the new state.)  Takes @a over; false,
+ * having said where they first part, if not.
  */
-static bool flip_consistent(struct pool *a, long *live, unsigned long nr)
+static bool flip_consistent(struct pool *a)
 {
-	unsigned int step, order, max_order = buddy_core_max_order(&a->core);
+	unsigned int step, max_order = buddy_core_max_order(&a->core);
 	unsigned long frames = buddy_core_nr_frames(&a->core);
-	struct buddy_model model;
+	struct buddy_diff diff;
 	struct rng rng;
-	long got, want;
 	bool same = false;
 
-	if (!model_from_walk(&model, &a->core)) {
-		fprintf(stderr, "its walk does not tile the pool\n");
+	if (!diff_adopt(&diff, a, "flipped"))
 		goto out;
-	}
 	rng_seed(&rng, test_seed ^ 0xf11b);
 	for (step = 0; step < 600; step++) {
 		unsigned int what = rng_below(&rng, 4);
-		unsigned long i, frame;
+		bool ok;
 
-		if (what < 2) {
-			order = rng_below(&rng, max_order + 2);
-			got = buddy_core_alloc(&a->core, order);
-			want = model_alloc(&model, order);
-			if (got != want) {
-				fprintf(stderr, "step %u: alloc(%u) gave %ld, the model %ld\n",
-					step, order, got, want);
-				goto out;
-			}
-			if (want >= 0)
-				live[nr++] = want;
-			continue;
-		}
-		if (what == 2 && nr) {
-			i = rng_below(&rng, nr);
-			frame = live[i];
-		} else {
-			frame = rng_below(&rng, frames + 2);
-			for (i = 0; i < nr && live[i] != (long)frame; i++)
-				;
-		}
-		got = buddy_core_free(&a->core, frame);
-		want = model_free(&model, frame);
-		if (got != want) {
-			fprintf(stderr, "step %u: free(%lu) gave %ld, the model %ld\n",
-				step, frame, got, want);
+		if (what < 2)
+			ok = diff_alloc(&diff, rng_below(&rng, max_order + 2));
+		else if (what == 2 && diff.nr_live)
+			ok = diff_free_live(&diff, rng_next(&rng));
+		else
+			ok = diff_free(&diff, rng_below(&rng, frames + 2));
+		if (!ok)
 			goto out;
-		}
-		if (!want && i < nr)
-			live[i] = live[--nr];
 	}
-	for (step = 0; step < 2; step++) {
-		for (order = 0; order <= max_order; order++) {
-			if (buddy_core_free_blocks(&a->core, order) !=
-			    model.free_blocks[order]) {
-				fprintf(stderr, "%s: %lu free blocks of order %u, the model %lu\n",
-					step ? "live blocks freed" : "after the steps",
-					buddy_core_free_blocks(&a->core, order),
-					order, model.free_blocks[order]);
-				goto out;
-			}
-		}
-		while (nr) {
-			nr--;
-			got = buddy_core_free(&a->core, live[nr]);
-			want = model_free(&model, live[nr]);
-			if (got != want) {
-				fprintf(stderr, "freeing the live blocks: free(%ld) gave %ld, the model %ld\n",
-					live[nr], got, want);
-				goto out;
-			}
-		}
-	}
-	same = buddy_core_free_frames(&a->core) == model.nr_free;
-	if (!same)
-		fprintf(stderr, "%lu free frames, the model %lu\n",
-			buddy_core_free_frames(&a->core), model.nr_free);
+	while (diff.nr_live)
+		if (!diff_free_live(&diff, 0))
+			goto out;
+	same = true;
 out:
-	model_destroy(&model);
+	diff_destroy(&diff);
 	return same;
 }
 
@@ -478,7 +387,7 @@ static bool flip_one(struct flip_run *r, unsigned char *byte,
 		return true;
 	}
 	r->consistent++;
-	if (!flip_consistent(&r->a, r->live, r->nr)) {
+	if (!flip_consistent(&r->a)) {
 		fprintf(stderr, "%lu frames, max_order %u: %s %lu flipped: the audit found nothing, and the core no longer acts as a buddy allocator\n",
 			r->frames, r->max_order, what, where);
 		ASSERT_TRUE(false);

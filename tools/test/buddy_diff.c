@@ -175,6 +175,85 @@ static void live_remove(struct buddy_diff *diff, unsigned long frame)
 	diff->live_slot[last] = slot;
 }
 
+/*
+ * The model (buddy_model.c) in the state that @core's walk shows: its
+ * leaves, free and allocated, tiling the pool in order.  False if they do
+ * not: then the walk itself is broken.
+ */
+static bool model_from_walk(struct buddy_model *model,
+			    const struct buddy_core *core)
+{
+	unsigned long frame = 0, nodes = 0;
+	unsigned long nr_frames = buddy_core_nr_frames(core);
+	struct buddy_core_node node;
+	bool more;
+
+	if (model_init(model, nr_frames, buddy_core_max_order(core)))
+		return false;
+	memset(model->order, MODEL_NO_BLOCK, nr_frames);
+	memset(model->free_blocks, 0, sizeof(model->free_blocks));
+	model->nr_free = 0;
+	for (more = buddy_core_walk_first(core, &node); more;
+	     more = buddy_core_walk_next(core, &node)) {
+		unsigned long size;
+
+		if (++nodes > 2 * nr_frames + 64)
+			return false;
+		if (node.state == BUDDY_CORE_SPLIT)
+			continue;
+		if (node.frame != frame || node.order >= 8 * sizeof(long) ||
+		    node.order > buddy_core_max_order(core))
+			return false;
+		size = 1UL << node.order;
+		if (size > nr_frames - frame)
+			return false;
+		model->order[frame] = node.order;
+		if (node.state == BUDDY_CORE_ALLOCATED) {
+			memset(model->allocated + frame, 1, size);
+		} else {
+			model->free_blocks[node.order]++;
+			model->nr_free += size;
+		}
+		frame += size;
+	}
+	return frame == nr_frames;
+}
+
+/*
+ * Takes @pool over (zeroed here; @diff destroys it) and compares from its
+ * state on: the model is put in the state the pool's walk shows, the live
+ * blocks are the walk's allocated ones and the model's counters are the
+ * core's.  For a pool changed behind the core's back, a bit flipped that
+ * the audit let pass: from here on it must act as the model does.  False,
+ * having said why, if the walk does not tile the pool or a count already
+ * differs; @diff is then still to be destroyed.
+ */
+bool diff_adopt(struct buddy_diff *diff, struct pool *pool, const char *label)
+{
+	unsigned long nr_frames = buddy_core_nr_frames(&pool->core), frame;
+
+	memset(diff, 0, sizeof(*diff));
+	diff->pool = *pool;
+	memset(pool, 0, sizeof(*pool));
+	diff->label = label;
+	diff->live = calloc(nr_frames, sizeof(*diff->live));
+	diff->live_slot = calloc(nr_frames, sizeof(*diff->live_slot));
+	diff->meta_copy = malloc(diff->pool.meta_size);
+	if (!diff->live || !diff->live_slot || !diff->meta_copy)
+		return diff_fail(diff, "adopt: out of memory");
+	if (!model_from_walk(&diff->model, &diff->pool.core)) {
+		diff->model.nr_frames = nr_frames;
+		return diff_fail(diff, "adopt: the walk does not tile the pool");
+	}
+	for (frame = 0; frame < nr_frames; frame++)
+		if (diff->model.allocated[frame] &&
+		    diff->model.order[frame] != MODEL_NO_BLOCK)
+			live_add(diff, frame);
+	diff->model.stats = *buddy_core_get_stats(&diff->pool.core);
+	diff->model_nodes_stale = true;
+	return diff_compare_counts(diff);
+}
+
 static void diff_log_step(const struct buddy_core_observer *obs,
 			  const struct buddy_core_step *step)
 {

@@ -51,6 +51,7 @@ struct buddy_diff {
 
 bool diff_init(struct buddy_diff *diff, unsigned long nr_frames,
 	       unsigned int max_order, int *ret);
+bool diff_adopt(struct buddy_diff *diff, struct pool *pool, const char *label);
 void diff_destroy(struct buddy_diff *diff);
 void diff_observe(struct buddy_diff *diff, bool on);
 /* The steps' names, as the tests write them. */
