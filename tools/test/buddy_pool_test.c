@@ -535,7 +535,7 @@ static bool test_pool_escape(void)
 static bool test_pool_undo_alloc(void)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct buddy_request req = { .order = 0 };
+	struct buddy_request req = { .bytes = 5000 };
 	char *stats, *tree;
 	struct buddy_pool_mark mark;
 	struct buddy_rec *rec;
@@ -555,6 +555,10 @@ static bool test_pool_undo_alloc(void)
 	ASSERT_EQ(buddy_core_check(&f->pool.core), 0);
 	ASSERT_TRUE(buddy_pool_audit(&f->pool, &(unsigned long){ 0 },
 				     &(unsigned int){ 0 }) == NULL);
+	/* Off its owner's list too: the owner's blocks are A alone. */
+	buddy_pool_release_owner(&f->pool, &f->pool.debugfs_owner);
+	ASSERT_EQ(f->pool.nr_recs, 0);
+	ASSERT_EQ(buddy_core_free_frames(&f->pool.core), 16);
 	buddy_pool_destroy(&f->pool);
 	free(stats);
 	free(tree);
@@ -640,6 +644,342 @@ static bool test_pool_alloc_out_of_memory(void)
 	return true;
 }
 
+/* mappable()'s verdict on @nr pages from @pfn: 0 for the block, or *err. */
+static int mappable(struct fixture *f, struct buddy_owner *owner, u64 pfn,
+		    unsigned long nr, const struct buddy_rec *want)
+{
+	struct buddy_rec *rec;
+	int err = 1;
+
+	rec = buddy_pool_mappable(&f->pool, owner, pfn, nr, &err);
+	if (rec)
+		return rec == want ? 0 : -EUCLEAN;
+	return err;
+}
+
+/*
+ * Which pages a file may map: its own block's, from any page of it up to
+ * its end, and nothing else, whatever the numbers.
+ */
+static bool test_pool_mappable(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct buddy_request req = { .order = 2, .tag = "M" };
+	struct buddy_owner dev = { .id = 7 };
+	struct buddy_rec *rec;
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	INIT_LIST_HEAD(&dev.blocks);
+	/* 0x2410-0x2413 the file's, 0x2414 debugfs's, 0x2418-0x241f free. */
+	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
+	buddy_pool_commit(&f->pool);
+	ASSERT_EQ(run(f, "alloc 0"), 0);
+	ASSERT_EQ(mappable(f, &dev, BASE, 4, rec), 0);
+	ASSERT_EQ(mappable(f, &dev, BASE, 1, rec), 0);
+	ASSERT_EQ(mappable(f, &dev, BASE + 1, 3, rec), 0);
+	ASSERT_EQ(mappable(f, &dev, BASE + 3, 1, rec), 0);
+	/* Past the block's end, into the next block or the pool's end. */
+	ASSERT_EQ(mappable(f, &dev, BASE, 5, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &dev, BASE + 3, 2, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &dev, BASE + 2, ~0UL, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &dev, BASE, 17, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &dev, BASE, 0, rec), -EINVAL);
+	/* Outside the pool, below and above. */
+	ASSERT_EQ(mappable(f, &dev, BASE - 1, 1, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &dev, BASE + 16, 1, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &dev, ~0ULL, 1, rec), -EINVAL);
+	/* A free block; another owner's, which is EPERM. */
+	ASSERT_EQ(mappable(f, &dev, BASE + 8, 1, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &dev, BASE + 15, 1, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &dev, BASE + 4, 1, rec), -EPERM);
+	ASSERT_EQ(mappable(f, &f->pool.debugfs_owner, BASE + 1, 1, rec), -EPERM);
+	/* Freed while mapped: its pages are nobody's to map any more. */
+	buddy_pool_map(&f->pool, rec);
+	buddy_pool_release_all(&f->pool, &(unsigned long){ 0 },
+			       &(unsigned long){ 0 });
+	ASSERT_EQ(mappable(f, &dev, BASE, 1, rec), -EINVAL);
+	buddy_pool_unmap(&f->pool, rec);
+	ASSERT_EQ(f->pool.nr_recs, 0);
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
+/* The stats' lines of the mappings, as drawn. */
+static bool mapped_is(struct fixture *f, unsigned long mapped,
+		      unsigned long deferred)
+{
+	char want[128];
+
+	snprintf(want, sizeof(want),
+		 "mapped_blocks            %lu\ndeferred_blocks          %lu\n",
+		 mapped, deferred);
+	ASSERT_TRUE(strstr(draw(f, view_stats), want));
+	ASSERT_EQ(f->pool.nr_mapped, mapped);
+	ASSERT_EQ(f->pool.nr_deferred, deferred);
+	return true;
+}
+
+/*
+ * A mapped block cannot be freed: a reset frees the others and defers it,
+ * once however often it is asked, until its last mapping goes.
+ */
+static bool test_pool_mapped_deferred(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct buddy_request req = { .order = 1, .tag = "M" };
+	struct buddy_owner dev = { .id = 7 };
+	unsigned long pages, deferred;
+	struct buddy_rec *rec;
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	INIT_LIST_HEAD(&dev.blocks);
+	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
+	buddy_pool_commit(&f->pool);
+	ASSERT_EQ(run(f, "alloc 2"), 0);
+	ASSERT_EQ(run(f, "alloc 0"), 0);
+	buddy_pool_map(&f->pool, rec);
+	buddy_pool_map(&f->pool, rec);
+	ASSERT_EQ(rec->mapcount, 2);
+	ASSERT_TRUE(mapped_is(f, 1, 0));
+
+	ASSERT_EQ(buddy_pool_release_all(&f->pool, &pages, &deferred), 2);
+	ASSERT_EQ(pages, 5);
+	ASSERT_EQ(deferred, 1);
+	ASSERT_TRUE(rec->deferred);
+	ASSERT_EQ(f->pool.nr_recs, 1);
+	ASSERT_EQ(buddy_core_allocated_frames(&f->pool.core), 2);
+	ASSERT_TRUE(mapped_is(f, 1, 1));
+	/* Asked again: nothing more to free, and no second deferral. */
+	ASSERT_EQ(buddy_pool_release_all(&f->pool, &pages, &deferred), 0);
+	ASSERT_EQ(pages, 0);
+	ASSERT_EQ(deferred, 0);
+	ASSERT_TRUE(mapped_is(f, 1, 1));
+	/* The first unmap leaves it; the last frees it. */
+	buddy_pool_unmap(&f->pool, rec);
+	ASSERT_EQ(f->pool.nr_recs, 1);
+	ASSERT_TRUE(mapped_is(f, 1, 1));
+	buddy_pool_unmap(&f->pool, rec);
+	ASSERT_EQ(f->pool.nr_recs, 0);
+	ASSERT_TRUE(mapped_is(f, 0, 0));
+	ASSERT_EQ(buddy_core_free_frames(&f->pool.core), 16);
+	ASSERT_TRUE(dev.blocks.next == &dev.blocks);
+
+	/* Unmapped, not deferred: the block stays, its owner's. */
+	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
+	buddy_pool_commit(&f->pool);
+	buddy_pool_map(&f->pool, rec);
+	buddy_pool_unmap(&f->pool, rec);
+	ASSERT_TRUE(mapped_is(f, 0, 0));
+	ASSERT_EQ(f->pool.nr_recs, 1);
+	buddy_pool_release_owner(&f->pool, &dev);
+	ASSERT_EQ(f->pool.nr_recs, 0);
+	ASSERT_TRUE(buddy_pool_audit(&f->pool, &(unsigned long){ 0 },
+				     &(unsigned int){ 0 }) == NULL);
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
+/* INFO: the pool and its state; where it lies only for those who may see. */
+static bool test_pool_info(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct buddy_info info;
+	unsigned int i;
+
+	ASSERT_TRUE(f && fixture_init(f, 24, 3));
+	ASSERT_EQ(run(f, "alloc 1 tag=A"), 0);
+	ASSERT_EQ(run(f, "alloc 0"), 0);
+	memset(&info, 0xa5, sizeof(info));
+	buddy_pool_info(&f->pool, &info, true);
+	ASSERT_EQ(info.reserved[0], 0);
+	ASSERT_EQ(info.reserved[1], 0);
+	ASSERT_EQ(info.first_pfn, BASE);
+	ASSERT_EQ(info.nr_pages, 24);
+	ASSERT_EQ(info.page_size, 4096);
+	ASSERT_EQ(info.max_order, 3);
+	ASSERT_EQ(info.nr_orders, 4);
+	ASSERT_EQ(info.free_pages, 21);
+	ASSERT_EQ(info.allocated_pages, 3);
+	ASSERT_EQ(info.nr_allocations, 2);
+	ASSERT_EQ(info.meta_bytes, f->pool.meta_bytes);
+	/* 0x2410-0x2411 A, 0x2412 taken, 0x2413, 0x2414-0x2417, 0x2418-0x2427. */
+	ASSERT_EQ(info.free_blocks[0], 1);
+	ASSERT_EQ(info.free_blocks[1], 0);
+	ASSERT_EQ(info.free_blocks[2], 1);
+	ASSERT_EQ(info.free_blocks[3], 2);
+	for (i = 4; i < BUDDY_MAX_ORDERS; i++)
+		ASSERT_EQ(info.free_blocks[i], 0);
+	buddy_pool_info(&f->pool, &info, false);
+	ASSERT_EQ(info.first_pfn, 0);
+	ASSERT_EQ(info.nr_pages, 24);
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
+/* What the hooks saw: the module's tracepoints and its zeroing of blocks. */
+static struct {
+	u64 seq[64];
+	unsigned int nr_events;
+	unsigned long alloc_frame[8];
+	unsigned int nr_allocs;
+} hooked;
+
+static void hook_event(const struct buddy_pool *pool,
+		       const struct buddy_event *ev)
+{
+	/* Handed over as kept: the ring's copy, the last one. */
+	if (hooked.nr_events < ARRAY_SIZE(hooked.seq) &&
+	    ev == buddy_pool_event(pool, pool->seq))
+		hooked.seq[hooked.nr_events++] = ev->seq;
+}
+
+static void hook_alloc(const struct buddy_pool *pool __maybe_unused,
+		       const struct buddy_rec *rec)
+{
+	if (hooked.nr_allocs < ARRAY_SIZE(hooked.alloc_frame))
+		hooked.alloc_frame[hooked.nr_allocs++] = rec->frame;
+}
+
+/*
+ * Each kept step goes to on_event once, in order, as it is kept; a step
+ * never kept (an allocation taken back) never does.  on_alloc sees each
+ * block allocated, and no refusal.
+ */
+static bool test_pool_hooks(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct buddy_request req = { .order = 0 };
+	struct buddy_pool_mark mark;
+	struct buddy_rec *rec;
+	unsigned int i;
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	memset(&hooked, 0, sizeof(hooked));
+	f->pool.on_event = hook_event;
+	f->pool.on_alloc = hook_alloc;
+	ASSERT_EQ(run(f, "alloc 1 tag=A"), 0);
+	ASSERT_EQ(hooked.nr_events, 4);
+	ASSERT_EQ(run(f, "alloc 9"), -EINVAL);
+	ASSERT_EQ(run(f, "free 0x2411"), -EINVAL);
+	ASSERT_EQ(hooked.nr_events, 6);
+	/* Taken back: on_alloc saw it, on_event never. */
+	buddy_pool_mark(&f->pool, &mark);
+	ASSERT_EQ(buddy_pool_alloc(&f->pool, &f->pool.debugfs_owner, &f->who,
+				   &req, &rec), 0);
+	buddy_pool_undo_alloc(&f->pool, rec, &mark);
+	ASSERT_EQ(hooked.nr_events, 6);
+	ASSERT_EQ(run(f, "free tag=A"), 0);
+	ASSERT_EQ(hooked.nr_events, f->pool.seq);
+	for (i = 0; i < hooked.nr_events; i++)
+		ASSERT_EQ(hooked.seq[i], i + 1);
+	ASSERT_EQ(hooked.nr_allocs, 2);
+	ASSERT_EQ(hooked.alloc_frame[0], 0);
+	ASSERT_EQ(hooked.alloc_frame[1], 2);
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
+/*
+ * What read() gives after a FREE on /dev/buddy: "freed ...", then the
+ * steps, each with the file as owner; cut short with its mark.
+ */
+static bool test_pool_release_told(void)
+{
+	static const char told[] = {
+		"freed pfn=0x2410 order=1 pages=2 tag=M\n"
+		"seq=5 free pfn=0x2410 order=1 owner=dev#7 tag=M\n"
+		"seq=6 merge pfn=0x2410 buddy=0x2412 order=1 into=0x2410\n"
+		"seq=7 merge pfn=0x2410 buddy=0x2414 order=2 into=0x2410\n"
+		"seq=8 merge pfn=0x2410 buddy=0x2418 order=3 into=0x2410\n"
+		"seq=9 stop pfn=0x2410 order=4 why=max_order\n"
+	};
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct buddy_request req = { .order = 1, .tag = "M" };
+	struct buddy_owner dev = { .id = 7 };
+	char small[BUDDY_OUT_MARK_LEN + 100 + 1];
+	struct buddy_out out;
+	struct buddy_rec *rec;
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	INIT_LIST_HEAD(&dev.blocks);
+	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
+	buddy_pool_commit(&f->pool);
+	buddy_out_reset(&f->out);
+	buddy_puts(&f->out, "an older result\n");
+	buddy_pool_release_told(&f->pool, rec, &f->out);
+	f->buf[f->out.len] = '\0';
+	ASSERT_TRUE(text_is(f->buf, told));
+	ASSERT_EQ(f->pool.nr_recs, 0);
+
+	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
+	buddy_pool_commit(&f->pool);
+	buddy_out_init_buf(&out, small, sizeof(small) - 1);
+	buddy_pool_release_told(&f->pool, rec, &out);
+	small[out.len] = '\0';
+	ASSERT_TRUE(text_is(small,
+			    "freed pfn=0x2410 order=1 pages=2 tag=M\n"
+			    "seq=14 free pfn=0x2410 order=1 owner=dev#7 tag=M\n"
+			    "truncated lines=4 bytes=88\n"));
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
+/*
+ * The waste of requests in bytes, counted up and down; ages from the
+ * clock; the node in the vmstat lines; only kept events by number.
+ */
+static bool test_pool_counts_and_clock(void)
+{
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct buddy_rec *rec;
+	u64 seq;
+
+	ASSERT_TRUE(f);
+	memset(&f->pool, 0, sizeof(f->pool));
+	ASSERT_EQ(buddy_pool_init(&f->pool, BASE, 16, 4, 12, 3), 0);
+	f->pid.nr = 42;
+	f->who.pid = &f->pid;
+	f->who.comm = "tester";
+	buddy_out_init_buf(&f->out, f->buf, sizeof(f->buf));
+
+	ASSERT_EQ(run(f, "alloc 7K tag=A"), 0);
+	ASSERT_EQ(run(f, "alloc 5000"), 0);
+	ASSERT_TRUE(strstr(draw(f, view_stats), "\nwaste_bytes              4216\n"));
+	ASSERT_TRUE(buddy_pool_audit(&f->pool, &(unsigned long){ 0 },
+				     &(unsigned int){ 0 }) == NULL);
+	rec = xa_load(&f->pool.recs, 0);
+	ASSERT_TRUE(rec);
+	buddy_out_reset(&f->out);
+	buddy_view_allocation(&f->out, &f->pool, rec, rec->ts_ns + 5999999);
+	buddy_out_finish(&f->out);
+	f->buf[f->out.len] = '\0';
+	ASSERT_TRUE(strstr(f->buf, " pid=42 age_ms=5 request=bytes:7168 waste=1024 "));
+	ASSERT_EQ(run(f, "free tag=A"), 0);
+	ASSERT_TRUE(strstr(draw(f, view_stats), "\nwaste_bytes              3192\n"));
+	ASSERT_TRUE(buddy_pool_audit(&f->pool, &(unsigned long){ 0 },
+				     &(unsigned int){ 0 }) == NULL);
+
+	buddy_out_reset(&f->out);
+	buddy_view_vmstat(&f->out, &f->pool, BUDDY_VMSTAT_BUDDYINFO);
+	buddy_out_finish(&f->out);
+	ASSERT_EQ(strncmp(f->buf, "Node 3, zone    buddy ", 22), 0);
+
+	seq = f->pool.seq;
+	ASSERT_TRUE(buddy_pool_event(&f->pool, seq));
+	ASSERT_EQ(buddy_pool_event(&f->pool, seq)->seq, seq);
+	ASSERT_EQ(buddy_pool_event(&f->pool, 1)->seq, 1);
+	ASSERT_FALSE(buddy_pool_event(&f->pool, 0));
+	ASSERT_FALSE(buddy_pool_event(&f->pool, seq + 1));
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
 const struct buddy_test buddy_pool_tests[] = {
 	BUDDY_TEST(pool_results),
 	BUDDY_TEST(pool_bitmaps_and_map),
@@ -652,6 +992,12 @@ const struct buddy_test buddy_pool_tests[] = {
 	BUDDY_TEST(pool_undo_alloc),
 	BUDDY_TEST(pool_init_out_of_memory),
 	BUDDY_TEST(pool_alloc_out_of_memory),
+	BUDDY_TEST(pool_mappable),
+	BUDDY_TEST(pool_mapped_deferred),
+	BUDDY_TEST(pool_info),
+	BUDDY_TEST(pool_hooks),
+	BUDDY_TEST(pool_release_told),
+	BUDDY_TEST(pool_counts_and_clock),
 };
 
 const unsigned int nr_buddy_pool_tests = ARRAY_SIZE(buddy_pool_tests);
