@@ -106,6 +106,11 @@ static void view_stats(struct buddy_out *out, struct buddy_pool *pool)
 	buddy_view_stats(out, pool);
 }
 
+static void view_check(struct buddy_out *out, struct buddy_pool *pool)
+{
+	buddy_view_check(out, pool);
+}
+
 static void view_tree(struct buddy_out *out, struct buddy_pool *pool)
 {
 	struct buddy_core_node node;
@@ -666,7 +671,7 @@ static bool test_pool_mappable(void)
 	struct fixture *f = calloc(1, sizeof(*f));
 	struct buddy_request req = { .order = 2, .tag = "M" };
 	struct buddy_owner dev = { .id = 7 };
-	struct buddy_rec *rec;
+	struct buddy_rec *rec, *last;
 
 	ASSERT_TRUE(f && fixture_init(f, 16, 4));
 	INIT_LIST_HEAD(&dev.blocks);
@@ -678,6 +683,14 @@ static bool test_pool_mappable(void)
 	ASSERT_EQ(mappable(f, &dev, BASE, 1, rec), 0);
 	ASSERT_EQ(mappable(f, &dev, BASE + 1, 3, rec), 0);
 	ASSERT_EQ(mappable(f, &dev, BASE + 3, 1, rec), 0);
+	/* A block that ends the pool: up to its last page, not past. */
+	req.order = 3;
+	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &last), 0);
+	buddy_pool_commit(&f->pool);
+	ASSERT_EQ(mappable(f, &dev, BASE + 8, 8, last), 0);
+	ASSERT_EQ(mappable(f, &dev, BASE + 15, 1, last), 0);
+	ASSERT_EQ(mappable(f, &dev, BASE + 15, 2, last), -EINVAL);
+	buddy_pool_release(&f->pool, last);
 	/* Past the block's end, into the next block or the pool's end. */
 	ASSERT_EQ(mappable(f, &dev, BASE, 5, rec), -EINVAL);
 	ASSERT_EQ(mappable(f, &dev, BASE + 3, 2, rec), -EINVAL);
@@ -936,8 +949,8 @@ static bool test_pool_release_told(void)
 static bool test_pool_counts_and_clock(void)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
+	u64 seq, before, after;
 	struct buddy_rec *rec;
-	u64 seq;
 
 	ASSERT_TRUE(f);
 	memset(&f->pool, 0, sizeof(f->pool));
@@ -947,13 +960,15 @@ static bool test_pool_counts_and_clock(void)
 	f->who.comm = "tester";
 	buddy_out_init_buf(&f->out, f->buf, sizeof(f->buf));
 
+	before = ktime_get_ns();
 	ASSERT_EQ(run(f, "alloc 7K tag=A"), 0);
+	after = ktime_get_ns();
 	ASSERT_EQ(run(f, "alloc 5000"), 0);
 	ASSERT_TRUE(strstr(draw(f, view_stats), "\nwaste_bytes              4216\n"));
 	ASSERT_TRUE(buddy_pool_audit(&f->pool, &(unsigned long){ 0 },
 				     &(unsigned int){ 0 }) == NULL);
 	rec = xa_load(&f->pool.recs, 0);
-	ASSERT_TRUE(rec);
+	ASSERT_TRUE(rec && rec->ts_ns >= before && rec->ts_ns <= after);
 	buddy_out_reset(&f->out);
 	buddy_view_allocation(&f->out, &f->pool, rec, rec->ts_ns + 5999999);
 	buddy_out_finish(&f->out);
@@ -980,6 +995,55 @@ static bool test_pool_counts_and_clock(void)
 	return true;
 }
 
+/*
+ * "free tag=T" of blocks another owner holds: refused as a free of the
+ * first of them would be, mapped before held, its step tagged T.
+ */
+static bool test_pool_free_tag_refusals(void)
+{
+	static const char busy[] = {
+		"error=EBUSY why=block 0x2412 tagged M is mapped: unmap it first (munmap), then free it\n"
+		"seq=8 reject pfn=0x2412 error=EBUSY block=0x2412 block_order=1 owner=debugfs tag=M\n"
+	};
+	static const char held[] = {
+		"error=EPERM why=every block tagged M belongs to another owner\n"
+		"seq=9 reject pfn=0x2412 error=EPERM block=0x2412 block_order=1 owner=debugfs tag=M\n"
+	};
+	struct fixture *f = calloc(1, sizeof(*f));
+	struct buddy_request req = { .order = 1 };
+	struct buddy_owner dev = { .id = 7 };
+	struct buddy_rec *rec[3];
+	int i;
+
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	INIT_LIST_HEAD(&dev.blocks);
+	/* 0x2410 untagged, 0x2412 and 0x2414 tagged M: the file's. */
+	for (i = 0; i < 3; i++) {
+		req.tag = i ? "M" : NULL;
+		ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req,
+					   &rec[i]), 0);
+		buddy_pool_commit(&f->pool);
+	}
+	buddy_pool_map(&f->pool, rec[1]);
+	buddy_pool_map(&f->pool, rec[2]);
+	ASSERT_EQ(run(f, "free tag=M"), -EBUSY);
+	ASSERT_TRUE(text_is(f->buf, busy));
+	buddy_pool_unmap(&f->pool, rec[1]);
+	buddy_pool_unmap(&f->pool, rec[2]);
+	ASSERT_EQ(run(f, "free tag=M"), -EPERM);
+	ASSERT_TRUE(text_is(f->buf, held));
+	ASSERT_EQ(f->pool.nr_recs, 3);
+	/* A record that no longer matches its block: the audit says so. */
+	rec[2]->order++;
+	ASSERT_TRUE(text_is(draw(f, view_check),
+			    "broken: a record does not match an allocated block (pfn 0x2414)\n"));
+	rec[2]->order--;
+	buddy_pool_release_owner(&f->pool, &dev);
+	buddy_pool_destroy(&f->pool);
+	free(f);
+	return true;
+}
+
 const struct buddy_test buddy_pool_tests[] = {
 	BUDDY_TEST(pool_results),
 	BUDDY_TEST(pool_bitmaps_and_map),
@@ -998,6 +1062,7 @@ const struct buddy_test buddy_pool_tests[] = {
 	BUDDY_TEST(pool_hooks),
 	BUDDY_TEST(pool_release_told),
 	BUDDY_TEST(pool_counts_and_clock),
+	BUDDY_TEST(pool_free_tag_refusals),
 };
 
 const unsigned int nr_buddy_pool_tests = ARRAY_SIZE(buddy_pool_tests);
