@@ -892,6 +892,103 @@ static bool test_huge_pool(void)
 }
 
 /*
+ * Pools where an order has four summary levels and more (past W^4 blocks
+ * of it, 2^24 on 64-bit), where the searches climb past level 3.  Every
+ * frame allocated but the last block of @order in each of five order-10
+ * blocks far apart, so the order's free blocks are alone in their words
+ * at every level: allocations take them lowest first, frees in any order
+ * put them back, the audit holds throughout.
+ */
+static bool sparse_blocks(unsigned long frames, unsigned int order)
+{
+	const unsigned long size = 1UL << order, per = 1024 >> order;
+	static const unsigned int free_order[] = { 2, 4, 0, 1, 3 };
+	unsigned long block[5], frame, roots = frames >> 10, k;
+	unsigned int round, o;
+	struct pool pool;
+
+	POOL_INIT(pool, frames, 10);
+	for (o = 11; o-- > 0; )
+		while (buddy_core_alloc(&pool.core, o) >= 0)
+			;
+	ASSERT_EQ(buddy_core_free_frames(&pool.core), 0);
+	block[0] = 3;
+	block[1] = roots / 8 + 7;
+	block[2] = roots / 4 + 1;
+	block[3] = roots / 2 + 5;
+	block[4] = roots - 1;
+	for (k = 0; k < 5; k++)
+		ASSERT_EQ(buddy_core_free(&pool.core, block[k] << 10), 0);
+	/* The five blocks refilled with blocks of @order, in order... */
+	for (k = 0; k < 5 * per; k++) {
+		frame = (block[k / per] << 10) + k % per * size;
+		ASSERT_EQ(buddy_core_alloc(&pool.core, order), frame);
+	}
+	/* ...and the last of each freed: its buddy is allocated. */
+	for (k = 0; k < 5; k++)
+		ASSERT_EQ(buddy_core_free(&pool.core,
+					  (block[k] << 10) + 1024 - size), 0);
+	ASSERT_EQ(buddy_core_free_blocks(&pool.core, order), 5);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	for (round = 0; round < 2; round++) {
+		for (k = 0; k < 5; k++) {
+			frame = (block[k] << 10) + 1024 - size;
+			ASSERT_EQ(buddy_core_alloc(&pool.core, order), frame);
+			ASSERT_EQ(buddy_core_check(&pool.core), 0);
+		}
+		ASSERT_EQ(buddy_core_alloc(&pool.core, 0), -ENOMEM);
+		for (k = 0; k < 5; k++) {
+			frame = (block[free_order[k]] << 10) + 1024 - size;
+			ASSERT_EQ(buddy_core_free(&pool.core, frame), 0);
+			ASSERT_EQ(buddy_core_check(&pool.core), 0);
+		}
+	}
+	pool_destroy(&pool);
+	return true;
+}
+
+/*
+ * Order 0 of a fresh pool of 2 W^4 frames and max_order 0, five summary
+ * levels all set by init: allocations go on in order across a level-2
+ * word (W^3 frames) and find the frames freed behind them.
+ */
+static bool fresh_four_levels(unsigned long frames)
+{
+	const unsigned long w3 = frames / 2 / (8 * sizeof(long));
+	struct pool pool;
+	unsigned long k;
+
+	POOL_INIT(pool, frames, 0);
+	for (k = 0; k < w3 + 5; k++)
+		ASSERT_EQ(buddy_core_alloc(&pool.core, 0), k);
+	ASSERT_EQ(buddy_core_free(&pool.core, w3 - 1), 0);
+	ASSERT_EQ(buddy_core_free(&pool.core, 3), 0);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), 3);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), w3 - 1);
+	ASSERT_EQ(buddy_core_alloc(&pool.core, 0), w3 + 5);
+	ASSERT_EQ(buddy_core_check(&pool.core), 0);
+	pool_destroy(&pool);
+	return true;
+}
+
+/*
+ * Order 0's level 2 ending on a whole word (2 W^4 frames) and not (a tail
+ * of smaller roots too); order 1 with more than W^4 blocks (4 W^4 frames);
+ * and a fresh pool whose order 0 has them all.
+ */
+static bool test_sparse_four_levels(void)
+{
+	const unsigned long w = 8 * sizeof(long), w4 = w * w * w * w;
+
+	ASSERT_TRUE(sparse_blocks(2 * w4, 0));
+	ASSERT_TRUE(sparse_blocks(2 * w4 + 3 * w * w * w + 5, 0));
+	ASSERT_TRUE(sparse_blocks(4 * w4, 1));
+	ASSERT_TRUE(fresh_four_levels(2 * w4));
+	return true;
+}
+
+/*
  * The layouts that the hot paths have copies for, by pool size, with W
  * bits a word: flat (order 0's level 1 is one word) up to W^2 frames, 4096
  * on 64-bit; three summary levels in every order from W^3 + 1 to W^4
@@ -1539,6 +1636,7 @@ const struct buddy_test buddy_unit_tests[] = {
 	BUDDY_TEST(one_frame_pool),
 	BUDDY_TEST(max_order_above_pool),
 	BUDDY_TEST(huge_pool),
+	BUDDY_TEST(sparse_four_levels),
 	BUDDY_TEST(pool_layouts),
 	BUDDY_TEST(lazy_summary_levels),
 	BUDDY_TEST(ostep_example),
