@@ -65,6 +65,15 @@ static bool node_mismatch(const struct buddy_diff *diff, const char *what,
 			 model->depth, state_name(model->state));
 }
 
+/* The live list and the copy of the metadata, for a pool in diff->pool. */
+static bool diff_room(struct buddy_diff *diff, unsigned long nr_frames)
+{
+	diff->live = calloc(nr_frames, sizeof(*diff->live));
+	diff->live_slot = calloc(nr_frames, sizeof(*diff->live_slot));
+	diff->meta_copy = malloc(diff->pool.meta_size);
+	return diff->live && diff->live_slot && diff->meta_copy;
+}
+
 /*
  * Sets up a pool of the given shape in both.  Returns false if they disagree
  * on whether the shape is valid; otherwise *@ret is the common result of
@@ -96,10 +105,7 @@ bool diff_init(struct buddy_diff *diff, unsigned long nr_frames,
 	if (core_ret)
 		return true;
 
-	diff->live = calloc(nr_frames, sizeof(*diff->live));
-	diff->live_slot = calloc(nr_frames, sizeof(*diff->live_slot));
-	diff->meta_copy = malloc(diff->pool.meta_size);
-	if (!diff->live || !diff->live_slot || !diff->meta_copy) {
+	if (!diff_room(diff, nr_frames)) {
 		diff_destroy(diff);
 		*ret = -ENOMEM;
 		return true;
@@ -236,10 +242,7 @@ bool diff_adopt(struct buddy_diff *diff, struct pool *pool, const char *label)
 	diff->pool = *pool;
 	memset(pool, 0, sizeof(*pool));
 	diff->label = label;
-	diff->live = calloc(nr_frames, sizeof(*diff->live));
-	diff->live_slot = calloc(nr_frames, sizeof(*diff->live_slot));
-	diff->meta_copy = malloc(diff->pool.meta_size);
-	if (!diff->live || !diff->live_slot || !diff->meta_copy)
+	if (!diff_room(diff, nr_frames))
 		return diff_fail(diff, "adopt: out of memory");
 	if (!model_from_walk(&diff->model, &diff->pool.core)) {
 		diff->model.nr_frames = nr_frames;

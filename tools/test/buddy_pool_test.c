@@ -10,47 +10,8 @@
 #include <string.h>
 
 #include "buddy_harness.h"
-#include "buddy_pool.h"
+#include "buddy_pool_fixture.h"
 #include "buddy_test.h"
-#include "buddy_view.h"
-
-#define BASE		0x2410UL
-#define OUT_MAX		65536
-
-struct fixture {
-	struct buddy_pool pool;
-	struct buddy_who who;
-	struct pid pid;
-	struct buddy_out out;
-	char buf[OUT_MAX];
-	char why[160];
-};
-
-static bool fixture_init(struct fixture *f, unsigned long pages,
-			 unsigned int max_order)
-{
-	memset(&f->pool, 0, sizeof(f->pool));
-	ASSERT_EQ(buddy_pool_init(&f->pool, BASE, pages, max_order, 12, 0), 0);
-	f->pid.nr = 42;
-	f->who.pid = &f->pid;
-	f->who.comm = "tester";
-	buddy_out_init_buf(&f->out, f->buf, sizeof(f->buf));
-	return true;
-}
-
-/* Runs @cmd as debugfs would; the text it printed is left in f->buf. */
-static int run(struct fixture *f, const char *cmd)
-{
-	int ret;
-
-	buddy_out_reset(&f->out);
-	ret = buddy_pool_command(&f->pool, &f->pool.debugfs_owner, &f->who,
-				 cmd, strlen(cmd), &f->out, f->why,
-				 sizeof(f->why));
-	buddy_out_finish(&f->out);
-	f->buf[f->out.len] = '\0';
-	return ret;
-}
 
 /* The first line of @got is @want (which ends with its newline). */
 static bool line_is(const char *got, const char *want)
@@ -64,14 +25,6 @@ static bool line_is(const char *got, const char *want)
 	return false;
 }
 
-static bool text_is(const char *got, const char *want)
-{
-	if (!strcmp(got, want))
-		return true;
-	fprintf(stderr, "text:\n--- got\n%s--- want\n%s---\n", got, want);
-	return false;
-}
-
 static const char *last_result(struct fixture *f)
 {
 	static char text[BUDDY_LAST_MAX + 1];
@@ -79,46 +32,6 @@ static const char *last_result(struct fixture *f)
 	memcpy(text, f->pool.last, f->pool.last_out.len);
 	text[f->pool.last_out.len] = '\0';
 	return text;
-}
-
-static unsigned long count_lines(const char *s)
-{
-	unsigned long n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-/* Text of one view, drawn into a buffer. */
-static const char *draw(struct fixture *f,
-			void (*view)(struct buddy_out *, struct buddy_pool *))
-{
-	buddy_out_reset(&f->out);
-	view(&f->out, &f->pool);
-	buddy_out_finish(&f->out);
-	f->buf[f->out.len] = '\0';
-	return f->buf;
-}
-
-static void view_stats(struct buddy_out *out, struct buddy_pool *pool)
-{
-	buddy_view_stats(out, pool);
-}
-
-static void view_check(struct buddy_out *out, struct buddy_pool *pool)
-{
-	buddy_view_check(out, pool);
-}
-
-static void view_tree(struct buddy_out *out, struct buddy_pool *pool)
-{
-	struct buddy_core_node node;
-	bool more;
-
-	for (more = buddy_core_walk_first(&pool->core, &node); more;
-	     more = buddy_core_walk_next(&pool->core, &node))
-		buddy_view_tree_node(out, pool, &node);
 }
 
 /* OSTEP's example: results, their steps, the tree, as the module has them. */
@@ -163,16 +76,6 @@ static bool test_pool_results(void)
 	buddy_pool_destroy(&f->pool);
 	free(f);
 	return true;
-}
-
-static void view_bitmaps(struct buddy_out *out, struct buddy_pool *pool)
-{
-	buddy_view_bitmaps(out, pool);
-}
-
-static void view_map(struct buddy_out *out, struct buddy_pool *pool)
-{
-	buddy_view_map(out, pool);
 }
 
 /* Every line of @text fits 80 columns. */
@@ -388,14 +291,11 @@ static bool test_pool_mapped_first(void)
 		"error=EBUSY why=block 0x2410 tagged M is mapped: unmap it first (munmap), then free it\n"
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct buddy_request req = { .order = 1, .tag = "M" };
-	struct buddy_owner dev = { .id = 7 };
 	struct buddy_rec *rec;
 
 	ASSERT_TRUE(f && fixture_init(f, 16, 4));
-	INIT_LIST_HEAD(&dev.blocks);
-	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
-	buddy_pool_commit(&f->pool);
+	rec = dev_block(f, 1, "M");
+	ASSERT_TRUE(rec);
 	ASSERT_EQ(run(f, "free 0x2410"), -EPERM);
 	ASSERT_EQ(run(f, "free tag=M"), -EPERM);
 	buddy_pool_map(&f->pool, rec);
@@ -409,7 +309,7 @@ static bool test_pool_mapped_first(void)
 	ASSERT_EQ(f->pool.rejected[BUDDY_REJECT_BUSY], 2);
 	ASSERT_EQ(f->pool.nr_recs, 1);
 	buddy_pool_unmap(&f->pool, rec);
-	buddy_pool_release_owner(&f->pool, &dev);
+	buddy_pool_release_owner(&f->pool, &f->dev);
 	ASSERT_EQ(f->pool.nr_recs, 0);
 	buddy_pool_destroy(&f->pool);
 	free(f);
@@ -462,21 +362,6 @@ static bool test_pool_result_cut_and_marked(void)
 	ASSERT_EQ(f->pool.nr_recs, 0);
 	buddy_pool_destroy(&f->pool);
 	free(f);
-	return true;
-}
-
-/* A sink that grows, as control's does, up to a most. */
-static bool grow_to(struct buddy_out *out, size_t size)
-{
-	char *buf;
-
-	if (size > 1 << 20)
-		return false;
-	buf = realloc(out->buf, size);
-	if (!buf)
-		return false;
-	out->buf = buf;
-	out->size = size;
 	return true;
 }
 
@@ -669,48 +554,44 @@ static int mappable(struct fixture *f, struct buddy_owner *owner, u64 pfn,
 static bool test_pool_mappable(void)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct buddy_request req = { .order = 2, .tag = "M" };
-	struct buddy_owner dev = { .id = 7 };
 	struct buddy_rec *rec, *last;
 
 	ASSERT_TRUE(f && fixture_init(f, 16, 4));
-	INIT_LIST_HEAD(&dev.blocks);
 	/* 0x2410-0x2413 the file's, 0x2414 debugfs's, 0x2418-0x241f free. */
-	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
-	buddy_pool_commit(&f->pool);
+	rec = dev_block(f, 2, "M");
+	ASSERT_TRUE(rec);
 	ASSERT_EQ(run(f, "alloc 0"), 0);
-	ASSERT_EQ(mappable(f, &dev, BASE, 4, rec), 0);
-	ASSERT_EQ(mappable(f, &dev, BASE, 1, rec), 0);
-	ASSERT_EQ(mappable(f, &dev, BASE + 1, 3, rec), 0);
-	ASSERT_EQ(mappable(f, &dev, BASE + 3, 1, rec), 0);
+	ASSERT_EQ(mappable(f, &f->dev, BASE, 4, rec), 0);
+	ASSERT_EQ(mappable(f, &f->dev, BASE, 1, rec), 0);
+	ASSERT_EQ(mappable(f, &f->dev, BASE + 1, 3, rec), 0);
+	ASSERT_EQ(mappable(f, &f->dev, BASE + 3, 1, rec), 0);
 	/* A block that ends the pool: up to its last page, not past. */
-	req.order = 3;
-	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &last), 0);
-	buddy_pool_commit(&f->pool);
-	ASSERT_EQ(mappable(f, &dev, BASE + 8, 8, last), 0);
-	ASSERT_EQ(mappable(f, &dev, BASE + 15, 1, last), 0);
-	ASSERT_EQ(mappable(f, &dev, BASE + 15, 2, last), -EINVAL);
+	last = dev_block(f, 3, "M");
+	ASSERT_TRUE(last);
+	ASSERT_EQ(mappable(f, &f->dev, BASE + 8, 8, last), 0);
+	ASSERT_EQ(mappable(f, &f->dev, BASE + 15, 1, last), 0);
+	ASSERT_EQ(mappable(f, &f->dev, BASE + 15, 2, last), -EINVAL);
 	buddy_pool_release(&f->pool, last);
 	/* Past the block's end, into the next block or the pool's end. */
-	ASSERT_EQ(mappable(f, &dev, BASE, 5, rec), -EINVAL);
-	ASSERT_EQ(mappable(f, &dev, BASE + 3, 2, rec), -EINVAL);
-	ASSERT_EQ(mappable(f, &dev, BASE + 2, ~0UL, rec), -EINVAL);
-	ASSERT_EQ(mappable(f, &dev, BASE, 17, rec), -EINVAL);
-	ASSERT_EQ(mappable(f, &dev, BASE, 0, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &f->dev, BASE, 5, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &f->dev, BASE + 3, 2, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &f->dev, BASE + 2, ~0UL, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &f->dev, BASE, 17, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &f->dev, BASE, 0, rec), -EINVAL);
 	/* Outside the pool, below and above. */
-	ASSERT_EQ(mappable(f, &dev, BASE - 1, 1, rec), -EINVAL);
-	ASSERT_EQ(mappable(f, &dev, BASE + 16, 1, rec), -EINVAL);
-	ASSERT_EQ(mappable(f, &dev, ~0ULL, 1, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &f->dev, BASE - 1, 1, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &f->dev, BASE + 16, 1, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &f->dev, ~0ULL, 1, rec), -EINVAL);
 	/* A free block; another owner's, which is EPERM. */
-	ASSERT_EQ(mappable(f, &dev, BASE + 8, 1, rec), -EINVAL);
-	ASSERT_EQ(mappable(f, &dev, BASE + 15, 1, rec), -EINVAL);
-	ASSERT_EQ(mappable(f, &dev, BASE + 4, 1, rec), -EPERM);
+	ASSERT_EQ(mappable(f, &f->dev, BASE + 8, 1, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &f->dev, BASE + 15, 1, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &f->dev, BASE + 4, 1, rec), -EPERM);
 	ASSERT_EQ(mappable(f, &f->pool.debugfs_owner, BASE + 1, 1, rec), -EPERM);
 	/* Freed while mapped: its pages are nobody's to map any more. */
 	buddy_pool_map(&f->pool, rec);
 	buddy_pool_release_all(&f->pool, &(unsigned long){ 0 },
 			       &(unsigned long){ 0 });
-	ASSERT_EQ(mappable(f, &dev, BASE, 1, rec), -EINVAL);
+	ASSERT_EQ(mappable(f, &f->dev, BASE, 1, rec), -EINVAL);
 	buddy_pool_unmap(&f->pool, rec);
 	ASSERT_EQ(f->pool.nr_recs, 0);
 	buddy_pool_destroy(&f->pool);
@@ -740,15 +621,12 @@ static bool mapped_is(struct fixture *f, unsigned long mapped,
 static bool test_pool_mapped_deferred(void)
 {
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct buddy_request req = { .order = 1, .tag = "M" };
-	struct buddy_owner dev = { .id = 7 };
 	unsigned long pages, deferred;
 	struct buddy_rec *rec;
 
 	ASSERT_TRUE(f && fixture_init(f, 16, 4));
-	INIT_LIST_HEAD(&dev.blocks);
-	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
-	buddy_pool_commit(&f->pool);
+	rec = dev_block(f, 1, "M");
+	ASSERT_TRUE(rec);
 	ASSERT_EQ(run(f, "alloc 2"), 0);
 	ASSERT_EQ(run(f, "alloc 0"), 0);
 	buddy_pool_map(&f->pool, rec);
@@ -776,16 +654,16 @@ static bool test_pool_mapped_deferred(void)
 	ASSERT_EQ(f->pool.nr_recs, 0);
 	ASSERT_TRUE(mapped_is(f, 0, 0));
 	ASSERT_EQ(buddy_core_free_frames(&f->pool.core), 16);
-	ASSERT_TRUE(dev.blocks.next == &dev.blocks);
+	ASSERT_TRUE(f->dev.blocks.next == &f->dev.blocks);
 
 	/* Unmapped, not deferred: the block stays, its owner's. */
-	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
-	buddy_pool_commit(&f->pool);
+	rec = dev_block(f, 1, "M");
+	ASSERT_TRUE(rec);
 	buddy_pool_map(&f->pool, rec);
 	buddy_pool_unmap(&f->pool, rec);
 	ASSERT_TRUE(mapped_is(f, 0, 0));
 	ASSERT_EQ(f->pool.nr_recs, 1);
-	buddy_pool_release_owner(&f->pool, &dev);
+	buddy_pool_release_owner(&f->pool, &f->dev);
 	ASSERT_EQ(f->pool.nr_recs, 0);
 	ASSERT_TRUE(buddy_pool_audit(&f->pool, &(unsigned long){ 0 },
 				     &(unsigned int){ 0 }) == NULL);
@@ -911,16 +789,13 @@ static bool test_pool_release_told(void)
 		"seq=9 stop pfn=0x2410 order=4 why=max_order\n"
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct buddy_request req = { .order = 1, .tag = "M" };
-	struct buddy_owner dev = { .id = 7 };
 	char small[BUDDY_OUT_MARK_LEN + 100 + 1];
 	struct buddy_out out;
 	struct buddy_rec *rec;
 
 	ASSERT_TRUE(f && fixture_init(f, 16, 4));
-	INIT_LIST_HEAD(&dev.blocks);
-	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
-	buddy_pool_commit(&f->pool);
+	rec = dev_block(f, 1, "M");
+	ASSERT_TRUE(rec);
 	buddy_out_reset(&f->out);
 	buddy_puts(&f->out, "an older result\n");
 	buddy_pool_release_told(&f->pool, rec, &f->out);
@@ -928,8 +803,8 @@ static bool test_pool_release_told(void)
 	ASSERT_TRUE(text_is(f->buf, told));
 	ASSERT_EQ(f->pool.nr_recs, 0);
 
-	ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req, &rec), 0);
-	buddy_pool_commit(&f->pool);
+	rec = dev_block(f, 1, "M");
+	ASSERT_TRUE(rec);
 	buddy_out_init_buf(&out, small, sizeof(small) - 1);
 	buddy_pool_release_told(&f->pool, rec, &out);
 	small[out.len] = '\0';
@@ -952,13 +827,11 @@ static bool test_pool_counts_and_clock(void)
 	u64 seq, before, after;
 	struct buddy_rec *rec;
 
-	ASSERT_TRUE(f);
+	ASSERT_TRUE(f && fixture_init(f, 16, 4));
+	/* The same pool, on node 3. */
+	buddy_pool_destroy(&f->pool);
 	memset(&f->pool, 0, sizeof(f->pool));
 	ASSERT_EQ(buddy_pool_init(&f->pool, BASE, 16, 4, 12, 3), 0);
-	f->pid.nr = 42;
-	f->who.pid = &f->pid;
-	f->who.comm = "tester";
-	buddy_out_init_buf(&f->out, f->buf, sizeof(f->buf));
 
 	before = ktime_get_ns();
 	ASSERT_EQ(run(f, "alloc 7K tag=A"), 0);
@@ -1010,19 +883,14 @@ static bool test_pool_free_tag_refusals(void)
 		"seq=9 reject pfn=0x2412 error=EPERM block=0x2412 block_order=1 owner=debugfs tag=M\n"
 	};
 	struct fixture *f = calloc(1, sizeof(*f));
-	struct buddy_request req = { .order = 1 };
-	struct buddy_owner dev = { .id = 7 };
 	struct buddy_rec *rec[3];
 	int i;
 
 	ASSERT_TRUE(f && fixture_init(f, 16, 4));
-	INIT_LIST_HEAD(&dev.blocks);
 	/* 0x2410 untagged, 0x2412 and 0x2414 tagged M: the file's. */
 	for (i = 0; i < 3; i++) {
-		req.tag = i ? "M" : NULL;
-		ASSERT_EQ(buddy_pool_alloc(&f->pool, &dev, &f->who, &req,
-					   &rec[i]), 0);
-		buddy_pool_commit(&f->pool);
+		rec[i] = dev_block(f, 1, i ? "M" : NULL);
+		ASSERT_TRUE(rec[i]);
 	}
 	buddy_pool_map(&f->pool, rec[1]);
 	buddy_pool_map(&f->pool, rec[2]);
@@ -1038,7 +906,7 @@ static bool test_pool_free_tag_refusals(void)
 	ASSERT_TRUE(text_is(draw(f, view_check),
 			    "broken: a record does not match an allocated block (pfn 0x2414)\n"));
 	rec[2]->order--;
-	buddy_pool_release_owner(&f->pool, &dev);
+	buddy_pool_release_owner(&f->pool, &f->dev);
 	buddy_pool_destroy(&f->pool);
 	free(f);
 	return true;

@@ -13,95 +13,8 @@
 #include <string.h>
 
 #include "buddy_harness.h"
-#include "buddy_pool.h"
+#include "buddy_pool_fixture.h"
 #include "buddy_test.h"
-#include "buddy_view.h"
-
-#define BASE		0x2410UL
-
-struct vfix {
-	struct buddy_pool pool;
-	struct buddy_who who;
-	struct pid pid;
-	struct buddy_owner dev;	/* a /dev/buddy file's */
-	struct buddy_out out;
-	char buf[1 << 17];
-	char why[160];
-};
-
-static struct vfix *vfix_new(unsigned long pages, unsigned int max_order)
-{
-	struct vfix *f = calloc(1, sizeof(*f));
-
-	if (!f)
-		return NULL;
-	if (buddy_pool_init(&f->pool, BASE, pages, max_order, 12, 0)) {
-		free(f);
-		return NULL;
-	}
-	f->pid.nr = 42;
-	f->who.pid = &f->pid;
-	f->who.comm = "tester";
-	f->dev.id = 7;
-	INIT_LIST_HEAD(&f->dev.blocks);
-	buddy_out_init_buf(&f->out, f->buf, sizeof(f->buf));
-	return f;
-}
-
-static void vfix_free(struct vfix *f)
-{
-	buddy_pool_release_owner(&f->pool, &f->dev);
-	buddy_pool_destroy(&f->pool);
-	free(f);
-}
-
-/* A debugfs command; its text is not looked at. */
-static int cmd(struct vfix *f, const char *text)
-{
-	return buddy_pool_command(&f->pool, &f->pool.debugfs_owner, &f->who,
-				  text, strlen(text), NULL, f->why,
-				  sizeof(f->why));
-}
-
-/* The sink's text, NUL-terminated (the buffer keeps a byte for it). */
-static const char *text_of(struct buddy_out *out)
-{
-	out->buf[out->len] = '\0';
-	return out->buf;
-}
-
-static bool same(const char *got, const char *want)
-{
-	if (!strcmp(got, want))
-		return true;
-	fprintf(stderr, "text:\n--- got\n%s--- want\n%s---\n", got, want);
-	return false;
-}
-
-static unsigned long lines_of(const char *s)
-{
-	unsigned long n = 0;
-
-	for (; *s; s++)
-		n += *s == '\n';
-	return n;
-}
-
-/* A sink that grows on demand and counts what it was asked for. */
-static size_t grow_asked;
-
-static bool grow_count(struct buddy_out *out, size_t size)
-{
-	char *buf;
-
-	grow_asked = size;
-	buf = realloc(out->buf, size + 1);
-	if (!buf)
-		return false;
-	out->buf = buf;
-	out->size = size;
-	return true;
-}
 
 /*
  * A buffer sink keeps whole lines: one that fits exactly is kept, the first
@@ -126,8 +39,8 @@ static bool test_view_sink_whole_lines(void)
 	buddy_printf(&out, "%s\n", "y");
 	buddy_puts(&out, "unfinished");
 	buddy_out_finish(&out);
-	ASSERT_TRUE(same(text_of(&out),
-			 "abcdef\n012345678901\ntruncated lines=2 bytes=20\n"));
+	ASSERT_TRUE(text_is(text_of(&out),
+			    "abcdef\n012345678901\ntruncated lines=2 bytes=20\n"));
 
 	/* After a reset, nothing of the cut remains; nor a partial line. */
 	buddy_out_reset(&out);
@@ -135,7 +48,7 @@ static bool test_view_sink_whole_lines(void)
 	buddy_out_reset(&out);
 	buddy_puts(&out, "ok\n");
 	buddy_out_finish(&out);
-	ASSERT_TRUE(same(text_of(&out), "ok\n"));
+	ASSERT_TRUE(text_is(text_of(&out), "ok\n"));
 
 	/* Lines lost before they came count with those cut. */
 	buddy_out_reset(&out);
@@ -143,28 +56,28 @@ static bool test_view_sink_whole_lines(void)
 	buddy_out_missing(&out, 3);
 	buddy_out_missing(&out, 2);
 	buddy_out_finish(&out);
-	ASSERT_TRUE(same(text_of(&out), "one\ntruncated lines=5 bytes=4\n"));
+	ASSERT_TRUE(text_is(text_of(&out), "one\ntruncated lines=5 bytes=4\n"));
 	buddy_out_reset(&out);
 	buddy_out_finish(&out);
-	ASSERT_TRUE(same(text_of(&out), ""));
+	ASSERT_TRUE(text_is(text_of(&out), ""));
 
 	/* Several lines in one write: each kept or cut on its own. */
 	buddy_out_write(&out, "0123456789\n0123456\n89\nzz\n", 25);
 	buddy_out_finish(&out);
-	ASSERT_TRUE(same(text_of(&out),
-			 "0123456789\n0123456\ntruncated lines=2 bytes=19\n"));
+	ASSERT_TRUE(text_is(text_of(&out),
+			    "0123456789\n0123456\ntruncated lines=2 bytes=19\n"));
 
 	/* A sink that grows is asked for just enough, and only when needed. */
 	buddy_out_init_buf(&out, malloc(BUDDY_OUT_MARK_LEN + 8 + 1),
 			   BUDDY_OUT_MARK_LEN + 8);
-	out.grow = grow_count;
+	out.grow = grow_to;
 	grow_asked = 0;
 	buddy_puts(&out, "1234567\n");
 	ASSERT_EQ(grow_asked, 0);
 	buddy_puts(&out, "abc\n");
 	ASSERT_EQ(grow_asked, 12 + BUDDY_OUT_MARK_LEN);
 	buddy_out_finish(&out);
-	ASSERT_TRUE(same(text_of(&out), "1234567\nabc\n"));
+	ASSERT_TRUE(text_is(text_of(&out), "1234567\nabc\n"));
 	free(out.buf);
 	return true;
 }
@@ -176,16 +89,16 @@ static bool test_view_escape_bounds(void)
 
 	memset(esc, '#', sizeof(esc));
 	ASSERT_EQ(buddy_escape(esc, sizeof(esc), "abc", 2), 2);
-	ASSERT_TRUE(same(esc, "ab"));
+	ASSERT_TRUE(text_is(esc, "ab"));
 	/* "\001" needs 4 bytes and the NUL one more: 6 is one short. */
 	memset(esc, '#', sizeof(esc));
 	ASSERT_EQ(buddy_escape(esc, 6, "ab\x01", 3), 2);
-	ASSERT_TRUE(same(esc, "ab"));
+	ASSERT_TRUE(text_is(esc, "ab"));
 	ASSERT_EQ(esc[6], '#');
 	ASSERT_EQ(buddy_escape(esc, 7, "ab\x01", 3), 6);
-	ASSERT_TRUE(same(esc, "ab\\001"));
+	ASSERT_TRUE(text_is(esc, "ab\\001"));
 	ASSERT_EQ(buddy_escape(esc, 1, "ab", 2), 0);
-	ASSERT_TRUE(same(esc, ""));
+	ASSERT_TRUE(text_is(esc, ""));
 	return true;
 }
 
@@ -208,16 +121,16 @@ static unsigned long seqs_of(const char *text, unsigned long long *seqs,
 static bool test_view_events_missing(void)
 {
 	static unsigned long long seqs[BUDDY_EVENTS + 8];
-	struct vfix *f = vfix_new(64, 6);
+	struct fixture *f = fixture_new(64, 6);
 	unsigned long n, i;
 	u64 last, from;
 
 	ASSERT_TRUE(f);
 	/* Each alloc 0 and free: a step or two, well past the ring's size. */
 	while (f->pool.seq < 3 * BUDDY_EVENTS) {
-		ASSERT_EQ(cmd(f, "alloc 0 tag=T"), 0);
-		ASSERT_EQ(cmd(f, "alloc 1 tag=T"), 0);
-		ASSERT_EQ(cmd(f, "free tag=T"), 0);
+		ASSERT_EQ(run(f, "alloc 0 tag=T"), 0);
+		ASSERT_EQ(run(f, "alloc 1 tag=T"), 0);
+		ASSERT_EQ(run(f, "free tag=T"), 0);
 	}
 	last = f->pool.seq;
 	ASSERT_EQ(buddy_pool_first_seq(&f->pool), last - BUDDY_EVENTS + 1);
@@ -251,18 +164,18 @@ static bool test_view_events_missing(void)
 	ASSERT_EQ(seqs_of(text_of(&f->out), seqs, 8), 3);
 	ASSERT_EQ(seqs[0], last - 2);
 	ASSERT_EQ(seqs[2], last);
-	ASSERT_EQ(lines_of(f->out.buf), 3);
+	ASSERT_EQ(count_lines(f->out.buf), 3);
 	buddy_out_reset(&f->out);
 	buddy_view_events_since(&f->out, &f->pool, last);
 	buddy_out_finish(&f->out);
-	ASSERT_TRUE(same(text_of(&f->out), ""));
-	vfix_free(f);
+	ASSERT_TRUE(text_is(text_of(&f->out), ""));
+	fixture_free(f);
 	return true;
 }
 
 /* Allocates as ioctl_alloc() does, and draws what read() then gives. */
-static int dev_alloc(struct vfix *f, struct buddy_out *out,
-		     unsigned int order, struct buddy_rec **rec)
+static int dev_alloc_told(struct fixture *f, struct buddy_out *out,
+			  unsigned int order, struct buddy_rec **rec)
 {
 	struct buddy_request req = { .order = order };
 	unsigned long failed = f->pool.failed_allocs;
@@ -294,29 +207,29 @@ static bool test_view_alloc_told(void)
 		"seq=6 fail order=3 error=EINVAL owner=dev#7\n"
 	};
 	char small[BUDDY_OUT_MARK_LEN + 40 + 1];
-	struct vfix *f = vfix_new(4, 2);
+	struct fixture *f = fixture_new(4, 2);
 	struct buddy_rec *rec = NULL;
 	struct buddy_out out;
 
 	ASSERT_TRUE(f);
 	/* Whatever the sink held before is gone: read() gives this alone. */
 	buddy_puts(&f->out, "an older result\n");
-	ASSERT_EQ(dev_alloc(f, &f->out, 1, &rec), 0);
-	ASSERT_TRUE(same(text_of(&f->out), made));
-	ASSERT_EQ(dev_alloc(f, &f->out, 0, &rec), 0);
-	ASSERT_EQ(dev_alloc(f, &f->out, 2, &rec), -ENOMEM);
-	ASSERT_TRUE(same(text_of(&f->out), none));
-	ASSERT_EQ(dev_alloc(f, &f->out, 3, &rec), -EINVAL);
-	ASSERT_TRUE(same(text_of(&f->out), above));
+	ASSERT_EQ(dev_alloc_told(f, &f->out, 1, &rec), 0);
+	ASSERT_TRUE(text_is(text_of(&f->out), made));
+	ASSERT_EQ(dev_alloc_told(f, &f->out, 0, &rec), 0);
+	ASSERT_EQ(dev_alloc_told(f, &f->out, 2, &rec), -ENOMEM);
+	ASSERT_TRUE(text_is(text_of(&f->out), none));
+	ASSERT_EQ(dev_alloc_told(f, &f->out, 3, &rec), -EINVAL);
+	ASSERT_TRUE(text_is(text_of(&f->out), above));
 
 	/* A sink too small for the steps: the result, then the mark. */
 	buddy_pool_release_owner(&f->pool, &f->dev);
 	buddy_out_init_buf(&out, small, sizeof(small) - 1);
-	ASSERT_EQ(dev_alloc(f, &out, 0, &rec), 0);
-	ASSERT_TRUE(same(text_of(&out),
-			 "pfn=0x2410 order=0 pages=1\n"
-			 "truncated lines=3 bytes=27\n"));
-	vfix_free(f);
+	ASSERT_EQ(dev_alloc_told(f, &out, 0, &rec), 0);
+	ASSERT_TRUE(text_is(text_of(&out),
+			    "pfn=0x2410 order=0 pages=1\n"
+			    "truncated lines=3 bytes=27\n"));
+	fixture_free(f);
 	return true;
 }
 
@@ -328,20 +241,20 @@ static bool test_view_free_refused(void)
 		"seq=4 reject pfn=0x2412 error=EALREADY block=0x2412 block_order=1 owner=dev#7\n"
 	};
 	char small[BUDDY_OUT_MARK_LEN + 100 + 1];
-	struct vfix *f = vfix_new(4, 2);
+	struct fixture *f = fixture_new(4, 2);
 	struct buddy_rec *rec = NULL;
 	struct buddy_out out;
 	u64 seq;
 	int err;
 
 	ASSERT_TRUE(f);
-	ASSERT_EQ(dev_alloc(f, &f->out, 0, &rec), 0);
+	ASSERT_EQ(dev_alloc_told(f, &f->out, 0, &rec), 0);
 	buddy_puts(&f->out, "an older result\n");
 	seq = f->pool.seq;
 	ASSERT_FALSE(buddy_pool_find(&f->pool, &f->dev, BASE + 2, &err));
 	ASSERT_EQ(err, -EALREADY);
 	buddy_view_free_refused(&f->out, &f->pool, seq, err, BASE + 2);
-	ASSERT_TRUE(same(text_of(&f->out), twice));
+	ASSERT_TRUE(text_is(text_of(&f->out), twice));
 
 	/* The reason alone fits; the step does not, and is counted. */
 	buddy_out_init_buf(&out, small, sizeof(small) - 1);
@@ -349,10 +262,10 @@ static bool test_view_free_refused(void)
 	ASSERT_FALSE(buddy_pool_find(&f->pool, &f->dev, BASE + 3, &err));
 	ASSERT_EQ(err, -EALREADY);
 	buddy_view_free_refused(&out, &f->pool, seq, err, BASE + 3);
-	ASSERT_TRUE(same(text_of(&out),
-			 "error=EALREADY why=pfn 0x2413 lies in free block 0x2412-0x2413 (order 1): double free\n"
-			 "truncated lines=1 bytes=86\n"));
-	vfix_free(f);
+	ASSERT_TRUE(text_is(text_of(&out),
+			    "error=EALREADY why=pfn 0x2413 lies in free block 0x2412-0x2413 (order 1): double free\n"
+			    "truncated lines=1 bytes=86\n"));
+	fixture_free(f);
 	return true;
 }
 
@@ -365,38 +278,36 @@ static bool test_view_why_free(void)
 	static const char twice[] = {
 		"pfn 0x2419 lies in free block 0x2418-0x241f (order 3): double free"
 	};
-	struct vfix *f = vfix_new(16, 4);
-	struct buddy_request req = { .order = 2, .tag = "M" };
-	struct buddy_rec *rec;
+	struct fixture *f = fixture_new(16, 4);
 
 	ASSERT_TRUE(f);
-	ASSERT_EQ(buddy_pool_alloc(&f->pool, &f->dev, &f->who, &req, &rec), 0);
-	buddy_pool_commit(&f->pool);
+	ASSERT_TRUE(dev_block(f, 2, "M"));
 	/* 0x2414-0x2417: debugfs's, as a /dev/buddy file sees it. */
-	ASSERT_EQ(cmd(f, "alloc 2"), 0);
+	ASSERT_EQ(run(f, "alloc 2"), 0);
 	/* Below the pool, whatever the error: never a lookup of it. */
 	buddy_why_free(&f->pool, BASE - 1, -EINVAL, f->why, sizeof(f->why));
-	ASSERT_TRUE(same(f->why, "pfn 0x240f is outside the pool 0x2410-0x241f"));
+	ASSERT_TRUE(text_is(f->why, "pfn 0x240f is outside the pool 0x2410-0x241f"));
 	buddy_why_free(&f->pool, BASE + 16, -EINVAL, f->why, sizeof(f->why));
-	ASSERT_TRUE(same(f->why, "pfn 0x2420 is outside the pool 0x2410-0x241f"));
+	ASSERT_TRUE(text_is(f->why, "pfn 0x2420 is outside the pool 0x2410-0x241f"));
 	buddy_why_free(&f->pool, BASE + 1, -ERANGE, f->why, sizeof(f->why));
-	ASSERT_TRUE(same(f->why, "pfn 0x2411 is outside the pool 0x2410-0x241f"));
+	ASSERT_TRUE(text_is(f->why, "pfn 0x2411 is outside the pool 0x2410-0x241f"));
 	buddy_why_free(&f->pool, BASE + 2, -EPERM, f->why, sizeof(f->why));
-	ASSERT_TRUE(same(f->why, "block 0x2410 belongs to /dev/buddy file dev#7 (pid 42)"));
+	ASSERT_TRUE(text_is(f->why, "block 0x2410 belongs to /dev/buddy file dev#7 (pid 42)"));
 	buddy_why_free(&f->pool, BASE + 2, -EBUSY, f->why, sizeof(f->why));
-	ASSERT_TRUE(same(f->why, "block 0x2410 is mapped: unmap it first (munmap), then free it"));
+	ASSERT_TRUE(text_is(f->why,
+			    "block 0x2410 is mapped: unmap it first (munmap), then free it"));
 	buddy_why_free(&f->pool, BASE + 5, -EINVAL, f->why, sizeof(f->why));
-	ASSERT_TRUE(same(f->why, inside));
+	ASSERT_TRUE(text_is(f->why, inside));
 	buddy_why_free(&f->pool, BASE + 9, -EALREADY, f->why, sizeof(f->why));
-	ASSERT_TRUE(same(f->why, twice));
+	ASSERT_TRUE(text_is(f->why, twice));
 	/* debugfs is no file: it has no number or pid to give. */
 	buddy_why_free(&f->pool, BASE + 4, -EPERM, f->why, sizeof(f->why));
-	ASSERT_TRUE(same(f->why, "block 0x2414 belongs to another owner"));
+	ASSERT_TRUE(text_is(f->why, "block 0x2414 belongs to another owner"));
 	buddy_why_free(&f->pool, BASE, -ENOENT, f->why, sizeof(f->why));
-	ASSERT_TRUE(same(f->why, "refused"));
+	ASSERT_TRUE(text_is(f->why, "refused"));
 	buddy_why_alloc(&f->pool, -ENOMEM, 1, false, f->why, sizeof(f->why));
-	ASSERT_TRUE(same(f->why, "out of kernel memory for the record"));
-	vfix_free(f);
+	ASSERT_TRUE(text_is(f->why, "out of kernel memory for the record"));
+	fixture_free(f);
 	return true;
 }
 
@@ -441,7 +352,7 @@ static void row_of(struct buddy_pool *pool, unsigned int order, char *row)
 static bool test_view_bitmaps_largest(void)
 {
 	static char row[2 * 4096 + 64];
-	struct vfix *f = vfix_new(4096, 12);
+	struct fixture *f = fixture_new(4096, 12);
 	char line[32];
 	unsigned int order, k;
 	const char *text, *p;
@@ -450,65 +361,56 @@ static bool test_view_bitmaps_largest(void)
 	/* Blocks of every order, freed again here and there. */
 	for (k = 0; k < 200; k++) {
 		snprintf(line, sizeof(line), "alloc %u", k % 7);
-		ASSERT_EQ(cmd(f, line), 0);
+		ASSERT_EQ(run(f, line), 0);
 	}
 	for (k = 0; k < 4096; k += 37) {
 		snprintf(line, sizeof(line), "free %#lx", BASE + k);
-		cmd(f, line);
+		run(f, line);
 	}
-	buddy_out_reset(&f->out);
-	buddy_view_bitmaps(&f->out, &f->pool);
-	buddy_out_finish(&f->out);
-	text = text_of(&f->out);
-	ASSERT_EQ(lines_of(text), 13);
+	text = draw(f, view_bitmaps);
+	ASSERT_EQ(count_lines(text), 13);
 	for (p = text, order = 12; order <= 12; order--) {
 		row_of(&f->pool, order, row);
 		ASSERT_EQ(strncmp(p, row, strlen(row)), 0);
 		p += strlen(row);
 	}
-	vfix_free(f);
+	fixture_free(f);
 
 	/*
 	 * A 1 that ends a chunk of 64 and one that ends the row, at order 0;
 	 * at order 1, 63 ones and a 0 end the first chunk.
 	 */
-	f = vfix_new(256, 8);
+	f = fixture_new(256, 8);
 	ASSERT_TRUE(f);
 	for (k = 0; k < 126; k++)
-		ASSERT_EQ(cmd(f, "alloc 0"), 0);
-	ASSERT_EQ(cmd(f, "alloc 1"), 0);
+		ASSERT_EQ(run(f, "alloc 0"), 0);
+	ASSERT_EQ(run(f, "alloc 1"), 0);
 	for (k = 0; k < 128; k++)
-		ASSERT_EQ(cmd(f, "alloc 0"), 0);
-	ASSERT_EQ(cmd(f, "free 0x244f"), 0);
-	ASSERT_EQ(cmd(f, "free 0x250f"), 0);
-	buddy_out_reset(&f->out);
-	buddy_view_bitmaps(&f->out, &f->pool);
-	buddy_out_finish(&f->out);
-	text = text_of(&f->out);
+		ASSERT_EQ(run(f, "alloc 0"), 0);
+	ASSERT_EQ(run(f, "free 0x244f"), 0);
+	ASSERT_EQ(run(f, "free 0x250f"), 0);
+	text = draw(f, view_bitmaps);
 	for (order = 1; order <= 1; order--) {
 		row_of(&f->pool, order, row);
 		p = strstr(text, row);
 		ASSERT_TRUE(p && (p == text || p[-1] == '\n'));
 	}
 	ASSERT_EQ(strlen(p), strlen(row));
-	vfix_free(f);
+	fixture_free(f);
 
-	f = vfix_new(4097, 12);
+	f = fixture_new(4097, 12);
 	ASSERT_TRUE(f);
 	/* The tail page first, then the first page of the pool's first root. */
-	ASSERT_EQ(cmd(f, "alloc 0"), 0);
-	ASSERT_EQ(cmd(f, "alloc 0"), 0);
-	buddy_out_reset(&f->out);
-	buddy_view_bitmaps(&f->out, &f->pool);
-	buddy_out_finish(&f->out);
-	text = text_of(&f->out);
+	ASSERT_EQ(run(f, "alloc 0"), 0);
+	ASSERT_EQ(run(f, "alloc 0"), 0);
+	text = draw(f, view_bitmaps);
 	ASSERT_TRUE(!strncmp(text,
 			     "# 4097 pages: counts of ones per order, ones/blocks (the bits up to 4096 pages)\n"
 			     "order=12 free=0/1 split=1/1\n"
 			     "order=11 free=1/2 split=1/2\n", 112));
 	ASSERT_TRUE(strstr(text, "\norder=1 free=1/2048 split=1/2048\n"
 				 "order=0 free=1/4097 split=-\n"));
-	vfix_free(f);
+	fixture_free(f);
 	return true;
 }
 
@@ -549,74 +451,41 @@ static bool test_view_map_cells(void)
 		"# A = debugfs, untagged: 1 block, 1 page\n"
 		"# B = dev#7, untagged: 1 block, 1 page\n"
 	};
-	struct buddy_request req = { .order = 0 };
-	struct vfix *f = vfix_new(1024, 10);
-	struct buddy_rec *rec;
+	struct fixture *f = fixture_new(1024, 10);
 	const char *text;
 
 	ASSERT_TRUE(f);
-	buddy_out_reset(&f->out);
-	buddy_view_map(&f->out, &f->pool);
-	buddy_out_finish(&f->out);
-	text = text_of(&f->out);
+	text = draw(f, view_map);
 	ASSERT_TRUE(!strncmp(text, full, strlen(full)));
 	/* Two lines of legend, then 1024 cells in 32 rows. */
-	ASSERT_EQ(lines_of(text), 2 + 32);
+	ASSERT_EQ(count_lines(text), 2 + 32);
 	ASSERT_TRUE(!strcmp(line_at(text, 33), "0x27f0 ................................|\n"));
-	vfix_free(f);
+	fixture_free(f);
 
-	f = vfix_new(1025, 10);
+	f = fixture_new(1025, 10);
 	ASSERT_TRUE(f);
 	/* The tail page first (the smallest block that fits), then the rest. */
-	ASSERT_EQ(cmd(f, "alloc 0 tag=Z"), 0);
-	ASSERT_EQ(cmd(f, "alloc 10 tag=A"), 0);
-	buddy_out_reset(&f->out);
-	buddy_view_map(&f->out, &f->pool);
-	buddy_out_finish(&f->out);
-	text = text_of(&f->out);
+	ASSERT_EQ(run(f, "alloc 0 tag=Z"), 0);
+	ASSERT_EQ(run(f, "alloc 10 tag=A"), 0);
+	text = draw(f, view_map);
 	/* 513 cells: 16 rows of 32 and one of one. */
-	ASSERT_EQ(lines_of(text), 3 + 17 + 2);
+	ASSERT_EQ(count_lines(text), 3 + 17 + 2);
 	ASSERT_TRUE(!strncmp(text, head, strlen(head)));
 	ASSERT_TRUE(!strcmp(line_at(text, 18), tail));
-	vfix_free(f);
+	fixture_free(f);
 
-	f = vfix_new(4, 2);
+	f = fixture_new(4, 2);
 	ASSERT_TRUE(f);
-	ASSERT_EQ(cmd(f, "alloc 0"), 0);
-	ASSERT_EQ(buddy_pool_alloc(&f->pool, &f->dev, &f->who, &req, &rec), 0);
-	buddy_pool_commit(&f->pool);
-	buddy_out_reset(&f->out);
-	buddy_view_map(&f->out, &f->pool);
-	buddy_out_finish(&f->out);
-	ASSERT_TRUE(!strcmp(line_at(text_of(&f->out), 2), owners));
+	ASSERT_EQ(run(f, "alloc 0"), 0);
+	ASSERT_TRUE(dev_block(f, 0, NULL));
+	ASSERT_TRUE(!strcmp(line_at(draw(f, view_map), 2), owners));
 	/* Without memory for the keys: says so, and draws nothing. */
-	buddy_out_reset(&f->out);
 	buddy_shim_fail_nth = 1;
-	buddy_view_map(&f->out, &f->pool);
+	text = draw(f, view_map);
 	buddy_shim_fail_nth = 0;
-	buddy_out_finish(&f->out);
-	ASSERT_TRUE(same(text_of(&f->out), "# map: out of memory\n"));
-	vfix_free(f);
+	ASSERT_TRUE(text_is(text, "# map: out of memory\n"));
+	fixture_free(f);
 	return true;
-}
-
-static void draw_tree(struct buddy_out *out, struct buddy_pool *pool)
-{
-	struct buddy_core_node node;
-	bool more;
-
-	buddy_out_reset(out);
-	for (more = buddy_core_walk_first(&pool->core, &node); more;
-	     more = buddy_core_walk_next(&pool->core, &node))
-		buddy_view_tree_node(out, pool, &node);
-	buddy_out_finish(out);
-}
-
-static void draw_check(struct buddy_out *out, struct buddy_pool *pool)
-{
-	buddy_out_reset(out);
-	buddy_view_check(out, pool);
-	buddy_out_finish(out);
 }
 
 /*
@@ -638,7 +507,7 @@ static bool test_view_tree_vmstat_check(void)
 		"   │  └─ 0x241a-0x241b order=1 pages=2 free\n"
 		"   └─ 0x241c-0x241f order=2 pages=4 free\n"
 	};
-	struct vfix *f = vfix_new(16, 4);
+	struct fixture *f = fixture_new(16, 4);
 	unsigned int order;
 	void *saved;
 	const char *text;
@@ -648,52 +517,47 @@ static bool test_view_tree_vmstat_check(void)
 	int i;
 
 	ASSERT_TRUE(f);
-	ASSERT_EQ(cmd(f, "alloc 3 tag=A"), 0);
-	ASSERT_EQ(cmd(f, "alloc 0 tag=B"), 0);
-	draw_tree(&f->out, &f->pool);
-	ASSERT_TRUE(same(text_of(&f->out), tree));
-	vfix_free(f);
+	ASSERT_EQ(run(f, "alloc 3 tag=A"), 0);
+	ASSERT_EQ(run(f, "alloc 0 tag=B"), 0);
+	ASSERT_TRUE(text_is(draw(f, view_tree), tree));
+	fixture_free(f);
 
 	/*
 	 * Two free pages, not buddies: order 0 would succeed (-1.000); for
 	 * order 1, 1000 - (1000 + 1000 * 2 / 2) / 2 = 0, as mm/vmstat.c has it.
 	 */
-	f = vfix_new(8, 3);
+	f = fixture_new(8, 3);
 	ASSERT_TRUE(f);
 	for (i = 0; i < 8; i++)
-		ASSERT_EQ(cmd(f, "alloc 0"), 0);
-	ASSERT_EQ(cmd(f, "free 0x2410"), 0);
-	ASSERT_EQ(cmd(f, "free 0x2412"), 0);
+		ASSERT_EQ(run(f, "alloc 0"), 0);
+	ASSERT_EQ(run(f, "free 0x2410"), 0);
+	ASSERT_EQ(run(f, "free 0x2412"), 0);
 	buddy_out_reset(&f->out);
 	buddy_view_vmstat(&f->out, &f->pool, BUDDY_VMSTAT_EXTFRAG);
 	buddy_out_finish(&f->out);
 	text = text_of(&f->out);
 	ASSERT_TRUE(!strncmp(text, extfrag, strlen(extfrag)));
-	ASSERT_TRUE(same(text + strlen(extfrag), "\n"));
+	ASSERT_TRUE(text_is(text + strlen(extfrag), "\n"));
 
-	draw_check(&f->out, &f->pool);
-	ASSERT_TRUE(same(text_of(&f->out), "ok\n"));
+	ASSERT_TRUE(text_is(draw(f, view_check), "ok\n"));
 	/* The pool's own counts: no order to give. */
 	f->pool.nr_recs++;
-	draw_check(&f->out, &f->pool);
-	ASSERT_TRUE(same(text_of(&f->out),
-			 "broken: the allocation count is wrong (pfn 0x2410)\n"));
+	ASSERT_TRUE(text_is(draw(f, view_check),
+			    "broken: the allocation count is wrong (pfn 0x2410)\n"));
 	f->pool.nr_recs--;
 	/* The core's: with the order where it lies. */
 	saved = malloc(f->pool.meta_bytes);
 	ASSERT_TRUE(saved);
 	memcpy(saved, f->pool.meta, f->pool.meta_bytes);
 	memset(f->pool.meta, 0xff, f->pool.meta_bytes);
-	draw_check(&f->out, &f->pool);
-	n = sscanf(text_of(&f->out), "broken: %63[^(](order %u, pfn %lx)\n",
+	n = sscanf(draw(f, view_check), "broken: %63[^(](order %u, pfn %lx)\n",
 		   what, &order, &pfn);
 	ASSERT_EQ(n, 3);
 	ASSERT_TRUE(order <= 3 && pfn >= BASE && pfn < BASE + 8);
 	memcpy(f->pool.meta, saved, f->pool.meta_bytes);
 	free(saved);
-	draw_check(&f->out, &f->pool);
-	ASSERT_TRUE(same(text_of(&f->out), "ok\n"));
-	vfix_free(f);
+	ASSERT_TRUE(text_is(draw(f, view_check), "ok\n"));
+	fixture_free(f);
 	return true;
 }
 
