@@ -75,13 +75,16 @@ DECL = re.compile(r'^\s+(const\s+|static\s+|struct\s+|unsigned\s+|enum\s+)*'
                   r'struct\s+\w+|enum\s+\w+)\b')
 
 # What tests each file: the build targets (tools/Makefile) and the
-# commands, in order, the quick first (a mutant they kill skips the rest).
+# commands, in order, the quick first (a mutant they kill skips the rest);
+# the core's KUnit suite after its tests in tools/test.
 # "pool_*" stands for buddy_test's tests of the pool layer and the views
 # (pool_*, view_*).
 # buddyctl's host tests take the buddyctl built here, not one of their own
 # with sanitizers: 20 s a mutant, not 40.
 TESTS = {
-    'default': (['../build/user/buddy_test'], [['./build/user/buddy_test']]),
+    'default': (['../build/user/buddy_test', '../build/user/buddy_kunit_core'],
+                [['./build/user/buddy_test'],
+                 ['./build/user/buddy_kunit_core']]),
     'views': (['../build/user/buddy_test', '../build/user/buddy_kunit_cmd',
                '../build/user/buddyctl'],
               [['./build/user/buddy_test', 'pool_*'],
