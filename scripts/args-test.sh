@@ -102,6 +102,25 @@ check "scenarios: an unknown name" 1 "no scenario 'nope' \(a file, or a name in 
 	-- scripts/scenarios.sh nope
 check "scenarios: a name, from another directory" 0 '^PASS scenarios/ostep-64k.cmd$' \
 	-- env -C / "$BUDDY_ROOT/scripts/scenarios.sh" ostep-64k
+# A scenario without its pool's header, or with a bad one, fails, and
+# --update writes nothing for it (buddyctl without --sim would not run
+# the twin).
+printf '# no header\nalloc 0\n' > "$tmp/nohdr.cmd"
+printf '# buddy: pages=abc\nalloc 0\n' > "$tmp/badhdr.cmd"
+check "scenarios: no '# buddy:' header" 1 \
+	"nohdr.cmd: no '# buddy: pages=N \\[max_order=K\\]' line" \
+	-- scripts/scenarios.sh "$tmp/nohdr.cmd"
+check "scenarios: a bad header fails, by name" 1 '^FAIL .*/badhdr.cmd$' \
+	-- scripts/scenarios.sh "$tmp/badhdr.cmd"
+check "scenarios: --update, a bad header" 1 \
+	"'# buddy: pages=abc' is not '# buddy: pages=N" \
+	-- scripts/scenarios.sh --update "$tmp/badhdr.cmd"
+if [[ -e $tmp/nohdr.out || -e $tmp/badhdr.out ]]; then
+	failed=$((failed + 1))
+	echo "FAIL scenarios: a .out was written for a scenario without its pool"
+else
+	passed=$((passed + 1))
+fi
 
 # make mutate runs it as a program: its mode must say so.
 check "mutate: an unknown file" 1 "mutate.py: nope.c: not a C file at the top of the project" \

@@ -45,21 +45,33 @@ cd "$BUDDY_ROOT"
 set -- "${files[@]}"
 tools_make buddyctl
 
-# The pool a scenario needs, as buddyctl --sim options.
+# The pool a scenario needs, as buddyctl --sim options; status 1, and a
+# message, when its header is missing or not of that form.  Called in a
+# command substitution, whose die() ends only the substitution: the caller
+# tests the status.
 sim_args() {
-	local line pages order
-	line=$(grep -m1 '^# buddy: ' "$1") || die "$1: no '# buddy: pages=N' line"
-	pages=$(sed -n 's/.*pages=\([0-9]*\).*/\1/p' <<<"$line")
-	order=$(sed -n 's/.*max_order=\([0-9]*\).*/\1/p' <<<"$line")
-	echo "--sim $pages${order:+ --max-order $order}"
+	local line re='^# buddy: pages=([0-9]+)( max_order=([0-9]+))?[[:space:]]*$'
+	line=$(grep -m1 '^# buddy:' "$1") ||
+		die "$1: no '# buddy: pages=N [max_order=K]' line"
+	[[ $line =~ $re ]] ||
+		die "$1: '$line' is not '# buddy: pages=N [max_order=K]'"
+	echo "--sim ${BASH_REMATCH[1]}${BASH_REMATCH[3]:+ --max-order ${BASH_REMATCH[3]}}"
 }
 
 passed=0
 failed=0
 for f in "$@"; do
 	want=${f%.cmd}.out
-	# shellcheck disable=SC2046 # the options are words
-	got=$(build/user/buddyctl $(sim_args "$f") -k run "$f" 2>&1 |
+	# Without its pool, buddyctl would not run the twin at all: nothing is
+	# written, and the scenario fails.
+	if ! sim=$(sim_args "$f"); then
+		[[ $update == 1 ]] && exit 1
+		echo "FAIL $f"
+		failed=$((failed + 1))
+		continue
+	fi
+	# shellcheck disable=SC2086 # the options are words
+	got=$(build/user/buddyctl $sim -k run "$f" 2>&1 |
 		sed -E 's/pid=[0-9]+/pid=P/g'; echo "rc=${PIPESTATUS[0]}")
 	if [[ $update == 1 ]]; then
 		printf '%s\n' "$got" > "$want"
