@@ -709,12 +709,29 @@ static int session_line(struct session *s, char *line, size_t len)
 		report(copy, EINVAL, CTX_ANY, "a NUL byte in the line");
 		return -1;
 	}
-	while (len && (line[len - 1] == '\n' || line[len - 1] == '\r' ||
-		       line[len - 1] == ' ' || line[len - 1] == '\t'))
+	/* One line ending, "\n" or "\r\n", as buddy_cmd_parse() takes it. */
+	if (len && line[len - 1] == '\n') {
 		line[--len] = '\0';
-	line += strspn(line, " \t");
-	if (!*line || *line == '#')
+		if (len && line[len - 1] == '\r')
+			line[--len] = '\0';
+	}
+	p = line + strspn(line, " \t");
+	if (!*p || *p == '#')
 		return 0;
+	/*
+	 * The module's commands go to its parser as they are, blanks and all,
+	 * as a write to debugfs would: what it refuses (a '\r' left, a line
+	 * over 128 bytes), the session refuses, with its reason.
+	 */
+	n = strcspn(p, " \t");
+	if ((n == 5 && (!strncmp(p, "alloc", n) || !strncmp(p, "reset", n))) ||
+	    (n == 4 && !strncmp(p, "free", n)))
+		return do_command(s, line);
+	/* The session's own commands: blanks around them do not matter. */
+	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
+		line[--len] = '\0';
+	line = p;
+	n = 0;
 	for (i = 0; line[i]; i++) {
 		if ((unsigned char)line[i] < ' ' && line[i] != '\t') {
 			report(line, EINVAL, CTX_ANY,
@@ -739,10 +756,9 @@ static int session_line(struct session *s, char *line, size_t len)
 	}
 	if (*p)
 		n++;			/* more than 4 words: too many anyway */
+	if (!n)
+		return 0;		/* not reached: @line has a word */
 
-	if (!strcmp(word[0], "alloc") || !strcmp(word[0], "free") ||
-	    !strcmp(word[0], "reset"))
-		return do_command(s, line);
 	if (!strcmp(word[0], "show"))
 		return do_show(s, line, word + 1, n - 1);
 	if (!strcmp(word[0], "explain"))

@@ -933,13 +933,25 @@ printf 'alloc 3\001\nalloc\0003\n%s\nlist\r\nhelp me\nfree 0x2211' \
 	"$(printf 'a%.0s' {1..3000})" > "$tmp/bytes.txt"
 IN=$tmp/bytes.txt t "shell: control characters, NUL, a long line, CRLF, no final newline" 1 \
 	"this session holds no blocks" "$(cat <<'EOT'
-alloc 3\001: EINVAL: control character in the line
+alloc 3\001: EINVAL: one command per write, printable ASCII only (byte 0x1 at 7)
 alloc\000...: EINVAL: a NUL byte in the line
 aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa...: EINVAL: line longer than 1024 bytes
 help me: EINVAL: help takes no arguments
 free 0x2211: ENOTTY: /dev/null is not the buddy device: it does not know the buddy ioctls
 EOT
 )" --dev /dev/null "${D[@]}" shell
+
+# The module's commands reach its parser as debugfs would get them: one
+# "\n" or "\r\n" taken off, nothing else.  Blanks are fine, a '\r' left is
+# refused, and so is a line over 128 bytes made of blanks.
+printf 'alloc 3   \r\nalloc 1\r\r\nalloc 0%130s\n  free 0x0\t\nalloc 2\r' "" \
+	> "$tmp/crlf.txt"
+IN=$tmp/crlf.txt t "run: the module's commands as debugfs takes them, endings and blanks" 1 \
+	"$(printf 'pfn=0x0 order=3 pages=8\nfreed pfn=0x0 order=3 pages=8')" \
+	"$(printf 'stdin:2: alloc 1\\015: EINVAL: one command per write, printable ASCII only (byte 0xd at 7)
+stdin:3: alloc 0%61s...: EINVAL: command longer than 128 bytes
+stdin:5: alloc 2\\015: EINVAL: one command per write, printable ASCII only (byte 0xd at 7)' "")" \
+	--sim 16 -k run -
 
 printf '# views only\n\ntree\nbuddyinfo\ncheck\nlist\nshow tree off\nexit\nfrob\n' > "$tmp/good.txt"
 IN=$tmp/good.txt t "shell: views in a session, exit stops, status 0" 0 "$(cat "$fix/ostep/tree"
