@@ -131,6 +131,7 @@ int read_fd_text(int fd, char **text, size_t *bytes);
 int read_text(const char *path, char **text, size_t *bytes);
 char *str_join(int argc, char **argv);
 void markup_text(FILE *f, const char *s);
+void markup_shown(FILE *f, const char *s, unsigned int show);
 
 /* === views.c === */
 
@@ -234,9 +235,11 @@ struct session;
 
 int session_run(const char *file, bool interactive);
 struct session *session_open(void);
-int session_exec(struct session *s, char *line, char **steps);
-int session_exec_captured(struct session *s, char *line, char **output,
-			  char **steps);
+size_t session_body_len(const char *line, size_t len);
+bool session_line_runs(const char *line, size_t len);
+int session_exec(struct session *s, char *line, size_t len, char **steps);
+int session_exec_captured(struct session *s, char *line, size_t len,
+			  char **output, char **steps);
 int session_fd(const struct session *s);
 bool session_allocated(const struct session *s, unsigned long long *pfn);
 void session_close(struct session *s);

@@ -150,7 +150,7 @@ static void write_page(FILE *f, const char *name, struct page_step *steps,
 
 	fputs("<!DOCTYPE html>\n<html lang=\"en\"><head>", f);
 	fputs("<meta charset=\"utf-8\">\n<title>buddy: ", f);
-	markup_text(f, name);
+	markup_shown(f, name, SHOW_UTF8);
 	/*
 	 * Hide the steps before the browser lays them out: set at the end of
 	 * the body, the class left a page of thousands of steps laying out
@@ -159,7 +159,7 @@ static void write_page(FILE *f, const char *name, struct page_step *steps,
 	fprintf(f, "</title>\n<style>%s</style>\n<script>document.documentElement.className='js';</script>\n</head><body>\n",
 		page_style);
 	fputs("<h1>buddy: ", f);
-	markup_text(f, name);
+	markup_shown(f, name, SHOW_UTF8);
 	fprintf(f, "</h1>\n<p>%s, one step per command: the tree as rows of orders (max_order on top) over the pages, the blocks each command changed outlined in red, what it printed, and the allocator's own steps in words.</p>\n",
 		opt.sim ? "The in-process twin of buddy.ko (buddyctl --sim)" :
 			  "buddy.ko");
@@ -232,7 +232,7 @@ int html_run(const char *file, const char *out)
 	bool explain = opt.explain, json = opt.json;
 	struct page_step *steps = NULL, *more;
 	char *line = NULL, *said, *cut;
-	size_t cap = 0, nr = 0;
+	size_t cap = 0, nr = 0, n;
 	struct session *s = NULL;
 	FILE *in = stdin, *f = stdout;
 	int ret = 1, r, r2;
@@ -254,19 +254,38 @@ int html_run(const char *file, const char *out)
 		goto out;
 	nr = 1;
 	where_file = in == stdin ? "stdin" : file;
-	while ((len = getline(&line, &cap, in)) >= 0) {
+	for (;;) {
+		errno = 0;
+		len = getline(&line, &cap, in);
+		if (len < 0) {
+			/* FILE a directory, say: no page of half a lesson. */
+			if (errno) {
+				report(file, errno, CTX_ANY, NULL);
+				goto out;
+			}
+			break;
+		}
 		where_line++;
-		cut = line + strspn(line, " \t");
-		cut[strcspn(cut, "\r\n")] = '\0';
-		if (!*cut || *cut == '#')
+		/* The lines run does, given to the session as run gives them. */
+		if (!session_line_runs(line, len))
 			continue;
 		more = realloc(steps, (nr + 1) * sizeof(*steps));
 		if (!more)
 			goto out;
 		steps = more;
 		memset(&steps[nr], 0, sizeof(*steps));
-		steps[nr].command = strdup(cut);
-		r = session_exec_captured(s, cut, &steps[nr].output, &said);
+		/*
+		 * The page shows the command as run reads it, without its
+		 * line ending and the blanks around it (a '\r' left is
+		 * shown, escaped, as the error shows it).
+		 */
+		cut = line + strspn(line, " \t");
+		n = session_body_len(line, len) - (cut - line);
+		while (n && (cut[n - 1] == ' ' || cut[n - 1] == '\t'))
+			n--;
+		steps[nr].command = strndup(cut, n);
+		r = session_exec_captured(s, line, len, &steps[nr].output,
+					  &said);
 		if (r == -2)
 			goto out;
 		steps[nr].failed = r < 0;

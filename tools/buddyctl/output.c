@@ -320,20 +320,16 @@ void sanitize(char *out, size_t len, const char *in)
 /*
  * sanitize() for an error's subject.  A command is shown by its start, as
  * typed, in 71 bytes at most.  A path (a subject with a '/', often with a
- * line number after it) too long to show keeps its end instead: "...",
- * then as much of the end as fits in 159 bytes (not from inside a UTF-8
- * character), since the file's name and the line tell the reader where to
- * look.
+ * line number after it, and the FILE:LINE before a batch's errors) too
+ * long to show keeps its end instead: "...", then as much of the end as
+ * fits in 159 bytes (not from inside a UTF-8 character), since the file's
+ * name and the line tell the reader where to look.
  */
-static void sanitize_subject(char *out, size_t len, const char *in)
+static void sanitize_path(char *out, size_t len, const char *in)
 {
 	char whole[PATH_MAX * 4 + 64];
 	size_t n, cut;
 
-	if (!strchr(in, '/')) {
-		sanitize(out, len < 72 ? len : 72, in);
-		return;
-	}
 	sanitize(whole, sizeof(whole), in);
 	n = strlen(whole);
 	if (n < len) {
@@ -344,6 +340,14 @@ static void sanitize_subject(char *out, size_t len, const char *in)
 	while (cut < n && (whole[cut] & 0xc0) == 0x80)
 		cut++;
 	snprintf(out, len, "...%s", whole + cut);
+}
+
+static void sanitize_subject(char *out, size_t len, const char *in)
+{
+	if (strchr(in, '/'))
+		sanitize_path(out, len, in);
+	else
+		sanitize(out, len < 72 ? len : 72, in);
 }
 
 void report(const char *subject, int err, enum err_ctx ctx,
@@ -387,8 +391,14 @@ void report(const char *subject, int err, enum err_ctx ctx,
 		return;
 	}
 	flush_stdout();
-	if (where_file)
-		fprintf(stderr, "%s:%lu: ", where_file, where_line);
+	if (where_file) {
+		/* The file's name as typed: a path, shown as one. */
+		char at[PATH_MAX + 32], shown[160];
+
+		snprintf(at, sizeof(at), "%s:%lu", where_file, where_line);
+		sanitize_path(shown, sizeof(shown), at);
+		fprintf(stderr, "%s: ", shown);
+	}
 	fprintf(stderr, "%s\n", msg);
 	if (steps && opt.explain) {
 		explain_print(steps, NULL);
@@ -829,6 +839,18 @@ int read_text(const char *path, char **text, size_t *bytes)
  */
 void markup_text(FILE *f, const char *s)
 {
+	markup_shown(f, s, SHOW_UTF8 | SHOW_NL | SHOW_TAB);
+}
+
+/**
+ * markup_shown() - markup_text(), with what stays as it is chosen.
+ * @f: Where.
+ * @s: The text.
+ * @show: shown_len()'s flags: SHOW_UTF8 alone keeps @s on one line (a
+ *        newline or a tab in a file's name shows as \ooo).
+ */
+void markup_shown(FILE *f, const char *s, unsigned int show)
+{
 	const char *e;
 	size_t n;
 
@@ -851,7 +873,7 @@ void markup_text(FILE *f, const char *s)
 			e = "&#39;";
 			break;
 		default:
-			n = shown_len(s, SHOW_UTF8 | SHOW_NL | SHOW_TAB);
+			n = shown_len(s, show);
 			if (n) {
 				fwrite(s, 1, n, f);
 			} else {

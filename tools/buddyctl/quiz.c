@@ -459,7 +459,7 @@ int quiz_run(unsigned long long seed, unsigned int nr_steps,
 		draw_step(&q, i, cmd, sizeof(cmd));
 		q.step = i;
 		q.cmd = cmd;
-		if (session_exec_captured(q.s, cmd, &output, &steps) == -2)
+		if (session_exec_captured(q.s, cmd, strlen(cmd), &output, &steps) == -2)
 			goto out;
 		answers_of(&q, steps ?: "", !strncmp(cmd, "alloc", 5), &a);
 		if (key) {

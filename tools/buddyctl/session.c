@@ -694,6 +694,43 @@ static int do_command(struct session *s, const char *line)
 	return ret;
 }
 
+/**
+ * session_body_len() - A line's length without its line ending.
+ * @line: The line, as read.
+ * @len: Its length.
+ *
+ * Return: @len less one "\n" or "\r\n", as buddy_cmd_parse() takes it off.
+ */
+size_t session_body_len(const char *line, size_t len)
+{
+	if (len && line[len - 1] == '\n') {
+		len--;
+		if (len && line[len - 1] == '\r')
+			len--;
+	}
+	return len;
+}
+
+/**
+ * session_line_runs() - Whether a line of input is more than a blank line
+ * or a comment, which sessions skip.
+ * @line: The line, as read (its line ending too).
+ * @len: Its length; it may hold a NUL, which runs (and is refused).
+ *
+ * Return: true if session_exec() would run it.
+ */
+bool session_line_runs(const char *line, size_t len)
+{
+	size_t i;
+
+	if (memchr(line, '\0', len))
+		return true;
+	len = session_body_len(line, len);
+	for (i = 0; i < len && (line[i] == ' ' || line[i] == '\t'); i++)
+		;
+	return i < len && line[i] != '#';
+}
+
 /*
  * Runs one line of input.  Return: 0 done (or nothing to do), -1 failed
  * (reported), 1 the session is to end.
@@ -709,15 +746,11 @@ static int session_line(struct session *s, char *line, size_t len)
 		report(copy, EINVAL, CTX_ANY, "a NUL byte in the line");
 		return -1;
 	}
-	/* One line ending, "\n" or "\r\n", as buddy_cmd_parse() takes it. */
-	if (len && line[len - 1] == '\n') {
-		line[--len] = '\0';
-		if (len && line[len - 1] == '\r')
-			line[--len] = '\0';
-	}
-	p = line + strspn(line, " \t");
-	if (!*p || *p == '#')
+	if (!session_line_runs(line, len))
 		return 0;
+	len = session_body_len(line, len);
+	line[len] = '\0';
+	p = line + strspn(line, " \t");
 	/*
 	 * The module's commands go to its parser as they are, blanks and all,
 	 * as a write to debugfs would: what it refuses (a '\r' left, a line
@@ -820,20 +853,21 @@ struct session *session_open(void)
 /**
  * session_exec() - Run one line of a session, as run does.
  * @s: The session.
- * @line: The line; cut up in place.
+ * @line: The line, its line ending too if it has one; cut up in place.
+ * @len: Its length.
  * @steps: Set to the steps the module reported for it (malloc()ed, "" if
  *         none), for the caller to free.
  *
  * Return: 0 done, -1 failed (reported), 1 the session is to end.
  */
-int session_exec(struct session *s, char *line, char **steps)
+int session_exec(struct session *s, char *line, size_t len, char **steps)
 {
 	int ret;
 
 	free(s->last_steps);
 	s->last_steps = NULL;
 	s->allocated = false;
-	ret = session_line(s, line, strlen(line));
+	ret = session_line(s, line, len);
 	*steps = strdup(s->last_steps ? s->last_steps : "");
 	return ret;
 }
@@ -842,18 +876,19 @@ int session_exec(struct session *s, char *line, char **steps)
  * session_exec_captured() - Run one line, keeping what it prints.
  * @s: The session.
  * @line: The line; cut up in place.
+ * @len: Its length.
  * @output: Set to what it printed on stdout and stderr, malloc()ed: the
  *          words "run" would have shown.
  * @steps: As for session_exec().
  *
  * Return: as session_exec(), or -2 if the output could not be kept.
  */
-int session_exec_captured(struct session *s, char *line, char **output,
-			  char **steps)
+int session_exec_captured(struct session *s, char *line, size_t len,
+			  char **output, char **steps)
 {
 	FILE *tmp = tmpfile();
 	int out = dup(STDOUT_FILENO), err = dup(STDERR_FILENO), ret;
-	long len;
+	long kept;
 
 	*output = NULL;
 	*steps = NULL;
@@ -868,18 +903,18 @@ int session_exec_captured(struct session *s, char *line, char **output,
 	fflush(stderr);
 	dup2(fileno(tmp), STDOUT_FILENO);
 	dup2(fileno(tmp), STDERR_FILENO);
-	ret = session_exec(s, line, steps);
+	ret = session_exec(s, line, len, steps);
 	fflush(stdout);
 	fflush(stderr);
 	dup2(out, STDOUT_FILENO);
 	dup2(err, STDERR_FILENO);
 	close(out);
 	close(err);
-	len = ftell(tmp);
-	*output = calloc(1, len > 0 ? len + 1 : 1);
-	if (*output && len > 0) {
+	kept = ftell(tmp);
+	*output = calloc(1, kept > 0 ? kept + 1 : 1);
+	if (*output && kept > 0) {
 		rewind(tmp);
-		if (fread(*output, 1, len, tmp) != (size_t)len)
+		if (fread(*output, 1, kept, tmp) != (size_t)kept)
 			(*output)[0] = '\0';
 	}
 	fclose(tmp);

@@ -540,6 +540,15 @@ if [[ -w /dev/full ]]; then
 	t "html -o /dev/full: the errno's name" 1 "" \
 		"/dev/full: ENOSPC: no space left on device" --sim 16 html "$tmp/full.txt" -o /dev/full
 fi
+# A FILE that cannot be read is refused as run refuses it, and no page of
+# half a lesson is written.
+t "html: FILE a directory, refused as run refuses it" 1 "" \
+	"$tmp:0: $tmp: EISDIR: is a directory" --sim 16 html "$tmp" -o "$tmp/dir.html"
+if [[ -e $tmp/dir.html ]]; then
+	fail "html: no page for a FILE that cannot be read"
+else
+	pass "html: no page for a FILE that cannot be read"
+fi
 t "html: an output file that cannot be made is not FILE's fault" 1 "" \
 	"$tmp/nonexistent/x.html: ENOENT: no such file or directory" \
 	--sim 16 html "$tmp/full.txt" -o "$tmp/nonexistent/x.html"
@@ -603,6 +612,29 @@ mkdir -p "$deep" && cp "$fix"/broken/* "$deep"/
 t "bits: a long path keeps its file and line" 1 "" \
 	"~^\.\.\.[^ ]*directory-/broken/bitmaps:6: EBADMSG: unexpected line 'order=x free=1 split=0'" \
 	--debugfs "$deep" bits
+# run's FILE:LINE before an error is a path too: escaped, one line, and
+# when long, its end kept in 159 bytes; html's title and heading too.
+odd=$tmp/$'odd\nname\033[31m.cmd'
+echo bogus > "$odd"
+t "run: FILE:LINE escaped, on one line" 1 "" \
+	"$tmp/odd\\012name\\033[31m.cmd:1: bogus: EINVAL: unknown command 'bogus' (try help)" \
+	--sim 16 run "$odd"
+"$BC" --sim 16 html "$odd" -o "$tmp/odd.html"
+if grep -qF '<title>buddy: odd\012name\033[31m.cmd</title>' "$tmp/odd.html" &&
+   grep -qF '<h1>buddy: odd\012name\033[31m.cmd</h1>' "$tmp/odd.html" &&
+   grep -qF "$tmp/odd\\012name\\033[31m.cmd:1: bogus: EINVAL" "$tmp/odd.html"; then
+	pass "html: FILE's name escaped in the title, heading and errors"
+else
+	fail "html: FILE's name escaped" "$(grep -a -E '<title>buddy|<h1>|bogus' "$tmp/odd.html" | cat -v)"
+fi
+echo bogus > "$deep/x.cmd"
+bc --sim 16 run "$deep/x.cmd"
+if [[ $rc == 1 && $err =~ ^\.\.\.[^\ ]*directory-/broken/x\.cmd:1:\ bogus:\ EINVAL ]] &&
+   [[ ${#err} -lt $((159 + 70)) ]] && [[ ${err%%: bogus*} =~ ^.{159}$ ]]; then
+	pass "run: a long FILE keeps its end, 159 bytes, and the line"
+else
+	fail "run: a long FILE" "$err"
+fi
 
 # === Views, JSON ===
 
@@ -952,6 +984,15 @@ IN=$tmp/crlf.txt t "run: the module's commands as debugfs takes them, endings an
 stdin:3: alloc 0%61s...: EINVAL: command longer than 128 bytes
 stdin:5: alloc 2\\015: EINVAL: one command per write, printable ASCII only (byte 0xd at 7)' "")" \
 	--sim 16 -k run -
+"$BC" --sim 16 html "$tmp/crlf.txt" -o "$tmp/crlf.html"
+if [[ $(grep -c '<pre class="failed">' "$tmp/crlf.html") == 3 &&
+      $(grep -c 'data-step=' "$tmp/crlf.html") == 6 ]] &&
+   grep -qF '<code>alloc 1\015</code>' "$tmp/crlf.html" &&
+   grep -qF '<code>alloc 3</code>' "$tmp/crlf.html"; then
+	pass "html: the same lines as run, refused the same"
+else
+	fail "html: the lines run refuses" "$(grep -a -E '<h2>|class="failed"' "$tmp/crlf.html" | cat -v)"
+fi
 
 printf '# views only\n\ntree\nbuddyinfo\ncheck\nlist\nshow tree off\nexit\nfrob\n' > "$tmp/good.txt"
 IN=$tmp/good.txt t "shell: views in a session, exit stops, status 0" 0 "$(cat "$fix/ostep/tree"
