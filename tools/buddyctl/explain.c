@@ -16,8 +16,6 @@
 
 #include "buddyctl.h"
 
-#define STEPS_MAX	4096	/* steps told of one command */
-
 struct step {
 	char *text;			/* the line, cut up by l */
 	struct kv_line l;
@@ -215,14 +213,22 @@ static void tell(const struct step *steps, size_t nr, size_t i,
 int explain_steps(char *text, void (*out)(void *ctx, const char *sentence),
 		  void *ctx)
 {
-	struct step *steps = calloc(STEPS_MAX, sizeof(*steps));
 	bool splitting = false;
-	size_t nr = 0, i;
+	size_t nr = 0, max = 0, i;
+	struct step *steps;
+	const char *p;
 	char *line;
 
+	/*
+	 * Room for every step line, however many: a "free tag=" of thousands
+	 * of blocks is told whole, as its steps are printed whole.
+	 */
+	for (p = text; p; p = strchr(p, '\n'), p = p ? p + 1 : NULL)
+		max += !strncmp(p, "seq=", 4);
+	steps = calloc(max ? max : 1, sizeof(*steps));
 	if (!steps)
 		return 0;
-	while ((line = next_line(&text)) && nr < STEPS_MAX) {
+	while ((line = next_line(&text)) && nr < max) {
 		struct step *st = &steps[nr];
 
 		if (strncmp(line, "seq=", 4))

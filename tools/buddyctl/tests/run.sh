@@ -211,6 +211,14 @@ tj "run --json --explain: each refusal's steps in its document" 1 \
 	all(x["explain"] and x["steps"] for x in d) and d[0]["steps"][0]["step"] == "fail" and
 	d[3]["explain"] == ["no free block of order 0 or above: the allocation fails (ENOMEM); nothing changes"]' \
 	--sim 16 --json --explain -k run "$tmp/refused.txt"
+# A command of thousands of steps is told whole: 3000 blocks freed by tag,
+# 8999 steps (a free and the merges), a sentence each.
+for i in $(seq 3000); do echo "alloc 0 tag=T"; done > "$tmp/many.txt"
+echo "free tag=T" >> "$tmp/many.txt"
+tj "run --json --explain: 8999 steps, 8999 sentences" 0 \
+	'len(d[-1]["steps"]) == 8999 and len(d[-1]["explain"]) == 8999 and
+	d[-1]["explain"][-1] == "0x800 (order 10) has max_order: it has no buddy to merge with, and stays free"' \
+	--sim 4096 --json --explain run "$tmp/many.txt"
 tj "run --json: no steps without --explain" 1 \
 	'all("explain" not in x and "steps" not in x for x in d)' \
 	--sim 16 --json -k run "$tmp/refused.txt"
@@ -393,6 +401,17 @@ if [[ $score == "score: 0/$n" ]]; then
 	pass "quiz: every answer wrong scores 0/$n"
 else
 	fail "quiz: wrong answers" "$score"
+fi
+# Blanks around an answer are not part of it, at either end, in every
+# kind of question.
+key=$("$BC" --sim 32 --seed 7 --level 3 --answers quiz)
+blanks=$(sed $'s/^/ \t/; s/$/ \t /' <<<"$key")
+score=$("$BC" --sim 32 --seed 7 --level 3 quiz <<<"$blanks" | tail -1)
+n=$(wc -l <<<"$key")
+if [[ $score == "score: $n/$n" ]]; then
+	pass "quiz: the key with blanks around each answer scores full marks"
+else
+	fail "quiz: answers with blanks around them" "$score"
 fi
 out=$(head -c 4000 /dev/urandom | "$BC" --sim 32 --seed 3 --level 3 quiz 2>&1)
 rc=$?
