@@ -393,26 +393,29 @@ for seed in 1 7 42 1000; do
 		fi
 	done
 done
-key=$("$BC" --sim 32 --seed 9 --level 2 --answers quiz)
-wrong=$(sed 's/^[0-9]*$/99/; s/^0x.*/0x7777/' <<<"$key")
-score=$("$BC" --sim 32 --seed 9 --level 2 quiz <<<"$wrong" | tail -1)
-n=$(wc -l <<<"$key")
-if [[ $score == "score: 0/$n" ]]; then
-	pass "quiz: every answer wrong scores 0/$n"
-else
-	fail "quiz: wrong answers" "$score"
-fi
+# quiz_key_as NAME RIGHT SED SEED LEVEL: the key of that quiz, changed by
+# sed's script SED, as the answers: RIGHT of the key's N lines ("all" for
+# N) must be marked right.
+quiz_key_as() {
+	local name=$1 right=$2 script=$3 seed=$4 level=$5 key score n
+
+	key=$("$BC" --sim 32 --seed "$seed" --level "$level" --answers quiz)
+	n=$(wc -l <<<"$key")
+	[[ $right == all ]] && right=$n
+	score=$("$BC" --sim 32 --seed "$seed" --level "$level" quiz \
+		<<<"$(sed "$script" <<<"$key")" | tail -1)
+	if [[ $score == "score: $right/$n" ]]; then
+		pass "$name ($score)"
+	else
+		fail "$name" "$score, want $right/$n"
+	fi
+}
+quiz_key_as "quiz: every answer wrong scores 0" 0 \
+	's/^[0-9]*$/99/; s/^0x.*/0x7777/' 9 2
 # Blanks around an answer are not part of it, at either end, in every
 # kind of question.
-key=$("$BC" --sim 32 --seed 7 --level 3 --answers quiz)
-blanks=$(sed $'s/^/ \t/; s/$/ \t /' <<<"$key")
-score=$("$BC" --sim 32 --seed 7 --level 3 quiz <<<"$blanks" | tail -1)
-n=$(wc -l <<<"$key")
-if [[ $score == "score: $n/$n" ]]; then
-	pass "quiz: the key with blanks around each answer scores full marks"
-else
-	fail "quiz: answers with blanks around them" "$score"
-fi
+quiz_key_as "quiz: the key with blanks around each answer scores full marks" \
+	all $'s/^/ \t/; s/$/ \t /' 7 3
 out=$(head -c 4000 /dev/urandom | "$BC" --sim 32 --seed 3 --level 3 quiz 2>&1)
 rc=$?
 if [[ $rc == 0 && $(tail -1 <<<"$out") =~ ^score:\ [0-9]+/[0-9]+$ ]] &&
