@@ -1285,9 +1285,9 @@ static __always_inline long alloc_from(struct buddy_core *core,
 	 * is &core->orders[k].  While @k > @order, one split: mark the block
 	 * split in its order's split bitmap (bit_set(o->split, block)); go
 	 * down an order (o, k, and the block's index, which doubles); the
-	 * lower half stays taken, and the upper half, index block + 1, goes
-	 * on its order's free list, as its first block since the order had
-	 * none: free_insert_first(o, block + 1, flat).  Report each split to the
+	 * lower half stays taken, and the upper half, index block + 1, joins
+	 * its order's free blocks (free bitmap, cursor), as the first since
+	 * the order had none: free_insert_first(o, block + 1, flat).  Report each split to the
 	 * observer: report(core, observe, BUDDY_STEP_SPLIT, order of the
 	 * block split, its first frame, the upper half's first frame, 0, 0).
 	 * At the end @block must be the kept block's index in @order.  (The
@@ -1777,14 +1777,14 @@ static __always_inline int merge_up(struct buddy_core *core,
 	 * frame is block << order; its buddy's index is block ^ 1) and @o
 	 * is &core->orders[order].  Blocks of the root's order @root have no
 	 * buddy: stop there.  While the buddy is free (bit_test(o->free,
-	 * block ^ 1)): take the buddy off its free list
+	 * block ^ 1)): take the buddy out of its order's free blocks
 	 * (free_remove(core, o, order, block ^ 1, flat)); report the merge
 	 * (report(core, observe, BUDDY_STEP_MERGE, order, the block's first
 	 * frame, the buddy's first frame, 0, 0)); go up an order to the
 	 * parent (o, order, and the index, which halves), which is no longer
 	 * split: bit_clear(o->split, block).  At the end @o, @order and
 	 * @block are the merged block's, and the code after this counts the
-	 * merges and puts the block on its free list.
+	 * merges and puts the block among its order's free blocks.
 	 */
 	while (order < root && bit_test(o->free, block ^ 1)) {
 		free_remove(core, o, order, block ^ 1, flat);

@@ -122,6 +122,29 @@ else
 	passed=$((passed + 1))
 fi
 
+# make lab deletes only a lab of its own that nobody has changed: not a
+# student's work, nor a directory that is no lab.
+scripts/lab.sh "$tmp/lab" >/dev/null 2>&1
+check "lab: written again over a lab nobody changed" 0 "^lab: wrote $tmp/lab: 2 parts" \
+	-- scripts/lab.sh "$tmp/lab"
+echo '/* a student was here */' >>"$tmp/lab/buddy_core.c"
+check "lab: a student's work is not written over" 1 \
+	"buddy_core.c has changed since the lab was written \(a student's work\?\): move $tmp/lab away, or LAB_FORCE=1" \
+	-- scripts/lab.sh "$tmp/lab"
+mkdir "$tmp/notlab" && echo keep >"$tmp/notlab/precious"
+check "lab: a directory that is no lab is not deleted" 1 \
+	"$tmp/notlab is there and is not a lab this script wrote" \
+	-- scripts/lab.sh "$tmp/notlab"
+if [[ $(tail -1 "$tmp/lab/buddy_core.c") == '/* a student was here */' &&
+      $(cat "$tmp/notlab/precious") == keep ]]; then
+	passed=$((passed + 1))
+else
+	failed=$((failed + 1))
+	echo "FAIL lab: what it refused to write over is as it was"
+fi
+check "lab: LAB_FORCE=1 writes over it" 0 "^lab: wrote $tmp/lab" LAB_FORCE=1 \
+	-- scripts/lab.sh "$tmp/lab"
+
 # make mutate runs it as a program: its mode must say so.
 check "mutate: an unknown file" 1 "mutate.py: nope.c: not a C file at the top of the project" \
 	-- scripts/mutate.py nope.c

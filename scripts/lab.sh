@@ -19,7 +19,11 @@
 # (and fails).  LAB.md in the copy says what to do; `make -C DIR check-lab`
 # grades it (scripts/check-lab.sh).
 #
-# Exit: 0 when the lab was written; 1 if the markers are malformed.
+# DIR, when it is there, must be a lab this script wrote whose buddy_core.c
+# has not changed since (LAB_FORCE=1: any directory, deleted first).
+#
+# Exit: 0 when the lab was written; 1 if the markers are malformed, or DIR
+# holds work of its own.
 
 set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
@@ -121,6 +125,17 @@ stub_out()
 	' "$1"
 }
 
+# A directory already there is written over only if it is a lab whose
+# buddy_core.c is still the one this script wrote (its checksum is kept in
+# .lab-written): a student's work, or a directory that is no lab at all,
+# is not deleted, unless LAB_FORCE=1 says to.
+if [[ -e $dest && -n $(ls -A "$dest" 2>/dev/null) && ${LAB_FORCE:-0} != 1 ]] &&
+   ! (cd "$dest" 2>/dev/null && sha256sum --status -c .lab-written 2>/dev/null); then
+	if [[ -f $dest/.lab-written ]]; then
+		die "$dest/buddy_core.c has changed since the lab was written (a student's work?): move $dest away, or LAB_FORCE=1 to write over it"
+	fi
+	die "$dest is there and is not a lab this script wrote: give another directory, or LAB_FORCE=1 to delete it and write the lab there"
+fi
 rm -rf "$dest"
 mkdir -p "$dest"
 files | (cd "$BUDDY_ROOT" && xargs -0 cp --parents -t "$dest")
@@ -145,7 +160,8 @@ EOF
 	cat <<'EOF'
 
 Read the top of `buddy_core.c` first: it explains how the core keeps its
-state (free lists, split bits, head bits) and what each helper does. The
+state (no free lists: per order a free bitmap with its summaries and a
+cursor, split bits, head bits) and what each helper does. The
 rest of the core is complete and is the best guide to the style expected.
 
 Grade your work with
@@ -168,6 +184,7 @@ To see the allocator work through your code: `make buddyctl`, then
 EOF
 } >"$dest/LAB.md"
 
+(cd "$dest" && sha256sum buddy_core.c >.lab-written)
 names=$(awk '{ printf "%s%s", sep, $2; sep = ", " }' <<<"$parts")
 info "wrote $dest: $(wc -l <<<"$parts") parts to write: $names"
 info "grade it with: make -C ${dest#"$PWD"/} check-lab"
