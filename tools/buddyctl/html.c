@@ -220,7 +220,7 @@ static void steps_free(struct page_step *steps, size_t nr)
 /**
  * html_run() - buddyctl html FILE [-o OUT]: FILE's session as a page.
  * @file: The commands, one per line ("-" for stdin), as for run.
- * @out: The page to write, or NULL for stdout.
+ * @out: The page to write, or NULL or "-" for stdout.
  *
  * A command that fails is shown failed, and the page goes on: a lesson
  * may show a refusal on purpose.
@@ -304,6 +304,8 @@ int html_run(const char *file, const char *out)
 	}
 	/* What goes wrong from here is the page's, not FILE's last line. */
 	where_file = NULL;
+	if (out && !strcmp(out, "-"))
+		out = NULL;		/* "-o -": stdout, as "-" is stdin */
 	if (out) {
 		f = fopen(out, "w");
 		if (!f) {

@@ -106,6 +106,17 @@ int sim_start(unsigned long long pages, unsigned int max_order,
 	}
 	while (order < max_order && pages >> (order + 1))
 		order++;
+	/*
+	 * The module's first pfn is a multiple of 2^max_order (of the
+	 * pool's, clamped as here), so that a buddy is pfn ^ 2^order in real
+	 * pfns too: a twin's base that is not could never be the module's.
+	 */
+	if (base & ((1ULL << order) - 1)) {
+		report("--base", EINVAL, CTX_ANY,
+		       "0x%llx is not a multiple of 2^max_order = %llu pages, as the module's first pfn always is (a buddy is pfn ^ 2^order)",
+		       base, 1ULL << order);
+		return -EINVAL;
+	}
 	sim = calloc(1, sizeof(*sim));
 	if (!sim) {
 		report("--sim", ENOMEM, CTX_ANY, NULL);

@@ -334,7 +334,7 @@ int svg_write(FILE *f, const struct tree *t, const struct svg_mark *marks,
 
 /**
  * svg_run() - buddyctl svg [-o FILE]: the pool now, as one SVG.
- * @out: The file to write, or NULL for stdout.
+ * @out: The file to write, or NULL or "-" for stdout.
  *
  * Return: the exit status.
  */
@@ -346,6 +346,8 @@ int svg_run(const char *out)
 
 	if (tree_load(&t))
 		goto out;
+	if (out && !strcmp(out, "-"))
+		out = NULL;		/* "-o -": stdout, as "-" is stdin */
 	if (out) {
 		f = fopen(out, "w");
 		if (!f) {

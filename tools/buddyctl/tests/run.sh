@@ -240,6 +240,14 @@ t "--base: its last page past the last physical address" 2 "" \
 	--sim 16 --base 0xfffffffffffff info
 t "--base: past the last pfn" 2 "" "--base: EINVAL: the pool runs past the last pfn" \
 	--sim 16 --base 0xfffffffffffffff0 info
+# The module's first pfn is a multiple of 2^max_order (clamped to the
+# pool): a twin's base that is not could never be a module's.
+# (6 pages: 4 + 2, max_order 2; order 0 comes from splitting the 2 at 0x1008.)
+t "--base: not a multiple of 2^max_order" 2 "" \
+	"--base: EINVAL: 0x1001 is not a multiple of 2^max_order = 16 pages, as the module's first pfn always is (a buddy is pfn ^ 2^order)" \
+	--sim 16 --base 0x1001 --explain alloc 0
+t "--base: a multiple of 2^max_order, max_order clamped to the pool" 0 \
+	"pfn=0x1008 order=0 pages=1" "" --sim 6 --base 0x1004 alloc 0
 if [[ $(getconf PAGESIZE) == 4096 ]]; then
 	t "--base: up to the last physical address" 0 \
 		"~phys        0xffffffffffff0000-0xffffffffffffffff" "" \
@@ -561,6 +569,15 @@ if [[ -w /dev/full ]]; then
 		"/dev/full: ENOSPC: no space left on device" --sim 16 svg -o /dev/full
 	t "html -o /dev/full: the errno's name" 1 "" \
 		"/dev/full: ENOSPC: no space left on device" --sim 16 html "$tmp/full.txt" -o /dev/full
+fi
+# "-o -" is stdout, as "-" is stdin: no file named "-".
+mkdir "$tmp/dash"
+svg=$(cd "$tmp/dash" && "$BC" --sim 16 svg -o - | head -c 4)
+page=$(cd "$tmp/dash" && echo alloc 0 | "$BC" --sim 16 html - -o - | head -c 15)
+if [[ $svg == "<svg" && $page == "<!DOCTYPE html>" && ! -e $tmp/dash/- ]]; then
+	pass "svg -o - and html -o -: stdout"
+else
+	fail "svg -o -, html -o -" "svg: $svg" "html: $page" "$(ls -A "$tmp/dash")"
 fi
 # A FILE that cannot be read is refused as run refuses it, and no page of
 # half a lesson is written.
@@ -1156,7 +1173,7 @@ if command -v git > /dev/null; then
 	"$tmp/labrepo/scripts/lab.sh" "$tmp/labout" > "$tmp/lab.log" 2>&1
 	rc=$?
 	got=$(cd "$tmp/labout" 2> /dev/null && find . -type f | sort | tr '\n' ' ')
-	if [[ $rc == 0 && $got == "./LAB.md ./buddy_core.c ./scripts/lab.sh ./scripts/lib.sh " ]]; then
+	if [[ $rc == 0 && $got == "./.lab-written ./LAB.md ./buddy_core.c ./scripts/lab.sh ./scripts/lib.sh " ]]; then
 		pass "make lab copies the tracked files, not an untracked solution"
 	else
 		fail "make lab copies the tracked files, not an untracked solution" \
