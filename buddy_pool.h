@@ -92,8 +92,9 @@ struct buddy_event {
 	u64 pfn;
 	u64 other;			/* see enum buddy_event_kind */
 	int error;			/* FAIL, REJECT: -errno */
+	/* All 32 bits: an ioctl's FAIL may ask for any order (EINVAL). */
+	unsigned int order;
 	u8 kind;			/* enum buddy_event_kind */
-	u8 order;
 	u8 from_order;			/* ALLOC: order of the block taken */
 	u8 why;				/* STOP: enum buddy_core_stop_why */
 	bool has_other;			/* STOP, REJECT: other is a block */

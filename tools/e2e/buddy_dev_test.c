@@ -149,12 +149,22 @@ static void test_bad_alloc(int fd)
 {
 	struct buddy_info before = info_of(fd), after;
 	struct buddy_alloc a;
+	char *text;
+	int err;
 
 	prep_order(&a, before.max_order + 1, NULL);
 	expect_errno("order above max_order",
 		     ioc(fd, BUDDY_IOC_ALLOC, &a), EINVAL);
 	prep_order(&a, ~0U, NULL);
 	expect_errno("order 2^32-1", ioc(fd, BUDDY_IOC_ALLOC, &a), EINVAL);
+	/* The reason and the fail step name the order asked, all 32 bits. */
+	text = read_all(fd);
+	err = text && strstr(text, "why=order 4294967295 is above max_order") &&
+	      strstr(text, " fail order=4294967295 error=EINVAL owner=dev#");
+	result(err, "order 2^32-1: read() names it whole, in the step too");
+	if (!err)
+		fprintf(stderr, "read() gave:\n%s", text ? text : "nothing\n");
+	free(text);
 	prep_order(&a, 0, NULL);
 	a.mode = 7;
 	expect_errno("unknown mode", ioc(fd, BUDDY_IOC_ALLOC, &a), EINVAL);

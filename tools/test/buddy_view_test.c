@@ -9,6 +9,7 @@
  * what the text must be on its own terms.
  */
 #define _GNU_SOURCE
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -206,6 +207,15 @@ static bool test_view_alloc_told(void)
 		"error=EINVAL why=order 3 is above max_order 2\n"
 		"seq=6 fail order=3 error=EINVAL owner=dev#7\n"
 	};
+	/* An ioctl's order is 32 bits: the step says it whole. */
+	static const char far_above[] = {
+		"error=EINVAL why=order 256 is above max_order 2\n"
+		"seq=7 fail order=256 error=EINVAL owner=dev#7\n"
+	};
+	static const char top[] = {
+		"error=EINVAL why=order 4294967295 is above max_order 2\n"
+		"seq=8 fail order=4294967295 error=EINVAL owner=dev#7\n"
+	};
 	char small[BUDDY_OUT_MARK_LEN + 40 + 1];
 	struct fixture *f = fixture_new(4, 2);
 	struct buddy_rec *rec = NULL;
@@ -221,6 +231,10 @@ static bool test_view_alloc_told(void)
 	ASSERT_TRUE(text_is(text_of(&f->out), none));
 	ASSERT_EQ(dev_alloc_told(f, &f->out, 3, &rec), -EINVAL);
 	ASSERT_TRUE(text_is(text_of(&f->out), above));
+	ASSERT_EQ(dev_alloc_told(f, &f->out, 256, &rec), -EINVAL);
+	ASSERT_TRUE(text_is(text_of(&f->out), far_above));
+	ASSERT_EQ(dev_alloc_told(f, &f->out, UINT_MAX, &rec), -EINVAL);
+	ASSERT_TRUE(text_is(text_of(&f->out), top));
 
 	/* A sink too small for the steps: the result, then the mark. */
 	buddy_pool_release_owner(&f->pool, &f->dev);
