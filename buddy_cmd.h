@@ -21,6 +21,11 @@
 #include <linux/buddy.h>
 
 #define BUDDY_CMD_MAX_LEN	128	/* longest command, bytes */
+/*
+ * Room for any reason buddy_cmd_parse() and the pool give, whole: the
+ * longest quote all of a command's longest word (about 190 bytes).
+ */
+#define BUDDY_CMD_WHY_LEN	256
 #define BUDDY_CMD_ORDER_LIMIT	64	/* bare numbers below this are orders */
 
 enum buddy_cmd_op {

@@ -71,15 +71,19 @@ static void seq_out(struct buddy_out *out, struct seq_file *m)
  * it, so a writer reads its own result, whatever others do meanwhile, and
  * reads it from the start after every write.  A file that has written
  * nothing reads the pool's last successful result (a shell's echo and cat
- * are two opens), or the list of commands before any.  A read at offset 0
- * takes a snapshot; later reads continue in it.
+ * are two opens), or the list of commands before any: its first read or
+ * seek takes a snapshot, and so does every read at offset 0; other reads
+ * continue in it.  The position is a plain file's: lseek() and pread()
+ * work, and SEEK_END is the end of the text.
  */
 struct control_file {
 	struct mutex lock;		/* everything below */
 	char *buf;			/* from CONTROL_RESULT_MIN, on first use */
 	struct buddy_out out;
 	bool own;			/* buf holds this file's result */
-	bool rewind;			/* the next read starts at 0 */
+	bool snapped;			/* buf holds the pool's, for !own */
+	bool rewind;			/* a read at rewind_pos starts at 0 */
+	loff_t rewind_pos;		/* where a refused write left the file */
 };
 
 static int control_open(struct inode *inode, struct file *file)
@@ -149,7 +153,8 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 {
 	struct control_file *cf = file->private_data;
 	/* One byte more than a command with "\r\n" can have: "too long". */
-	char buf[BUDDY_CMD_MAX_LEN + 3], comm[BUDDY_COMM_LEN], why[160];
+	char buf[BUDDY_CMD_MAX_LEN + 3], comm[BUDDY_COMM_LEN];
+	char why[BUDDY_CMD_WHY_LEN];
 	size_t len = min(count, sizeof(buf));
 	struct buddy_who who;
 	int ret;
@@ -175,11 +180,15 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 	buddy_out_finish(&cf->out);
 	cf->own = true;
 	/*
-	 * The next read shows this result from its start.  Not by setting
-	 * *ppos: write(2) keeps the position only when it succeeds, and a
-	 * refusal's explanation must be read from its start too.
+	 * The next read shows this result from its start.  write(2) keeps
+	 * the position only when it succeeds: a refusal's explanation is read
+	 * from its start by a read where the refused write left the file
+	 * (until a seek, or a read, moves it).
 	 */
-	cf->rewind = true;
+	cf->rewind = ret != 0;
+	cf->rewind_pos = *ppos;
+	if (!ret)
+		*ppos = 0;
 	mutex_unlock(&cf->lock);
 	if (ret) {
 		buddy_log_refusal("control", buf, len, why, ret);
@@ -188,11 +197,25 @@ static ssize_t control_write(struct file *file, const char __user *ubuf,
 	return count;
 }
 
+/* A file that wrote nothing: the pool's last successful result, now. */
+static void control_snapshot(struct control_file *cf)
+{
+	const struct buddy_out *last = &buddy_pool.last_out;
+
+	buddy_out_reset(&cf->out);
+	mutex_lock(&buddy_lock);
+	if (last->len)
+		buddy_out_write(&cf->out, last->buf, last->len);
+	else
+		buddy_puts(&cf->out, buddy_view_help_text);
+	mutex_unlock(&buddy_lock);
+	cf->snapped = true;
+}
+
 static ssize_t control_read(struct file *file, char __user *ubuf,
 			    size_t count, loff_t *ppos)
 {
 	struct control_file *cf = file->private_data;
-	const struct buddy_out *last = &buddy_pool.last_out;
 	ssize_t ret;
 
 	mutex_lock(&cf->lock);
@@ -200,20 +223,36 @@ static ssize_t control_read(struct file *file, char __user *ubuf,
 	if (ret)
 		goto out_unlock;
 	/* Until a read succeeds: read(2) keeps no position on failure. */
-	if (cf->rewind)
+	if (cf->rewind && *ppos == cf->rewind_pos)
 		*ppos = 0;
-	if (!cf->own && !*ppos) {
-		buddy_out_reset(&cf->out);
-		mutex_lock(&buddy_lock);
-		if (last->len)
-			buddy_out_write(&cf->out, last->buf, last->len);
-		else
-			buddy_puts(&cf->out, buddy_view_help_text);
-		mutex_unlock(&buddy_lock);
-	}
+	if (!cf->own && (!*ppos || !cf->snapped))
+		control_snapshot(cf);
 	ret = simple_read_from_buffer(ubuf, count, ppos, cf->buf, cf->out.len);
 	if (ret >= 0)
 		cf->rewind = false;
+out_unlock:
+	mutex_unlock(&cf->lock);
+	return ret;
+}
+
+/* As a plain file's, over the text a read would give from 0. */
+static loff_t control_llseek(struct file *file, loff_t offset, int whence)
+{
+	struct control_file *cf = file->private_data;
+	loff_t ret;
+
+	mutex_lock(&cf->lock);
+	ret = control_buf(cf);
+	if (ret)
+		goto out_unlock;
+	if (!cf->own && !cf->snapped)
+		control_snapshot(cf);
+	/* After a refused write, the position is its explanation's start. */
+	if (cf->rewind && whence == SEEK_CUR && file->f_pos == cf->rewind_pos)
+		whence = SEEK_SET;
+	cf->rewind = false;
+	ret = generic_file_llseek_size(file, offset, whence, MAX_LFS_FILESIZE,
+				       cf->out.len);
 out_unlock:
 	mutex_unlock(&cf->lock);
 	return ret;
@@ -225,7 +264,7 @@ static const struct file_operations control_fops = {
 	.release = control_release,
 	.read = control_read,
 	.write = control_write,
-	.llseek = default_llseek,
+	.llseek = control_llseek,
 };
 
 /* === Tree === */

@@ -413,6 +413,43 @@ static void cmd_why_truncated(struct kunit *test)
 	KUNIT_EXPECT_EQ(test, why[1], 'x');
 }
 
+/*
+ * The longest reasons, those that quote a word of a 128-byte command,
+ * fit BUDDY_CMD_WHY_LEN whole: each ends as it should, not cut short.
+ */
+static void cmd_why_whole(struct kunit *test)
+{
+	static const struct {
+		const char *head;	/* then filled to 128 bytes with @fill */
+		char fill;
+		const char *tail;	/* how the whole reason ends */
+	} longest[] = {
+		{ "alloc 1 tag=", 'A', "1-15 characters of A-Z a-z 0-9 _ . -" },
+		{ "alloc 1", 'Q', "(decimal, then B, K, M or G)" },
+		{ "alloc ", 'Q', "' is not an order or a size" },
+		{ "free 0x", 'g', "' is not a page frame number (0x hex or decimal)" },
+		{ "free ", '9', "' is not a page frame number (0x hex or decimal)" },
+		{ "alloc 1 ", 'x', "' (expected tag=NAME)" },
+	};
+	char buf[BUDDY_CMD_MAX_LEN], why[BUDDY_CMD_WHY_LEN];
+	struct buddy_cmd cmd;
+	size_t i, n, t;
+
+	for (i = 0; i < ARRAY_SIZE(longest); i++) {
+		n = strlen(longest[i].head);
+		memcpy(buf, longest[i].head, n);
+		memset(buf + n, longest[i].fill, sizeof(buf) - n);
+		KUNIT_EXPECT_EQ(test, buddy_cmd_parse(buf, sizeof(buf), &cmd, why,
+						      sizeof(why)), -EINVAL);
+		n = strnlen(why, sizeof(why));
+		t = strlen(longest[i].tail);
+		KUNIT_EXPECT_LT(test, n, sizeof(why) - 1);
+		KUNIT_EXPECT_TRUE_MSG(test, n >= t &&
+				      !strcmp(why + n - t, longest[i].tail),
+				      "%s... : %s", longest[i].head, why);
+	}
+}
+
 /* === buddy_bytes_to_order() === */
 
 static const struct {
@@ -548,6 +585,7 @@ static struct kunit_case buddy_cmd_test_cases[] = {
 	KUNIT_CASE(cmd_max_length),
 	KUNIT_CASE(cmd_not_nul_terminated),
 	KUNIT_CASE(cmd_why_truncated),
+	KUNIT_CASE(cmd_why_whole),
 	KUNIT_CASE(bytes_to_order_boundaries),
 	KUNIT_CASE(ioctl_requests),
 	{}

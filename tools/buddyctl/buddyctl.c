@@ -176,7 +176,7 @@ static int control_run(int argc, char **argv)
 		[BUDDY_CMD_FREE_TAG] = CTX_FREE_TAG,
 		[BUDDY_CMD_RESET] = CTX_ANY,
 	};
-	char *line, *text, why[160];
+	char *line, *text, why[BUDDY_CMD_WHY_LEN];
 	struct buddy_cmd cmd;
 	const char *path;
 	int err, ret = 1;

@@ -666,7 +666,7 @@ static void do_help(void)
 static int do_command(struct session *s, const char *line)
 {
 	struct buddy_cmd cmd;
-	char why[160];
+	char why[BUDDY_CMD_WHY_LEN];
 
 	struct strbuf steps = { };
 	int ret = -1;

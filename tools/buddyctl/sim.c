@@ -201,7 +201,7 @@ int sim_command(const char *line, size_t len, char **text)
 {
 	struct buddy_pool *pool = &sim->pool;
 	struct buddy_out out;
-	char why[160];
+	char why[BUDDY_CMD_WHY_LEN];
 	int err;
 
 	*text = NULL;

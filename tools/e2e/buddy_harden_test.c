@@ -424,6 +424,89 @@ static void test_straddle(void)
 	munmap(mem, 5 * page);
 }
 
+/* === seek: control's position is a plain file's === */
+
+/* A fresh open of control, lseek()ed to @off from @whence (where: @at), read. */
+static char *fresh_at(off_t off, int whence, off_t *at)
+{
+	int fd = ctl_fd();
+	char *text;
+
+	*at = lseek(fd, off, whence);
+	text = strdup(read_fd(fd));
+	if (!text)
+		die("strdup");
+	close(fd);
+	return text;
+}
+
+static void test_seek(void)
+{
+	char *whole, *why, buf[64], *text;
+	int fd = ctl_fd(), fd2;
+	off_t at;
+	ssize_t n;
+
+	/* A successful write: the pool's last result, what a fresh open reads. */
+	result(!ctl("alloc 1 tag=seek"), "seek: alloc 1 tag=seek");
+	fd2 = ctl_fd();
+	whole = strdup(read_fd(fd2));
+	if (!whole)
+		die("strdup");
+	close(fd2);
+	result(strlen(whole) > 12, "seek: a fresh open reads %zu bytes",
+	       strlen(whole));
+
+	/* Its first read or seek takes the snapshot, at any offset. */
+	text = fresh_at(5, SEEK_SET, &at);
+	result(at == 5 && !strcmp(text, whole + 5),
+	       "seek: a fresh open, lseek to 5, read: from byte 5 (%zu bytes)",
+	       strlen(text));
+	free(text);
+	text = fresh_at(-3, SEEK_END, &at);
+	result(at == (off_t)strlen(whole) - 3 &&
+	       !strcmp(text, whole + strlen(whole) - 3),
+	       "seek: SEEK_END is the text's end (%lld of %zu)", (long long)at,
+	       strlen(whole));
+	free(text);
+	fd2 = ctl_fd();
+	n = pread(fd2, buf, 4, 2);
+	result(n == 4 && !memcmp(buf, whole + 2, 4),
+	       "seek: a fresh open, pread of 4 at 2");
+	close(fd2);
+
+	/* A writer: read from 0 after its write, or where it seeks. */
+	result(!ctl_write(fd, "alloc 0 tag=seek", 16) &&
+	       !strncmp(read_fd(fd), "pfn=", 4),
+	       "seek: alloc 0 on one file, which reads its result");
+	result(!ctl_write(fd, "free tag=seek", 13), "seek: free tag=seek");
+	result(!ctl_write(fd, "alloc 0 tag=seek", 16) &&
+	       lseek(fd, 4, SEEK_SET) == 4 && !strncmp(read_fd(fd), "0x", 2),
+	       "seek: write, lseek to 4, read: from byte 4 (\"pfn=\" left out)");
+	result(lseek(fd, 0, SEEK_CUR) > 4 && lseek(fd, 0, SEEK_SET) == 0 &&
+	       !strncmp(read_fd(fd), "pfn=", 4),
+	       "seek: lseek to 0: the result again");
+
+	/* A refused write leaves the position; a read there starts at 0. */
+	result(ctl_write(fd, "alloc banana", 12) == EINVAL,
+	       "seek: a refused write");
+	why = strdup(read_fd(fd));
+	if (!why)
+		die("strdup");
+	result(!strncmp(why, "error=EINVAL why=", 17),
+	       "seek: the refusal, read from its start: %.40s", why);
+	result(ctl_write(fd, "alloc banana", 12) == EINVAL &&
+	       lseek(fd, 6, SEEK_SET) == 6 && !strcmp(read_fd(fd), why + 6),
+	       "seek: a refused write, lseek to 6, read: from byte 6");
+	result(ctl_write(fd, "alloc banana", 12) == EINVAL &&
+	       lseek(fd, 2, SEEK_CUR) == 2 && !strcmp(read_fd(fd), why + 2),
+	       "seek: after a refused write, SEEK_CUR counts from its start");
+	result(!ctl("free tag=seek"), "seek: free tag=seek");
+	close(fd);
+	free(whole);
+	free(why);
+}
+
 /* === results: per open file, never cut silently === */
 
 static void test_results(void)
@@ -678,6 +761,13 @@ static void test_command(void)
 	result(write(fd, "", 0) == 0 &&
 	       stat_of("rejected_commands") == rejected + 1,
 	       "command: an empty write does nothing and is not counted");
+
+	/* The longest reason, quoting a 115-byte tag, is read whole. */
+	memcpy(cmd, "alloc 1 tag=", 12);
+	memset(cmd + 12, 'A', CMD_MAX - 1 - 12);
+	result(ctl_write(fd, cmd, CMD_MAX - 1) == EINVAL &&
+	       strstr(read_fd(fd), "A': 1-15 characters of A-Z a-z 0-9 _ . -\n"),
+	       "command: a bad tag of 115 bytes, its reason whole");
 	close(fd);
 	ctl("free tag=L");
 }
@@ -691,6 +781,7 @@ static const struct {
 	{ "pad", test_pad },
 	{ "straddle", test_straddle },
 	{ "results", test_results },
+	{ "seek", test_seek },
 	{ "perms", test_perms },
 	{ "pidns", test_pidns },
 	{ "command", test_command },
