@@ -25,14 +25,19 @@ TRACE_DEFINE_ENUM(BUDDY_STOP_BUDDY_SPLIT);
 TRACE_DEFINE_ENUM(BUDDY_STOP_ROOT);
 TRACE_DEFINE_ENUM(BUDDY_STOP_MAX_ORDER);
 
+/*
+ * The error field holds the errno as a positive number, as the table has
+ * it: trace-cmd and perf (libtraceevent) match no negative value in a
+ * __print_symbolic() table, and printed error=0xffffffde for -ERANGE.
+ */
 #define buddy_show_error(error)						\
 	__print_symbolic(error,						\
-			 { -EINVAL, "EINVAL" },				\
-			 { -ENOMEM, "ENOMEM" },				\
-			 { -ERANGE, "ERANGE" },				\
-			 { -EALREADY, "EALREADY" },			\
-			 { -EPERM, "EPERM" },				\
-			 { -EBUSY, "EBUSY" })
+			 { EINVAL, "EINVAL" },				\
+			 { ENOMEM, "ENOMEM" },				\
+			 { ERANGE, "ERANGE" },				\
+			 { EALREADY, "EALREADY" },			\
+			 { EPERM, "EPERM" },				\
+			 { EBUSY, "EBUSY" })
 
 /* As buddy_stop_word[] in buddy_view.c. */
 #define buddy_show_why(why)						\
@@ -120,8 +125,9 @@ TRACE_EVENT(buddy_alloc_fail,
 	    TP_STRUCT__entry(__field(unsigned int, order)
 			     __field(int, error)),
 	    TP_fast_assign(__entry->order = order;
-			   __entry->error = error;),
-	    TP_printk("order=%d error=%s",
+			   __entry->error = -error;),
+	    /* %u: an ioctl may ask for any order, 4294967295 too. */
+	    TP_printk("order=%u error=%s",
 		      __entry->order, buddy_show_error(__entry->error))
 );
 
@@ -131,7 +137,7 @@ TRACE_EVENT(buddy_reject,
 	    TP_STRUCT__entry(__field(unsigned long, pfn)
 			     __field(int, error)),
 	    TP_fast_assign(__entry->pfn = pfn;
-			   __entry->error = error;),
+			   __entry->error = -error;),
 	    TP_printk("pfn=0x%lx error=%s",
 		      __entry->pfn, buddy_show_error(__entry->error))
 );

@@ -836,14 +836,27 @@ static int map_digits(const struct buddy_pool *pool)
 	return digits;
 }
 
+/*
+ * Cells a row: MAP_CELLS, or half as many when the pfns take more than 12
+ * hex digits: a row is "0x", the label, a blank and up to 2 * cells + 1
+ * characters, and must fit 80 columns (only a twin with a --base near the
+ * last pfn gets there).
+ */
+static unsigned long map_per_row(const struct buddy_pool *pool)
+{
+	return map_digits(pool) > 80 - 3 - (2 * MAP_CELLS + 1) ?
+	       MAP_CELLS / 2 : MAP_CELLS;
+}
+
 /* The row of cells from @cell: "0x2410 |AA|..|....|........|". */
 static void map_row(struct buddy_out *out, struct map *map,
 		    struct buddy_pool *pool, unsigned long cell,
 		    unsigned long nr_cells, unsigned int shift)
 {
 	char row[2 * MAP_CELLS + 2];
-	unsigned long end = cell + MAP_CELLS < nr_cells ? cell + MAP_CELLS :
-							  nr_cells;
+	unsigned long per_row = map_per_row(pool);
+	unsigned long end = cell + per_row < nr_cells ? cell + per_row :
+							nr_cells;
 	size_t n = 0;
 	bool starts;
 	char c;
@@ -871,8 +884,9 @@ static void map_row(struct buddy_out *out, struct map *map,
  * @out: The sink.
  * @pool: The pool.
  *
- * Rows of MAP_CELLS cells, each labelled with its first pfn; a cell is a
- * page, or 2^k pages when the pool has more than MAP_MAX_CELLS pages.
+ * Rows of MAP_CELLS cells (half as many past 12 hex digits of pfn), each
+ * labelled with its first pfn; a cell is a page, or 2^k pages when the
+ * pool has more than MAP_MAX_CELLS pages.
  * '.' is free, a letter an allocated block (the key after the rows names
  * its tag or, untagged, its owner), '|' a block's first page, '*' a cell
  * of several blocks.  Every page is in a cell; every line fits 80 columns.
@@ -906,16 +920,16 @@ void buddy_view_map(struct buddy_out *out, struct buddy_pool *pool)
 			map_count(map, frame, rec);
 	map_sort(map);
 
-	buddy_printf(out, "# map of %lu page%s from 0x%lx: %lu page%s a cell, %d cells a row\n",
+	buddy_printf(out, "# map of %lu page%s from 0x%lx: %lu page%s a cell, %lu cells a row\n",
 		     pool->nr_pages, pool->nr_pages == 1 ? "" : "s",
 		     pool->first_pfn, 1UL << shift, shift ? "s" : "",
-		     MAP_CELLS);
+		     map_per_row(pool));
 	buddy_printf(out, "# %s\n",
 		     "'.' free, a letter an allocated block (key below), '|' a block's start");
 	/* A line of its own: the legend stays within 80 columns. */
 	if (shift)
 		buddy_puts(out, "# '*' a cell that holds several blocks\n");
-	for (cell = 0; cell < nr_cells; cell += MAP_CELLS)
+	for (cell = 0; cell < nr_cells; cell += map_per_row(pool))
 		map_row(out, map, pool, cell, nr_cells, shift);
 	for (i = 0; i < map->nr_keys; i++) {
 		k = &map->key[i];

@@ -376,9 +376,26 @@ test_ownership() {
 }
 
 test_dev() {
+	T=/sys/kernel/tracing
+	[ -e $T/trace ] || mount -t tracefs nodev $T
 	load pages=64
+	echo > $T/trace
+	echo 1 > $T/events/buddy/buddy_alloc_fail/enable
+	echo 1 > $T/events/buddy/buddy_reject/enable
 	ok "buddy_dev_test" buddy_dev_test
+	echo 0 > $T/events/buddy/enable
 	check_ok "after buddy_dev_test"
+	# Its ALLOC of order 2^32-1 and its FREE of pfn 2^64-1, traced: the
+	# order whole, the errnos by name.
+	expect "trace: an ioctl's order of 2^32-1, whole" \
+		"$(grep -c 'buddy_alloc_fail: order=4294967295 error=EINVAL$' $T/trace)" 1
+	expect "trace: a FREE past the pool, ERANGE by name" \
+		"$(grep -c 'buddy_reject: pfn=0xffffffffffffffff error=ERANGE$' $T/trace)" 1
+	# The error field is the errno, positive, as its table names it:
+	# trace-cmd and perf (libtraceevent) match no negative value there.
+	expect "trace: no negative value in the error tables" \
+		"$(cat $T/events/buddy/buddy_alloc_fail/format \
+			$T/events/buddy/buddy_reject/format | grep -c '{ -')" 0
 	unload
 }
 

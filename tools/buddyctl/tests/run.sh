@@ -637,6 +637,20 @@ t "check: broken is exit status 1" 1 \
 t "events: as the module writes them" 0 "$(cat "$fix/ostep/events")" "" "${D[@]}" events
 t "bits: as the module writes them" 0 "$(cat "$fix/ostep/bitmaps")" "" "${D[@]}" bits
 t "map: as the module writes it" 0 "$(cat "$fix/ostep/map")" "" "${D[@]}" map
+# Every line of the map fits 80 columns, pfns of 13 hex digits too: a
+# row of 16 cells then, not 32 (max_order 0: a '|' before every cell).
+for base in 0xfffffffff000 0xffffffffff000; do
+	bc --sim 64 --max-order 0 --base $base map
+	cells=16
+	[[ $base == 0xfffffffff000 ]] && cells=32
+	longest=$(awk '{ if (length($0) > n) n = length($0) } END { print n }' <<<"$out")
+	if [[ $rc == 0 && $longest -le 80 && $out == *", $cells cells a row"* &&
+	      $(grep -c '^0x' <<<"$out") == $((64 / cells)) ]]; then
+		pass "map: pfns from $base, $cells cells a row, $longest columns"
+	else
+		fail "map: pfns from $base" "rc=$rc, longest $longest" "$out"
+	fi
+done
 t "events: a step the module never reports" 1 "" \
 	"~events:5: EBADMSG: unexpected line 'seq=5 frobnicate pfn=0x2210'" \
 	--debugfs "$fix/broken" events
