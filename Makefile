@@ -72,7 +72,7 @@ dkms:
 lib:
 	$(MAKE) -C tools lib
 
-## test: user-space unit and differential tests, and the parser's KUnit suite (ASan + UBSan)
+## test: user-space unit and differential tests, and both KUnit suites (ASan + UBSan)
 test:
 	$(MAKE) -C tools test
 

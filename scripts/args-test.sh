@@ -145,6 +145,38 @@ fi
 check "lab: LAB_FORCE=1 writes over it" 0 "^lab: wrote $tmp/lab" LAB_FORCE=1 \
 	-- scripts/lab.sh "$tmp/lab"
 
+# The bench's programs: a number is whole and in range, or refused at
+# once (strtoul() took -1 as 2^64 - 1: the bench crashed, the floor ran
+# for ever); counts that lack a pool this run times are refused.
+if tools_make ../build/user/buddy_bench ../build/user/buddy_floor >/dev/null 2>&1; then
+	check "bench: -i -1" 1 '^usage: .*buddy_bench \[-r REPEATS\]' \
+		-- build/user/buddy_bench -q -r 1 -i -1
+	check "bench: -i 12x" 1 'churn iterations per run, 1\.\.67108864' \
+		-- build/user/buddy_bench -q -r 1 -i 12x
+	check "bench: a word it does not take" 1 '^usage: ' \
+		-- build/user/buddy_bench extra
+	for w in 0 1 2; do
+		for k in 0 1 2; do
+			echo "0 $w $k 1000 0 0 50000 10 5"
+			echo "1 $w $k 1000 0 0 50000 10 5"
+		done
+	done >"$tmp/counts-q.txt"
+	check "bench: counts without the 64 GiB pool" 1 \
+		"has no counts for the 64 GiB pool \(made with -q\?\)" \
+		-- build/user/buddy_bench -r 1 -i 256 -I "$tmp/counts-q.txt"
+	check "floor: STEPS -5" 2 '^usage: buddy_floor ' \
+		-- build/user/buddy_floor fast 3 ours -5
+	check "floor: order 3x" 2 '^usage: buddy_floor ' \
+		-- build/user/buddy_floor fast 3x ours 100
+	check "floor: split 3 says 3 splits" 0 ', 3 splits and merges a step, audit clean$' \
+		-- build/user/buddy_floor split 3 ours 10
+	check "make bench BENCH_ARGS=-h: the usage at once" 0 '^usage: .*buddy_bench' \
+		-- make -s -C tools bench BENCH_ARGS=-h
+else
+	failed=$((failed + 1))
+	echo "FAIL bench: buddy_bench and buddy_floor do not build"
+fi
+
 # make mutate runs it as a program: its mode must say so.
 check "mutate: an unknown file" 1 "mutate.py: nope.c: not a C file at the top of the project" \
 	-- scripts/mutate.py nope.c

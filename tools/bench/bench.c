@@ -72,6 +72,7 @@
 #define CALLGRIND_DUMP_STATS_AT(label)	((void)(label))
 #endif
 
+#include "bench_args.h"
 #include "buddy_harness.h"
 #include "ref_buddy.h"
 /* Last: with BENCH_SKETCH, it renames struct buddy_core and its calls. */
@@ -466,6 +467,8 @@ static double workload_ops(unsigned int w, const struct bench *b)
 /* === Running and reporting === */
 
 #define MAX_REPEATS 15
+/* Churn draws 2 victims an iteration before the clock: 1 GiB of them. */
+#define MAX_ITERATIONS 67108864UL	/* 2^26 */
 
 struct samples {
 	double ns_per_op[NR_POOLS][NR_WORKLOADS][NR_KINDS][MAX_REPEATS];
@@ -781,9 +784,12 @@ static int run_pool(unsigned int p, unsigned int repeats,
  * run.  Counts of another variant than this run's are refused: they would
  * sit beside timings of other workloads.
  */
-static int read_counts(const char *path, struct samples *s)
+static int read_counts(const char *path, struct samples *s,
+		       unsigned int nr_pools)
 {
+	bool counted[NR_POOLS] = { false };
 	FILE *file = fopen(path, "r");
+	unsigned int p;
 	char line[256];
 
 	if (!file) {
@@ -791,7 +797,7 @@ static int read_counts(const char *path, struct samples *s)
 		return -errno;
 	}
 	while (fgets(line, sizeof(line), file)) {
-		unsigned int p, w, k, mix, drain;
+		unsigned int w, k, mix, drain;
 		double ops, ir, bcm, bim;
 
 		if (line[0] == '#') {
@@ -815,8 +821,17 @@ static int read_counts(const char *path, struct samples *s)
 		s->ir[p][w][k] = ir / ops;
 		s->mispredicts[p][w][k] = (bcm + bim) / ops;
 		s->have_counts = true;
+		counted[p] = true;
 	}
 	fclose(file);
+	/* A pool this run times but the file never counted: no 0.0 columns. */
+	for (p = 0; p < nr_pools; p++) {
+		if (!counted[p]) {
+			fprintf(stderr, "bench: %s has no counts for the %s pool (made with -q?); count with the same -q as this run\n",
+				path, pools[p].name);
+			return -EINVAL;
+		}
+	}
 	return 0;
 }
 
@@ -982,7 +997,7 @@ static void print_usage(const char *prog)
 		"usage: %s [-r REPEATS] [-i ITERATIONS] [-q] [-p] [-I FILE]\n"
 		"       [-m uniform|geometric] [-d fifo|lifo|random]\n"
 		"  -r  runs per figure, 1..%d (default 7)\n"
-		"  -i  churn iterations per run (default 1048576)\n"
+		"  -i  churn iterations per run, 1..%lu (default 1048576)\n"
 		"  -q  quick: skip the 64 GiB pool\n"
 		"  -p  plain 4 KiB pages, no transparent huge pages\n"
 		"  -I  print the instruction counts of FILE (callgrind.sh) too\n"
@@ -990,7 +1005,7 @@ static void print_usage(const char *prog)
 		"      (order k with probability 2^-(k+1))\n"
 		"  -d  the order fill/drain frees in: fifo (allocation order,\n"
 		"      default), lifo, or random\n",
-		prog, MAX_REPEATS);
+		prog, MAX_REPEATS, MAX_ITERATIONS);
 }
 
 /* The index of @arg among @nr @names, or @nr (refused) with a message. */
@@ -1012,15 +1027,19 @@ int main(int argc, char **argv)
 	unsigned int repeats = 7, nr_pools = NR_POOLS, p;
 	const char *counts = NULL;
 	struct samples *s;
+	unsigned long n;
 	int opt;
 
 	while ((opt = getopt(argc, argv, "r:i:qpI:m:d:h")) != -1) {
 		switch (opt) {
 		case 'r':
-			repeats = strtoul(optarg, NULL, 0);
+			if (!bench_number(optarg, 1, MAX_REPEATS, &n))
+				n = 0;
+			repeats = n;
 			break;
 		case 'i':
-			iterations = strtoul(optarg, NULL, 0);
+			if (!bench_number(optarg, 1, MAX_ITERATIONS, &iterations))
+				iterations = 0;
 			break;
 		case 'q':
 			nr_pools = NR_POOLS - 1;
@@ -1042,7 +1061,8 @@ int main(int argc, char **argv)
 			return opt == 'h' ? 0 : 1;
 		}
 	}
-	if (!repeats || repeats > MAX_REPEATS || !iterations ||
+	/* No operand: an extra word is a mistake, not ignored. */
+	if (!repeats || !iterations || optind != argc ||
 	    order_mix >= NR_MIXES || drain_order >= NR_DRAINS) {
 		print_usage(argv[0]);
 		return 1;
@@ -1052,7 +1072,7 @@ int main(int argc, char **argv)
 	workloads[MIXED] = &mixed_workloads[order_mix];
 	workloads[FILL_DRAIN] = &fill_drain_workloads[drain_order];
 	s = calloc(1, sizeof(*s));
-	if (!s || (counts && read_counts(counts, s)))
+	if (!s || (counts && read_counts(counts, s, nr_pools)))
 		return 1;
 	printf("buddy bench: max_order %u, 4 KiB frames, %lu churn iterations, %u runs, %s pages\n",
 	       BENCH_MAX_ORDER, iterations, repeats,

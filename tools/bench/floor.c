@@ -40,6 +40,7 @@
  *
  * usage: buddy_floor fast K | sparse K L | split K  [ours|ref]  [STEPS]
  */
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -50,6 +51,7 @@
 #define CALLGRIND_TOGGLE_COLLECT	((void)0)
 #endif
 
+#include "bench_args.h"
 #include "buddy_core.h"
 #include "ref_buddy.h"
 #ifdef BENCH_SKETCH
@@ -260,7 +262,7 @@ int main(int argc, char **argv)
 {
 	struct floor f = { };
 	struct buddy_core_fault fault;
-	unsigned long steps = 100000, before, splits = 0, merges = 0;
+	unsigned long steps = 100000, before, splits = 0, merges = 0, n = 0;
 	unsigned int level = 0;
 	bool sparse, split;
 	int arg = 1;
@@ -271,19 +273,22 @@ int main(int argc, char **argv)
 	split = !strcmp(argv[arg], "split");
 	if (!sparse && !split && strcmp(argv[arg], "fast"))
 		print_usage();
-	f.order = strtoul(argv[++arg], NULL, 10);
-	if (sparse && ++arg < argc)
-		level = strtoul(argv[arg], NULL, 10);
-	if (f.order > FLOOR_MAX_ORDER || (sparse && level != 1 && level != 2))
+	if (!bench_number(argv[++arg], 0, FLOOR_MAX_ORDER, &n))
 		print_usage();
+	f.order = n;
+	if (sparse) {
+		if (++arg >= argc || !bench_number(argv[arg], 1, 2, &n))
+			print_usage();
+		level = n;
+	}
 	if (++arg < argc) {
 		if (strcmp(argv[arg], "ours") && strcmp(argv[arg], "ref"))
 			print_usage();
 		f.ref = !strcmp(argv[arg], "ref");
 	}
+	if (++arg < argc && !bench_number(argv[arg], 1, ULONG_MAX, &steps))
+		print_usage();
 	if (++arg < argc)
-		steps = strtoul(argv[arg], NULL, 10);
-	if (!steps)
 		print_usage();
 
 	if (sparse)
@@ -323,10 +328,12 @@ int main(int argc, char **argv)
 			fault.what);
 		return 1;
 	}
-	printf("%s %u%s%.0u %s: %lu steps, %lu frames free throughout%s\n",
+	printf("%s %u%s%.0u %s: %lu steps, %lu frames free throughout",
 	       argv[1], f.order, sparse ? " " : "", level,
-	       f.ref ? "ref" : "ours", steps, before,
-	       f.ref ? "" : split ? ", K splits and merges a step, audit clean" :
-				    ", no split or merge, audit clean");
+	       f.ref ? "ref" : "ours", steps, before);
+	if (split && !f.ref)
+		printf(", %u splits and merges a step, audit clean\n", f.order);
+	else
+		printf("%s\n", f.ref ? "" : ", no split or merge, audit clean");
 	return 0;
 }
