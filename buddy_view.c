@@ -724,6 +724,7 @@ struct map {
 	struct map_key key[MAP_LABELS];
 	unsigned int nr_keys;
 	unsigned long others;		/* blocks past the last label */
+	unsigned long per_row;		/* cells a row: map_per_row() */
 };
 
 static bool label_used(const struct map *map, char c)
@@ -854,9 +855,8 @@ static void map_row(struct buddy_out *out, struct map *map,
 		    unsigned long nr_cells, unsigned int shift)
 {
 	char row[2 * MAP_CELLS + 2];
-	unsigned long per_row = map_per_row(pool);
-	unsigned long end = cell + per_row < nr_cells ? cell + per_row :
-							nr_cells;
+	unsigned long end = cell + map->per_row < nr_cells ?
+			    cell + map->per_row : nr_cells;
 	size_t n = 0;
 	bool starts;
 	char c;
@@ -919,17 +919,18 @@ void buddy_view_map(struct buddy_out *out, struct buddy_pool *pool)
 		if (!own_label(rec->tag))
 			map_count(map, frame, rec);
 	map_sort(map);
+	map->per_row = map_per_row(pool);
 
 	buddy_printf(out, "# map of %lu page%s from 0x%lx: %lu page%s a cell, %lu cells a row\n",
 		     pool->nr_pages, pool->nr_pages == 1 ? "" : "s",
 		     pool->first_pfn, 1UL << shift, shift ? "s" : "",
-		     map_per_row(pool));
+		     map->per_row);
 	buddy_printf(out, "# %s\n",
 		     "'.' free, a letter an allocated block (key below), '|' a block's start");
 	/* A line of its own: the legend stays within 80 columns. */
 	if (shift)
 		buddy_puts(out, "# '*' a cell that holds several blocks\n");
-	for (cell = 0; cell < nr_cells; cell += map_per_row(pool))
+	for (cell = 0; cell < nr_cells; cell += map->per_row)
 		map_row(out, map, pool, cell, nr_cells, shift);
 	for (i = 0; i < map->nr_keys; i++) {
 		k = &map->key[i];

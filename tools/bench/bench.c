@@ -1033,13 +1033,12 @@ int main(int argc, char **argv)
 	while ((opt = getopt(argc, argv, "r:i:qpI:m:d:h")) != -1) {
 		switch (opt) {
 		case 'r':
-			if (!bench_number(optarg, 1, MAX_REPEATS, &n))
-				n = 0;
-			repeats = n;
+			repeats = bench_number(optarg, 1, MAX_REPEATS, &n) ?
+				  n : 0;
 			break;
 		case 'i':
-			if (!bench_number(optarg, 1, MAX_ITERATIONS, &iterations))
-				iterations = 0;
+			iterations = bench_number(optarg, 1, MAX_ITERATIONS,
+						  &n) ? n : 0;
 			break;
 		case 'q':
 			nr_pools = NR_POOLS - 1;

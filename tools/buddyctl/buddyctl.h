@@ -73,6 +73,7 @@ __printf(4, 5) void report(const char *subject, int err, enum err_ctx ctx,
 			   const char *fmt, ...);
 __printf(1, 2) void note(const char *fmt, ...);
 void report_told(const char *text);
+FILE *open_output(const char *name);
 int close_output(FILE *f, const char *name);
 int close_stdout(int status);
 void flush_stdout(void);
@@ -126,6 +127,7 @@ const char *kv_get(const struct kv_line *l, const char *key);
 void json_kv(struct json *j, const struct kv_line *l);
 bool parse_u64(const char *s, unsigned long long *v);
 bool is_decimal(const char *s);
+size_t blank_trimmed_len(const char *s, size_t len);
 char *next_line(char **text);
 int read_fd_text(int fd, char **text, size_t *bytes);
 int read_text(const char *path, char **text, size_t *bytes);

@@ -234,7 +234,7 @@ int html_run(const char *file, const char *out)
 	char *line = NULL, *said, *cut;
 	size_t cap = 0, nr = 0, n;
 	struct session *s = NULL;
-	FILE *in = stdin, *f = stdout;
+	FILE *in = stdin, *f;
 	int ret = 1, r, r2;
 	ssize_t len;
 
@@ -281,9 +281,7 @@ int html_run(const char *file, const char *out)
 		 */
 		cut = line + strspn(line, " \t");
 		n = session_body_len(line, len) - (cut - line);
-		while (n && (cut[n - 1] == ' ' || cut[n - 1] == '\t'))
-			n--;
-		steps[nr].command = strndup(cut, n);
+		steps[nr].command = strndup(cut, blank_trimmed_len(cut, n));
 		r = session_exec_captured(s, line, len, &steps[nr].output,
 					  &said);
 		if (r == -2)
@@ -304,20 +302,12 @@ int html_run(const char *file, const char *out)
 	}
 	/* What goes wrong from here is the page's, not FILE's last line. */
 	where_file = NULL;
-	if (out && !strcmp(out, "-"))
-		out = NULL;		/* "-o -": stdout, as "-" is stdin */
-	if (out) {
-		f = fopen(out, "w");
-		if (!f) {
-			report(out, errno, CTX_ANY, NULL);
-			goto out;
-		}
-	}
+	f = open_output(out);
+	if (!f)
+		goto out;
 	write_page(f, strrchr(file, '/') ? strrchr(file, '/') + 1 : file,
 		   steps, nr);
-	ret = 0;
-	if (out && close_output(f, out))
-		ret = 1;
+	ret = close_output(f, out);
 out:
 	where_file = NULL;
 	opt.explain = explain;

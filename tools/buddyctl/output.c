@@ -435,15 +435,38 @@ static int close_error(FILE *f)
 }
 
 /**
- * close_output() - Close a file written to, and say if it was not all written.
- * @f: The file.
+ * open_output() - The file a picture or a page is written to.
+ * @name: Its name; NULL, or "-" as for an input, is stdout.
+ *
+ * Return: the file, stdout, or NULL after reporting why it cannot be made.
+ */
+FILE *open_output(const char *name)
+{
+	FILE *f;
+
+	if (!name || !strcmp(name, "-"))
+		return stdout;
+	f = fopen(name, "w");
+	if (!f)
+		report(name, errno, CTX_ANY, NULL);
+	return f;
+}
+
+/**
+ * close_output() - Close what open_output() gave, and say if it was not all
+ * written.
+ * @f: The file; stdout is left open, for close_stdout() at the end.
  * @name: Its name, for the report.
  *
  * Return: 0, or 1 after reporting the error.
  */
 int close_output(FILE *f, const char *name)
 {
-	int err = close_error(f);
+	int err;
+
+	if (f == stdout)
+		return 0;
+	err = close_error(f);
 
 	if (!err)
 		return 0;
@@ -745,6 +768,14 @@ bool parse_u64(const char *s, unsigned long long *v)
 	errno = 0;
 	*v = strtoull(s, &end, base);
 	return !errno && !*end;
+}
+
+/* @len less the blanks (spaces, tabs) that end the first @len bytes of @s. */
+size_t blank_trimmed_len(const char *s, size_t len)
+{
+	while (len && (s[len - 1] == ' ' || s[len - 1] == '\t'))
+		len--;
+	return len;
 }
 
 /* The next line of @text, NUL-terminated in place; NULL at the end. */

@@ -159,9 +159,7 @@ static bool read_answer(struct quiz *q, const struct question *qn)
 	}
 	q->input[strcspn(q->input, "\r\n")] = '\0';
 	/* Blanks around an answer are not part of it: ask() skips the first. */
-	n = strlen(q->input);
-	while (n && (q->input[n - 1] == ' ' || q->input[n - 1] == '\t'))
-		q->input[--n] = '\0';
+	q->input[blank_trimmed_len(q->input, strlen(q->input))] = '\0';
 	/* Echo it when it did not come from a person typing; any bytes. */
 	if (!isatty(0) && !opt.json) {
 		char shown[80];

@@ -761,8 +761,7 @@ static int session_line(struct session *s, char *line, size_t len)
 	    (n == 4 && !strncmp(p, "free", n)))
 		return do_command(s, line);
 	/* The session's own commands: blanks around them do not matter. */
-	while (len && (line[len - 1] == ' ' || line[len - 1] == '\t'))
-		line[--len] = '\0';
+	line[blank_trimmed_len(line, len)] = '\0';
 	line = p;
 	n = 0;
 	for (i = 0; line[i]; i++) {

@@ -340,27 +340,21 @@ int svg_write(FILE *f, const struct tree *t, const struct svg_mark *marks,
  */
 int svg_run(const char *out)
 {
-	FILE *f = stdout;
+	FILE *f;
 	struct tree t;
 	int ret = 1;
 
 	if (tree_load(&t))
 		goto out;
-	if (out && !strcmp(out, "-"))
-		out = NULL;		/* "-o -": stdout, as "-" is stdin */
-	if (out) {
-		f = fopen(out, "w");
-		if (!f) {
-			report(out, errno, CTX_ANY, NULL);
-			goto out;
-		}
-	}
+	f = open_output(out);
+	if (!f)
+		goto out;
 	if (svg_write(f, &t, NULL, 0, "buddy: the pool, a row per order",
 		      true))
 		report("svg", ENOMEM, CTX_ANY, NULL);
 	else
 		ret = 0;
-	if (out && close_output(f, out))
+	if (close_output(f, out))
 		ret = 1;
 out:
 	tree_release(&t);
