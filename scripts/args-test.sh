@@ -115,7 +115,17 @@ check "scenarios: a bad header fails, by name" 1 '^FAIL .*/badhdr.cmd$' \
 check "scenarios: --update, a bad header" 1 \
 	"'# buddy: pages=abc' is not '# buddy: pages=N" \
 	-- scripts/scenarios.sh --update "$tmp/badhdr.cmd"
-if [[ -e $tmp/nohdr.out || -e $tmp/badhdr.out ]]; then
+# A header of the right form whose pool buddyctl refuses (no pages, an
+# order past 40): the twin ran nothing, so it fails, and nothing is kept.
+printf '# buddy: pages=0\nalloc 0\n' > "$tmp/zero.cmd"
+printf '# buddy: pages=16 max_order=99\nalloc 0\n' > "$tmp/order99.cmd"
+check "scenarios: a pool buddyctl refuses fails, by name" 1 \
+	'^FAIL .*/order99.cmd: buddyctl refused its pool \(--sim 16 --max-order 99\)$' \
+	-- scripts/scenarios.sh "$tmp/order99.cmd"
+check "scenarios: --update, a pool buddyctl refuses" 1 \
+	"zero.cmd: buddyctl refused its pool \(--sim 0\): nothing written" \
+	-- scripts/scenarios.sh --update "$tmp/zero.cmd"
+if [[ -e $tmp/nohdr.out || -e $tmp/badhdr.out || -e $tmp/zero.out ]]; then
 	failed=$((failed + 1))
 	echo "FAIL scenarios: a .out was written for a scenario without its pool"
 else

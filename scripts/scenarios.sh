@@ -73,6 +73,15 @@ for f in "$@"; do
 	# shellcheck disable=SC2086 # the options are words
 	got=$(build/user/buddyctl $sim -k run "$f" 2>&1 |
 		sed -E 's/pid=[0-9]+/pid=P/g'; echo "rc=${PIPESTATUS[0]}")
+	# Status 2 is buddyctl's usage: it refused the pool (pages=0,
+	# max_order=99) and ran nothing, so there is nothing to keep.
+	if [[ ${got##*rc=} == 2 ]]; then
+		printf '%s\n' "$got" | head -3 >&2
+		[[ $update == 1 ]] && die "$f: buddyctl refused its pool ($sim): nothing written"
+		echo "FAIL $f: buddyctl refused its pool ($sim)"
+		failed=$((failed + 1))
+		continue
+	fi
 	if [[ $update == 1 ]]; then
 		printf '%s\n' "$got" > "$want"
 		echo "wrote $want"
