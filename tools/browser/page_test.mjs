@@ -98,6 +98,31 @@ try {
 	await page.waitForFunction(() => document.body.dataset.shown === '0',
 				   null, { timeout: 3000 }).catch(() => {});
 	check(JSON.stringify(await shown()) === '[0]', 'a new #step=N in the address shows step N');
+	// The address follows the step, so a copied link or a reload opens
+	// it, and the same #step=N typed again after a key moves back to it.
+	await page.keyboard.press('ArrowRight');
+	check(await page.evaluate(() => location.hash) === '#step=1',
+	      'the address follows the step (#step=1 after ArrowRight)',
+	      await page.evaluate(() => location.hash));
+	await page.evaluate(() => { location.hash = '#step=0'; });
+	await page.waitForFunction(() => document.body.dataset.shown === '0',
+				   null, { timeout: 3000 }).catch(() => {});
+	check(JSON.stringify(await shown()) === '[0]',
+	      'the same #step=N typed again after a key moves back to it');
+	// Home and End are the page's: they do not scroll it too.
+	await page.evaluate(() => {
+		window.prevented = [];
+		document.addEventListener('keydown',
+			(e) => window.prevented.push(e.key + ':' + e.defaultPrevented));
+	});
+	await page.keyboard.press('End');
+	await page.keyboard.press('Home');
+	check(JSON.stringify(await page.evaluate(() => window.prevented)) ===
+	      '["End:true","Home:true"]', 'Home and End move the steps, not the page',
+	      JSON.stringify(await page.evaluate(() => window.prevented)));
+	check(await page.getAttribute('#slider', 'aria-label') === 'step' &&
+	      await page.getAttribute('#where', 'aria-live') === 'polite',
+	      'the slider is named, and the step it shows is announced');
 	await page.keyboard.press('End');
 	const last = await page.screenshot();
 	check(!first.equals(last), 'the first and the last step look different');

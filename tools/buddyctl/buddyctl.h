@@ -60,6 +60,7 @@ enum err_ctx {
 	CTX_DEV_FREE_TAG,	/* free tag=NAME among this session's blocks */
 	CTX_DEV,		/* opening or talking to /dev/buddy */
 	CTX_DEBUGFS,		/* opening or reading a debugfs file */
+	CTX_PATH,		/* a file the user named: shown as a path */
 	NR_CTX,
 };
 

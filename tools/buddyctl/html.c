@@ -130,7 +130,8 @@ static const char page_script[] =
 "steps[cur].classList.remove('shown');cur=i;"
 "steps[cur].classList.add('shown');sl.value=cur;"
 "where.textContent='step '+cur+' of '+(n-1);"
-"d.body.setAttribute('data-shown',cur);}"
+"d.body.setAttribute('data-shown',cur);"
+"try{history.replaceState(null,'','#step='+cur);}catch(x){}}"
 "d.getElementById('prev').onclick=function(){show(cur-1);};"
 "d.getElementById('next').onclick=function(){show(cur+1);};"
 "sl.oninput=function(){show(+sl.value);};"
@@ -138,7 +139,8 @@ static const char page_script[] =
 "if(e.altKey||e.ctrlKey||e.metaKey)return;"
 "if(e.key==='ArrowRight'){show(cur+1);e.preventDefault();}"
 "else if(e.key==='ArrowLeft'){show(cur-1);e.preventDefault();}"
-"else if(e.key==='Home'){show(0);}else if(e.key==='End'){show(n-1);}});"
+"else if(e.key==='Home'){show(0);e.preventDefault();}"
+"else if(e.key==='End'){show(n-1);e.preventDefault();}});"
 "function hash(){var h=/^#step=(\\d+)$/.exec(location.hash);"
 "show(h?+h[1]:0);}"
 "window.addEventListener('hashchange',hash);hash();})();";
@@ -163,7 +165,7 @@ static void write_page(FILE *f, const char *name, struct page_step *steps,
 	fprintf(f, "</h1>\n<p>%s, one step per command: the tree as rows of orders (max_order on top) over the pages, the blocks each command changed outlined in red, what it printed, and the allocator's own steps in words.</p>\n",
 		opt.sim ? "The in-process twin of buddy.ko (buddyctl --sim)" :
 			  "buddy.ko");
-	fprintf(f, "<div id=\"controls\"><button id=\"prev\">&#9664; previous</button> <input type=\"range\" id=\"slider\" min=\"0\" max=\"%zu\" value=\"0\"> <button id=\"next\">next &#9654;</button> <span id=\"where\"></span> (or the arrow keys)</div>\n",
+	fprintf(f, "<div id=\"controls\"><button id=\"prev\">&#9664; previous</button> <input type=\"range\" id=\"slider\" aria-label=\"step\" min=\"0\" max=\"%zu\" value=\"0\"> <button id=\"next\">next &#9654;</button> <span id=\"where\" aria-live=\"polite\"></span> (or the arrow keys)</div>\n",
 		nr - 1);
 	for (i = 0; i < nr; i++) {
 		struct page_step *st = &steps[i];
@@ -217,6 +219,33 @@ static void steps_free(struct page_step *steps, size_t nr)
 	free(steps);
 }
 
+/*
+ * The first @n bytes of @s, as the page shows the command: a NUL byte,
+ * which would end the string, becomes \000 as markup_text() shows every
+ * other control byte, and as the command's error shows it.
+ */
+static char *command_text(const char *s, size_t n)
+{
+	size_t i, k = 0, nuls = 0;
+	char *text;
+
+	for (i = 0; i < n; i++)
+		nuls += !s[i];
+	text = malloc(n + 3 * nuls + 1);
+	if (!text)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		if (s[i]) {
+			text[k++] = s[i];
+		} else {
+			memcpy(text + k, "\\000", 4);
+			k += 4;
+		}
+	}
+	text[k] = '\0';
+	return text;
+}
+
 /**
  * html_run() - buddyctl html FILE [-o OUT]: FILE's session as a page.
  * @file: The commands, one per line ("-" for stdin), as for run.
@@ -241,7 +270,7 @@ int html_run(const char *file, const char *out)
 	if (strcmp(file, "-")) {
 		in = fopen(file, "r");
 		if (!in) {
-			report(file, errno, CTX_ANY, NULL);
+			report(file, errno, CTX_PATH, NULL);
 			return 1;
 		}
 	}
@@ -260,7 +289,7 @@ int html_run(const char *file, const char *out)
 		if (len < 0) {
 			/* FILE a directory, say: no page of half a lesson. */
 			if (errno) {
-				report(file, errno, CTX_ANY, NULL);
+				report(file, errno, CTX_PATH, NULL);
 				goto out;
 			}
 			break;
@@ -281,7 +310,13 @@ int html_run(const char *file, const char *out)
 		 */
 		cut = line + strspn(line, " \t");
 		n = session_body_len(line, len) - (cut - line);
-		steps[nr].command = strndup(cut, blank_trimmed_len(cut, n));
+		steps[nr].command = command_text(cut,
+						 blank_trimmed_len(cut, n));
+		/*
+		 * The page tells every command's steps in its own list: an
+		 * "explain on" in FILE must not tell them in the text too.
+		 */
+		opt.explain = false;
 		r = session_exec_captured(s, line, len, &steps[nr].output,
 					  &said);
 		if (r == -2)

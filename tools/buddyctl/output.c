@@ -14,6 +14,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "buddyctl.h"
@@ -342,9 +343,16 @@ static void sanitize_path(char *out, size_t len, const char *in)
 	snprintf(out, len, "...%s", whole + cut);
 }
 
-static void sanitize_subject(char *out, size_t len, const char *in)
+/*
+ * What a report is about: a name the user gave for a file is a path, its
+ * end kept, even without a '/'; an empty one is shown as ''.
+ */
+static void sanitize_subject(char *out, size_t len, const char *in,
+			     enum err_ctx ctx)
 {
-	if (strchr(in, '/'))
+	if (!*in)
+		snprintf(out, len, "''");
+	else if (ctx == CTX_PATH || strchr(in, '/'))
 		sanitize_path(out, len, in);
 	else
 		sanitize(out, len < 72 ? len : 72, in);
@@ -370,7 +378,7 @@ void report(const char *subject, int err, enum err_ctx ctx,
 	} else {
 		snprintf(why, sizeof(why), "%s", errno_text(err, ctx));
 	}
-	sanitize_subject(subj, sizeof(subj), subject);
+	sanitize_subject(subj, sizeof(subj), subject, ctx);
 	snprintf(raw, sizeof(raw), "%s: %s: %s", subj, errno_name(err), why);
 	sanitize(msg, sizeof(msg), raw);
 
@@ -434,9 +442,92 @@ static int close_error(FILE *f)
 	return err;
 }
 
+/*
+ * What open_output() writes when it writes beside the file it is asked
+ * for: a temporary file in the same directory, renamed over it once all
+ * of it is written, so that a picture or a page that cannot be written
+ * whole (a full disk, a file size limit) leaves the old one as it was.
+ */
+static struct {
+	FILE *f;
+	char *tmp;
+	char *path;
+} beside;
+
+/* The directory @path is in, with its '/' ("" for the current one). */
+static size_t dir_len(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? (size_t)(slash - path) + 1 : 0;
+}
+
+/*
+ * A temporary file beside @name, which is a regular file or is not yet:
+ * NULL if it cannot be made there, and the file is then written in place.
+ */
+static FILE *open_beside(const char *name)
+{
+	static const char pattern[] = ".buddyctl-XXXXXX";
+	char *path = realpath(name, NULL), *tmp;
+	struct stat st;
+	mode_t mask;
+	size_t n;
+	FILE *f;
+	int fd;
+
+	if (!path) {
+		if (errno != ENOENT)
+			return NULL;
+		/* Not yet there: a dangling link is written through. */
+		if (!lstat(name, &st))
+			return NULL;
+		path = strdup(name);
+		if (!path)
+			return NULL;
+		mask = umask(0);
+		umask(mask);
+		st.st_mode = 0666 & ~mask;
+	} else if (stat(path, &st) || !S_ISREG(st.st_mode)) {
+		/* /dev/full, a pipe: nothing to keep, and nothing to rename. */
+		free(path);
+		return NULL;
+	}
+	n = dir_len(path);
+	tmp = malloc(n + sizeof(pattern));
+	if (!tmp) {
+		free(path);
+		return NULL;
+	}
+	memcpy(tmp, path, n);
+	memcpy(tmp + n, pattern, sizeof(pattern));
+	fd = mkstemp(tmp);
+	f = NULL;
+	if (fd >= 0 && !fchmod(fd, st.st_mode & 07777))
+		f = fdopen(fd, "w");
+	if (!f) {
+		if (fd >= 0) {
+			close(fd);
+			unlink(tmp);
+		}
+		free(tmp);
+		free(path);
+		return NULL;
+	}
+	beside.f = f;
+	beside.tmp = tmp;
+	beside.path = path;
+	return f;
+}
+
 /**
  * open_output() - The file a picture or a page is written to.
  * @name: Its name; NULL, or "-" as for an input, is stdout.
+ *
+ * A regular file, or one not yet there, is written beside its name and
+ * takes its place only when close_output() has written all of it; where
+ * no file can be made beside it (a directory we may not write, a device),
+ * it is written in place.
  *
  * Return: the file, stdout, or NULL after reporting why it cannot be made.
  */
@@ -446,9 +537,15 @@ FILE *open_output(const char *name)
 
 	if (!name || !strcmp(name, "-"))
 		return stdout;
-	f = fopen(name, "w");
+	if (!*name) {
+		report(name, ENOENT, CTX_PATH, "an empty name is no file");
+		return NULL;
+	}
+	f = open_beside(name);
 	if (!f)
-		report(name, errno, CTX_ANY, NULL);
+		f = fopen(name, "w");
+	if (!f)
+		report(name, errno, CTX_PATH, NULL);
 	return f;
 }
 
@@ -457,6 +554,9 @@ FILE *open_output(const char *name)
  * written.
  * @f: The file; stdout is left open, for close_stdout() at the end.
  * @name: Its name, for the report.
+ *
+ * A file written beside its name takes its place now, if it was all
+ * written; if not, it is removed and the old file is left as it was.
  *
  * Return: 0, or 1 after reporting the error.
  */
@@ -467,10 +567,18 @@ int close_output(FILE *f, const char *name)
 	if (f == stdout)
 		return 0;
 	err = close_error(f);
-
+	if (f == beside.f) {
+		if (!err && rename(beside.tmp, beside.path))
+			err = errno;
+		if (err)
+			unlink(beside.tmp);
+		free(beside.tmp);
+		free(beside.path);
+		memset(&beside, 0, sizeof(beside));
+	}
 	if (!err)
 		return 0;
-	report(name, err, CTX_ANY, NULL);
+	report(name, err, CTX_PATH, NULL);
 	return 1;
 }
 

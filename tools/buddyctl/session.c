@@ -972,7 +972,7 @@ int session_run(const char *file, bool shell)
 	if (file && strcmp(file, "-")) {
 		in = fopen(file, "r");
 		if (!in) {
-			report(file, errno, CTX_ANY, NULL);
+			report(file, errno, CTX_PATH, NULL);
 			return 1;
 		}
 	}
@@ -999,7 +999,7 @@ int session_run(const char *file, bool shell)
 		len = getline(&line, &line_cap, in);
 		if (len < 0) {
 			if (errno && errno != EINTR) {
-				report(file ? file : "stdin", errno, CTX_ANY,
+				report(file ? file : "stdin", errno, CTX_PATH,
 				       NULL);
 				nr_failed++;
 			}

@@ -376,6 +376,27 @@ else
 	fail "html: raw bytes in a page" \
 		"$(grep -a '<h2>' "$tmp/raw.html" | cat -v)"
 fi
+# "explain on" in FILE: the page tells each step once, in its list, as
+# it does without it (not again in the command's text).
+printf 'explain on\nalloc 0\n' > "$tmp/ex1.txt"
+"$BC" --sim 16 html "$tmp/ex1.txt" -o "$tmp/ex1.html"
+"$BC" --sim 16 html <(echo 'alloc 0') -o "$tmp/ex0.html"
+n1=$(grep -c 'hand out' "$tmp/ex1.html")
+n0=$(grep -c 'hand out' "$tmp/ex0.html")
+if [[ $n1 == 1 && $n0 == 1 ]] &&
+   sed -n '/<ul class="said">/,/<\/ul>/p' "$tmp/ex1.html" | grep -q 'hand out'; then
+	pass "html: 'explain on' in FILE: each step told once, in the page's list"
+else
+	fail "html: 'explain on' in FILE" "told $n1 times, $n0 without it"
+fi
+# A NUL byte in a command is shown, as the error shows it, not the end of it.
+printf '\000x\n' > "$tmp/nul.txt"
+"$BC" --sim 16 html "$tmp/nul.txt" -o "$tmp/nul.html"
+if grep -qF '<h2>Step 1: <code>\000x</code></h2>' "$tmp/nul.html"; then
+	pass "html: a NUL byte in a command shown as \\000"
+else
+	fail "html: a NUL byte in a command" "$(grep -a '<h2>Step 1' "$tmp/nul.html")"
+fi
 # The steps are hidden before the browser lays them out, not after.
 if [[ $(grep -o "className='js'" "$tmp/page.html" | wc -l) -ge 1 ]] &&
    [[ $(grep -n "className='js'" "$tmp/page.html" | head -1 | cut -d: -f1) -lt \
@@ -570,6 +591,41 @@ if [[ -w /dev/full ]]; then
 	t "html -o /dev/full: the errno's name" 1 "" \
 		"/dev/full: ENOSPC: no space left on device" --sim 16 html "$tmp/full.txt" -o /dev/full
 fi
+# A picture or a page that cannot be written whole leaves the old file as
+# it was, and nothing beside it; a written one keeps the old file's mode,
+# and a link to it stays a link.
+mkdir "$tmp/keep"
+"$BC" --sim 16 svg -o "$tmp/keep/p.svg"
+"$BC" --sim 16 html "$tmp/full.txt" -o "$tmp/keep/p.html"
+cp "$tmp/keep/p.svg" "$tmp/keep.svg"
+cp "$tmp/keep/p.html" "$tmp/keep.html"
+chmod 640 "$tmp/keep/p.svg"
+( trap '' XFSZ; ulimit -f 1; "$BC" --sim 64 svg -o "$tmp/keep/p.svg" ) 2> "$tmp/err"
+rc_svg=$?
+( trap '' XFSZ; ulimit -f 1; "$BC" --sim 64 html "$tmp/full.txt" -o "$tmp/keep/p.html" ) \
+	2>> "$tmp/err"
+rc_html=$?
+if [[ $rc_svg == 1 && $rc_html == 1 ]] &&
+   [[ $(grep -c ': EFBIG: file too large' "$tmp/err") == 2 ]] &&
+   cmp -s "$tmp/keep/p.svg" "$tmp/keep.svg" && cmp -s "$tmp/keep/p.html" "$tmp/keep.html" &&
+   [[ $(find "$tmp/keep" -mindepth 1 | wc -l) == 2 ]]; then
+	pass "svg -o, html -o: a file too large leaves the old one whole, nothing beside it"
+else
+	fail "svg -o, html -o: a file too large" "rc $rc_svg $rc_html" "$(cat "$tmp/err")" \
+		"$(ls -A "$tmp/keep")"
+fi
+ln -s p.svg "$tmp/keep/link.svg"
+"$BC" --sim 64 svg -o "$tmp/keep/link.svg"
+if [[ -L $tmp/keep/link.svg && $(stat -c %a "$tmp/keep/p.svg") == 640 ]] &&
+   ! cmp -s "$tmp/keep/p.svg" "$tmp/keep.svg"; then
+	pass "svg -o: written through a link, the file's mode kept"
+else
+	fail "svg -o: a link and a mode" "$(ls -l "$tmp/keep")"
+fi
+t "svg -o '': named as ''" 1 "" "'': ENOENT: an empty name is no file" --sim 16 svg -o ''
+long=$(printf 'x%.0s' {1..300})END.svg
+t "svg -o NAME of 307 bytes: its end kept" 1 "" \
+	"~^\\.\\.\\.x+END\\.svg: ENAMETOOLONG: file name too long$" --sim 16 svg -o "$long"
 # "-o -" is stdout, as "-" is stdin: no file named "-".
 mkdir "$tmp/dash"
 svg=$(cd "$tmp/dash" && "$BC" --sim 16 svg -o - | head -c 4)
