@@ -26,7 +26,10 @@
 #define SVG_TOP		44
 #define SVG_ROW		30
 #define SVG_BAR		22
-#define SVG_TAGS	12	/* tags the legend names */
+#define SVG_TAGS	24	/* tags the legend names */
+#define SVG_LEGEND_ROW	20	/* a line of the legend */
+#define SVG_CHAR	7	/* a character of 12 px text, wide enough */
+#define SVG_TICK_CHAR	6	/* a character of a 10 px tick label */
 
 /*
  * Pages of one pixel column of a row, added up: allocated, free and in all
@@ -47,27 +50,33 @@ struct svg {
 	bool untagged;			/* an allocated block has no tag */
 	const char *tags[SVG_TAGS];
 	unsigned int nr_tags;
+	unsigned long long other_tags;	/* blocks of tags not named */
 };
 
 /*
- * A colour per tag, the same in every picture: one of twelve hues, by the
- * sum of its bytes, so tags A, B, C... (one letter apart) never share one;
- * the hues are in an order that puts neighbours 100 degrees apart or more
- * (A, B and C were 240, 265 and 290: three blues).
+ * A colour per tag, the same in every picture: one of twelve hues and
+ * three lightnesses, by the sum of its bytes.  Tags one letter apart (A,
+ * B, C...) never share a hue: the hues are in an order that puts
+ * neighbours 100 degrees apart or more (A, B and C were 240, 265 and 290:
+ * three blues).  Tags whose sums are 12 apart (t1 and t10, a digit '0'
+ * more) share a hue but not a lightness; 36 apart, they share a colour.
  */
-static unsigned int tag_hue(const char *tag)
+static void tag_colour(char *buf, size_t len, const char *tag)
 {
 	/* No greens: free blocks are green. */
 	static const unsigned int hues[12] = {
 		25, 200, 340, 240, 0, 220, 60, 315, 185, 290, 45, 265,
 	};
+	static const unsigned int light[3] = { 66, 52, 80 };
 	unsigned int sum = 0;
 
 	for (; *tag; tag++)
 		sum += (unsigned char)*tag;
-	return hues[sum % 12];
+	snprintf(buf, len, "hsl(%u,62%%,%u%%)", hues[sum % 12],
+		 light[sum / 12 % 3]);
 }
 
+/* An allocated block's tag, for the legend: named, or counted. */
 static void note_tag(struct svg *g, const char *tag)
 {
 	unsigned int i;
@@ -77,6 +86,8 @@ static void note_tag(struct svg *g, const char *tag)
 			return;
 	if (g->nr_tags < SVG_TAGS)
 		g->tags[g->nr_tags++] = tag;
+	else
+		g->other_tags++;
 }
 
 /* "8 KiB", "2 MiB": a block's size, for its label. */
@@ -100,7 +111,7 @@ static void fill_of(char *buf, size_t len, const struct tree_node *n)
 	else if (!strcmp(n->state, "split"))
 		snprintf(buf, len, "#f2f2f2");
 	else if (n->tag)
-		snprintf(buf, len, "hsl(%u,62%%,66%%)", tag_hue(n->tag));
+		tag_colour(buf, len, n->tag);
 	else
 		snprintf(buf, len, "#e3b27a");
 }
@@ -193,7 +204,9 @@ static bool is_marked(const struct tree_node *n, const struct svg_mark *marks,
 static void draw_axis(struct svg *g, double y)
 {
 	unsigned long long step = 1, t;
+	char label[24];
 	double x;
+	int n;
 
 	while (g->nr / step > 8)
 		step *= 2;
@@ -203,8 +216,15 @@ static void draw_axis(struct svg *g, double y)
 		x = SVG_LEFT + t * g->scale;
 		fprintf(g->f, "<line x1=\"%.2f\" y1=\"%.1f\" x2=\"%.2f\" y2=\"%.1f\" class=\"axis\"/>\n",
 			x, y, x, y + 5);
-		fprintf(g->f, "<text x=\"%.2f\" y=\"%.1f\" class=\"tick\">0x%llx</text>\n",
-			x, y + 17, g->base + t);
+		/*
+		 * A label centred on the last ticks could run past the
+		 * picture's right edge: it ends at its tick instead.
+		 */
+		n = snprintf(label, sizeof(label), "0x%llx", g->base + t);
+		fprintf(g->f, "<text x=\"%.2f\" y=\"%.1f\" class=\"tick%s\">%s</text>\n",
+			x, y + 17,
+			x + n * SVG_TICK_CHAR / 2 > SVG_LEFT + SVG_W + 16 ?
+			" end" : "", label);
 		if (t + step < t)
 			break;
 	}
@@ -212,40 +232,84 @@ static void draw_axis(struct svg *g, double y)
 		SVG_LEFT + SVG_W / 2, y + 32);
 }
 
-static void draw_legend(struct svg *g, double y, size_t nr_marks)
-{
-	double x = SVG_LEFT;
-	unsigned int i;
-	char fill[32];
+/*
+ * The legend, a line at a time: an entry that does not fit on its line
+ * starts the next one.  Laid out once to find its last line, for the
+ * picture's height, and again to draw.
+ */
+struct legend {
+	struct svg *g;
+	double x, y;
+	bool draw;
+};
 
-	fprintf(g->f, "<g class=\"legend\">\n");
-	fprintf(g->f, "<rect x=\"%.0f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"#cdeccd\" class=\"free\"/><text x=\"%.0f\" y=\"%.1f\">free</text>\n",
-		x, y, x + 18, y + 11);
-	x += 70;
-	fprintf(g->f, "<rect x=\"%.0f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"#f2f2f2\" class=\"split\"/><text x=\"%.0f\" y=\"%.1f\">split (drawn above its halves)</text>\n",
-		x, y, x + 18, y + 11);
-	x += 230;
-	if (nr_marks) {
-		fprintf(g->f, "<rect x=\"%.0f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"none\" class=\"changed\"/><text x=\"%.0f\" y=\"%.1f\">changed by this step</text>\n",
-			x, y, x + 18, y + 11);
-		x += 170;
+/* @text's width on the picture: an escaped byte is four characters. */
+static double text_width(const char *text)
+{
+	size_t chars = 0, u;
+
+	while (*text) {
+		u = shown_len(text, SHOW_UTF8);
+		chars += u ? 1 : 4;
+		text += u ? u : 1;
 	}
-	for (i = 0; i < g->nr_tags && x < SVG_LEFT + SVG_W - 60; i++) {
-		snprintf(fill, sizeof(fill), "hsl(%u,62%%,66%%)",
-			 tag_hue(g->tags[i]));
-		fprintf(g->f, "<rect x=\"%.0f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"%s\" class=\"allocated\"/><text x=\"%.0f\" y=\"%.1f\">",
-			x, y, fill, x + 18, y + 11);
-		markup_text(g->f, g->tags[i]);
-		fputs("</text>\n", g->f);
-		x += 30 + 8 * strlen(g->tags[i]);
+	return SVG_CHAR * (double)chars;
+}
+
+/* A swatch of @fill (class @cls) and @text after it. */
+static void legend_entry(struct legend *l, const char *fill, const char *cls,
+			 const char *text)
+{
+	double w = 18 + text_width(text);
+
+	if (l->x > SVG_LEFT && l->x + w > SVG_LEFT + SVG_W) {
+		l->x = SVG_LEFT;
+		l->y += SVG_LEGEND_ROW;
+	}
+	if (l->draw) {
+		fprintf(l->g->f, "<rect x=\"%.0f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"%s\" class=\"%s\"/><text x=\"%.0f\" y=\"%.1f\">",
+			l->x, l->y, fill, cls, l->x + 18, l->y + 11);
+		markup_text(l->g->f, text);
+		fputs("</text>\n", l->g->f);
+	}
+	l->x += w + 16;
+}
+
+/*
+ * Lays out (and with @draw, draws) the legend at @y: every colour the
+ * picture has, each tag named up to SVG_TAGS of them, the blocks of the
+ * rest counted.  Return: the y of its last line.
+ */
+static double draw_legend(struct svg *g, double y, size_t nr_marks,
+			  bool draw)
+{
+	struct legend l = { .g = g, .x = SVG_LEFT, .y = y, .draw = draw };
+	char fill[32], more[64];
+	unsigned int i;
+
+	if (draw)
+		fprintf(g->f, "<g class=\"legend\">\n");
+	legend_entry(&l, "#cdeccd", "free", "free");
+	legend_entry(&l, "#f2f2f2", "split", "split (drawn above its halves)");
+	if (nr_marks)
+		legend_entry(&l, "none", "changed", "changed by this step");
+	for (i = 0; i < g->nr_tags; i++) {
+		tag_colour(fill, sizeof(fill), g->tags[i]);
+		legend_entry(&l, fill, "allocated", g->tags[i]);
+	}
+	if (g->other_tags) {
+		snprintf(more, sizeof(more), "and %llu block%s of other tags",
+			 g->other_tags, g->other_tags == 1 ? "" : "s");
+		legend_entry(&l, "#ffffff", "allocated", more);
 	}
 	if (g->untagged)
-		fprintf(g->f, "<rect x=\"%.0f\" y=\"%.1f\" width=\"14\" height=\"14\" fill=\"#e3b27a\" class=\"allocated\"/><text x=\"%.0f\" y=\"%.1f\">allocated, untagged</text>\n",
-			x, y, x + 18, y + 11);
-	if (g->aggregated)
+		legend_entry(&l, "#e3b27a", "allocated", "allocated, untagged");
+	if (draw && g->aggregated)
 		fprintf(g->f, "<text x=\"%d\" y=\"%.1f\">Blocks narrower than a pixel are added up in 1-pixel columns: green where free, grey where split, dark where allocated, mixed by pages.</text>\n",
-			SVG_LEFT, y + 32);
-	fputs("</g>\n", g->f);
+			SVG_LEFT, l.y + 32);
+	if (draw)
+		fputs("</g>\n", g->f);
+	return l.y;
 }
 
 /**
@@ -282,12 +346,23 @@ int svg_write(FILE *f, const struct tree *t, const struct svg_mark *marks,
 	g.agg = calloc((g.top + 2) * SVG_W, sizeof(*g.agg));
 	if (!g.agg)
 		return -ENOMEM;
-	height = SVG_TOP + (g.top + 1) * SVG_ROW + 12 + SVG_BAR + 84;
+	/* The legend's tags first: its lines make the picture's height. */
+	for (i = 0; i < t->nr; i++) {
+		n = &t->nodes[i];
+		if (n->state && !strcmp(n->state, "allocated")) {
+			if (n->tag)
+				note_tag(&g, n->tag);
+			else
+				g.untagged = true;
+		}
+	}
+	y = SVG_TOP + (g.top + 1) * SVG_ROW + 12 + SVG_BAR + 6;
+	height = draw_legend(&g, y + 42, nr_marks, false) + 36;
 
 	fprintf(f, "<svg%s class=\"buddy\" width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n",
 		standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : "",
 		SVG_LEFT + SVG_W + 16, height, SVG_LEFT + SVG_W + 16, height);
-	fputs("<style>.label{text-anchor:middle;font-size:11px}.tick{text-anchor:middle;font-size:10px;fill:#444}"
+	fputs("<style>.label{text-anchor:middle;font-size:11px}.tick{text-anchor:middle;font-size:10px;fill:#444}.tick.end{text-anchor:end}"
 	      ".axis{stroke:#444}.axisname{text-anchor:middle;fill:#444}.rowname{text-anchor:end;fill:#444}"
 	      "rect.free,rect.allocated,rect.split{stroke:#556;stroke-width:0.6}"
 	      "rect.split{stroke-dasharray:3 2}rect.changed,.legend rect.changed{stroke:#d2002a;stroke-width:3}</style>\n",
@@ -307,12 +382,6 @@ int svg_write(FILE *f, const struct tree *t, const struct svg_mark *marks,
 
 	for (i = 0; i < t->nr; i++) {
 		n = &t->nodes[i];
-		if (n->state && !strcmp(n->state, "allocated")) {
-			if (n->tag)
-				note_tag(&g, n->tag);
-			else
-				g.untagged = true;
-		}
 		y = SVG_TOP + (g.top - n->order) * SVG_ROW;
 		box(&g, n, y + 2, SVG_ROW - 4, g.top - n->order,
 		    is_marked(n, marks, nr_marks), true);
@@ -326,7 +395,7 @@ int svg_write(FILE *f, const struct tree *t, const struct svg_mark *marks,
 	columns(&g, g.top + 1, SVG_TOP + (g.top + 1) * SVG_ROW + 12, SVG_BAR);
 	y = SVG_TOP + (g.top + 1) * SVG_ROW + 12 + SVG_BAR + 6;
 	draw_axis(&g, y);
-	draw_legend(&g, y + 42, nr_marks);
+	draw_legend(&g, y + 42, nr_marks, true);
 	fputs("</svg>\n", f);
 	free(g.agg);
 	return 0;

@@ -362,6 +362,50 @@ if ! grep -q 'untagged' "$tmp/ab.svg" && grep -q 'untagged' "$tmp/ab0.svg" &&
 else
 	fail "svg: legend" "$hue_a $hue_b"
 fi
+# Many tags: the legend names every one up to 24, in lines within the
+# picture, counts the blocks of the rest, and gives t1 and t10 (sums 48
+# apart) different colours; the last tick's label ends at its tick.
+{
+	for i in $(seq 0 29); do echo "alloc 0 tag=t$i"; done
+	echo "alloc 0"
+	echo "svg $tmp/tags.svg"
+	for i in $(seq 20 29); do echo "free 0x$(printf %x "$i")"; done
+	echo "svg $tmp/tags20.svg"
+} | "$BC" --sim 64 run - >/dev/null
+legend_ok() {
+	"$py" -c 'import sys, re, xml.etree.ElementTree as E
+ns = "{http://www.w3.org/2000/svg}"
+t = E.parse(sys.argv[1]).getroot()
+w, h = int(t.get("width")), int(t.get("height"))
+g = [e for e in t.iter(ns + "g") if e.get("class") == "legend"][0]
+texts = [(x.text, float(x.get("x")), float(x.get("y"))) for x in g.iter(ns + "text")]
+names = [x[0] for x in texts]
+# 7 px a character is wider than the text; all of it within the picture.
+inside = all(x + 7 * len(n) <= w and y + 4 <= h for n, x, y in texts)
+fills = {r.find(ns + "title").text.split("tag ")[1]: r.get("fill")
+	 for r in t.iter(ns + "rect") if r.find(ns + "title") is not None
+	 and "tag " in r.find(ns + "title").text}
+lines = len({y for n, x, y in texts})
+print(" ".join(n for n in names if n.startswith("t")), "|", inside, lines,
+      fills["t1"] != fills["t10"], [n for n in names if "other" in n or "untagged" in n])
+' "$1"
+}
+all24=$(for i in $(seq 0 23); do printf 't%s ' "$i"; done)
+r=$(legend_ok "$tmp/tags.svg" 2>&1)
+r20=$(legend_ok "$tmp/tags20.svg" 2>&1)
+if [[ $r == "${all24}| True "[2-9]" True ['and 6 blocks of other tags', 'allocated, untagged']" &&
+      $r20 == "$(for i in $(seq 0 19); do printf 't%s ' "$i"; done)| True "[2-9]" True ['allocated, untagged']" ]]; then
+	pass "svg: a legend of 30 tags: 24 named in lines within the picture, 6 blocks counted"
+else
+	fail "svg: a legend of 30 tags" "$r" "$r20"
+fi
+"$BC" --sim 1048576 svg -o "$tmp/axis.svg"
+if grep -q 'class="tick end">0x100000<' "$tmp/axis.svg" &&
+   grep -q 'class="tick">0x80000<' "$tmp/axis.svg"; then
+	pass "svg: the last tick's label ends at its tick, within the picture"
+else
+	fail "svg: the last tick's label" "$(grep -o '<text[^>]*tick[^<]*' "$tmp/axis.svg" | tail -2)"
+fi
 # A page is UTF-8 text: control bytes and bytes of no UTF-8 sequence in a
 # command are escaped as \ooo, the tree's box drawing is kept.
 printf 'show tree on\nalloc 0\n\001\033[31m\177\n\377\376\n' > "$tmp/raw.txt"
