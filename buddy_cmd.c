@@ -278,7 +278,8 @@ int buddy_cmd_parse(const char *buf, size_t len, struct buddy_cmd *cmd,
 		cmd->op = BUDDY_CMD_RESET;
 		return 0;
 	}
-	WHY("unknown command '%.16s' (alloc, free or reset)", word[0]);
+	/* Quoted whole, as the other reasons quote a word: it fits. */
+	WHY("unknown command '%s' (alloc, free or reset)", word[0]);
 	return -EINVAL;
 }
 

@@ -430,6 +430,7 @@ static void cmd_why_whole(struct kunit *test)
 		{ "free 0x", 'g', "' is not a page frame number (0x hex or decimal)" },
 		{ "free ", '9', "' is not a page frame number (0x hex or decimal)" },
 		{ "alloc 1 ", 'x', "' (expected tag=NAME)" },
+		{ "abcdefghijklmnopqrstuvwxy", 'z', "zzz' (alloc, free or reset)" },
 	};
 	char buf[BUDDY_CMD_MAX_LEN], why[BUDDY_CMD_WHY_LEN];
 	struct buddy_cmd cmd;

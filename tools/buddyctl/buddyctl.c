@@ -245,7 +245,7 @@ static int buddyctl_run(int argc, char **argv)
 	const char *cmd;
 	char *end;
 	int c, nr_args, err;
-	char what[96];
+	char what[96], cut[41];
 
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":hko:", long_options, NULL)) != -1) {
@@ -400,7 +400,8 @@ static int buddyctl_run(int argc, char **argv)
 			 "'%s' is a command of shell and run sessions", cmd);
 		return usage_error(what);
 	}
-	snprintf(what, sizeof(what), "unknown command '%.40s'", cmd);
+	snprintf(what, sizeof(what), "unknown command '%s'",
+		 word_cut(cut, sizeof(cut), cmd));
 	return usage_error(what);
 }
 

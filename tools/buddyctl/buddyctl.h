@@ -74,6 +74,7 @@ __printf(4, 5) void report(const char *subject, int err, enum err_ctx ctx,
 			   const char *fmt, ...);
 __printf(1, 2) void note(const char *fmt, ...);
 void report_told(const char *text);
+const char *word_cut(char *buf, size_t len, const char *word);
 FILE *open_output(const char *name);
 int close_output(FILE *f, const char *name);
 int close_stdout(int status);

@@ -308,6 +308,22 @@ void sanitize(char *out, size_t len, const char *in)
 }
 
 /**
+ * word_cut() - A word to quote in a message, cut with "..." if too long.
+ * @buf: Where the cut copy goes, if one is needed.
+ * @len: Size of @buf, at least 4: the longest word shown whole is @len - 1.
+ * @word: The word.
+ *
+ * Return: @word, or @buf holding its start and "...".
+ */
+const char *word_cut(char *buf, size_t len, const char *word)
+{
+	if (strlen(word) < len)
+		return word;
+	snprintf(buf, len, "%.*s...", (int)(len - 4), word);
+	return buf;
+}
+
+/**
  * report() - Report a failure, as one line.
  * @subject: What failed: the command as typed, a path.
  * @err: Its errno (positive).

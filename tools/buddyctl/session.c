@@ -737,7 +737,7 @@ bool session_line_runs(const char *line, size_t len)
  */
 static int session_line(struct session *s, char *line, size_t len)
 {
-	char *word[4], *p, copy[LINE_MAX_LEN + 1];
+	char *word[4], *p, copy[LINE_MAX_LEN + 1], cut[41];
 	int n = 0;
 	size_t i;
 
@@ -823,8 +823,8 @@ static int session_line(struct session *s, char *line, size_t len)
 	}
 	if (!strcmp(word[0], "quit") || !strcmp(word[0], "exit"))
 		return 1;
-	report(line, EINVAL, CTX_ANY, "unknown command '%.24s' (try help)",
-	       word[0]);
+	report(line, EINVAL, CTX_ANY, "unknown command '%s' (try help)",
+	       word_cut(cut, sizeof(cut), word[0]));
 	return -1;
 }
 

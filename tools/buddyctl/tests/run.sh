@@ -557,6 +557,15 @@ t "unknown command" 2 "" \
 	"buddyctl: EINVAL: unknown command 'frob' (see buddyctl --help)" frob
 t "unknown option" 2 "" \
 	"buddyctl: EINVAL: unknown option '--frob' (see buddyctl --help)" --frob tree
+# A word too long to quote whole ends in "...", here and in a session.
+long=abcdefghijklmnopqrstuvwxyz0123456789abcdefghij
+t "unknown command of 46 bytes: its quote cut with ..." 2 "" \
+	"buddyctl: EINVAL: unknown command 'abcdefghijklmnopqrstuvwxyz0123456789a...' (see buddyctl --help)" \
+	"$long" foo
+printf '%s\n' "$long foo" "${long:0:40}" > "$tmp/long.in"
+IN=$tmp/long.in t "unknown commands in a session: 46 bytes cut, 40 whole" 1 "" \
+	"stdin:1: $long foo: EINVAL: unknown command 'abcdefghijklmnopqrstuvwxyz0123456789a...' (try help)
+stdin:2: ${long:0:40}: EINVAL: unknown command '${long:0:40}' (try help)" --sim 16 -k run -
 t "unknown short option" 2 "" "~unknown option '-x'" -x tree
 t "option without its value" 2 "" "~option --dev needs a value" tree --dev
 t "a view takes no arguments" 2 "" "~tree takes no arguments" "${D[@]}" tree 3
