@@ -26,14 +26,21 @@
 #endif
 
 /*
- * 6.3 made vma->vm_flags read-only outside mm, behind vm_flags_set() (for
- * the per-VMA locks); before, the flags were set directly.
+ * 6.3 made vma->vm_flags read-only outside mm, behind vm_flags_set() and
+ * vm_flags_clear() (for the per-VMA locks); before, the flags were set
+ * directly.
  */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 3, 0)
 #include <linux/mm_types.h>
 static inline void vm_flags_set(struct vm_area_struct *vma, vm_flags_t flags)
 {
 	vma->vm_flags |= flags;
+}
+
+static inline void vm_flags_clear(struct vm_area_struct *vma,
+				  vm_flags_t flags)
+{
+	vma->vm_flags &= ~flags;
 }
 #endif
 

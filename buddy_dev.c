@@ -323,6 +323,13 @@ static int buddy_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	/* Private copies of shared pages would hide what the pool holds. */
 	if (!(vma->vm_flags & VM_SHARED))
 		return -EINVAL;
+	/*
+	 * The pool's pages are data to look at, never code: no PROT_EXEC now
+	 * (EPERM, as a noexec mount gives), and none by mprotect() later
+	 * (EACCES, the kernel's answer without VM_MAYEXEC).
+	 */
+	if (vma->vm_flags & VM_EXEC)
+		return -EPERM;
 
 	mutex_lock(&buddy_lock);
 	rec = buddy_pool_mappable(&buddy_pool, &df->owner, vma->vm_pgoff,
@@ -330,6 +337,7 @@ static int buddy_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	if (!rec)
 		goto out_unlock;
 	vm_flags_set(vma, VM_MIXEDMAP | VM_IO | VM_DONTEXPAND | VM_DONTDUMP);
+	vm_flags_clear(vma, VM_MAYEXEC);
 	ret = insert_pfns(vma, vma->vm_pgoff);
 	if (ret)
 		goto out_unlock;

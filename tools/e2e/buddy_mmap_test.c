@@ -228,7 +228,16 @@ static void test_refusals(int fd)
 		   &p) == EINVAL, "a free page: EINVAL");
 	result(map(fd, o.pfn, 1, MAP_SHARED, &p) == EPERM,
 	       "another file's block: EPERM");
+	/* Data, never code: no PROT_EXEC, at mmap() or by mprotect(). */
+	p = mmap(NULL, 2 * page, PROT_READ | PROT_EXEC, MAP_SHARED, fd,
+		 (off_t)(a.pfn * page));
+	result(p == MAP_FAILED && errno == EPERM, "PROT_EXEC: EPERM");
 	result(stat_of("mapped_blocks") == 0, "refusals mapped nothing");
+	result(!map(fd, a.pfn, 2, MAP_SHARED, &p) &&
+	       mprotect(p, page, PROT_READ | PROT_EXEC) == -1 &&
+	       errno == EACCES && !mprotect(p, page, PROT_READ),
+	       "mprotect(PROT_EXEC): EACCES; PROT_READ alone still works");
+	munmap(p, 2 * page);
 
 	/* A mapped block cannot be freed; its pages are in use. */
 	result(!map(fd, a.pfn, 2, MAP_SHARED, &p), "map block a");
