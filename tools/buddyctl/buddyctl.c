@@ -241,7 +241,7 @@ static int buddyctl_run(int argc, char **argv)
 {
 	unsigned long long sim_pages = 0, sim_max_order = 10, sim_base = 0;
 	unsigned long long quiz_seed = 1, quiz_steps = 10, quiz_level = 1;
-	bool quiz_answers = false;
+	bool quiz_answers = false, sim_shape = false;
 	const char *cmd;
 	char *end;
 	int c, nr_args, err;
@@ -271,10 +271,12 @@ static int buddyctl_run(int argc, char **argv)
 			if (!parse_u64(optarg, &sim_max_order) ||
 			    sim_max_order > BUDDY_CORE_MAX_ORDER)
 				return usage_error("--max-order takes 0 to 40");
+			sim_shape = true;
 			break;
 		case OPT_BASE:
 			if (!parse_u64(optarg, &sim_base))
 				return usage_error("--base takes a pfn (0x hex or decimal)");
+			sim_shape = true;
 			break;
 		case OPT_SEED:
 			if (!parse_u64(optarg, &quiz_seed))
@@ -337,7 +339,8 @@ static int buddyctl_run(int argc, char **argv)
 	}
 	cmd = argv[optind];
 	nr_args = argc - optind - 1;
-	if (!opt.sim && (sim_base || sim_max_order != 10))
+	/* Given at all, even as the defaults (--base 0), they need --sim. */
+	if (!opt.sim && sim_shape)
 		return usage_error("--max-order and --base go with --sim");
 	if (opt.sim) {
 		/* Numbers that make no pool are usage; no memory for one is not. */

@@ -224,6 +224,9 @@ tj "run --json: no steps without --explain" 1 \
 	--sim 16 --json -k run "$tmp/refused.txt"
 t "--sim: no pages" 2 "" "~--sim takes a number of pages" --sim 0 tree
 t "--sim: --base alone" 2 "" "~--max-order and --base go with --sim" --base 0x10 tree
+t "--sim: --base 0 alone, the default, still needs --sim" 2 "" "~--max-order and --base go with --sim" --base 0 tree
+t "--sim: --max-order 10 alone, the default, still needs --sim" 2 "" \
+	"~--max-order and --base go with --sim" --max-order 10 tree
 t "--sim: watch needs the module" 2 "" "~watch needs the module" --sim 16 watch tree
 # No memory for the pool is no usage error: status 1.
 if [[ $(getconf LONG_BIT) == 64 ]]; then
@@ -451,6 +454,26 @@ else
 fi
 
 # === The quiz ===
+
+# The seed that xorshift's state would be 0 from draws a quiz as any other
+# (it was "alloc 0", "free 0x0" for ever); an alloc that fails is followed
+# by a free, not by another "none"; one step is "1 step".
+cmds=$("$BC" --sim 32 --seed 9429082585921127799 --steps 12 --answers --json quiz |
+	"$py" -c 'import sys, json; print(len({json.loads(l)["command"].split(" tag")[0] for l in sys.stdin}))')
+# Level 1 asks about allocs only: a step after a failed one is no question.
+full=$("$BC" --sim 4 --seed 3 --steps 24 --answers --json quiz | "$py" -c '
+import sys, json
+d = [json.loads(l) for l in sys.stdin]
+asked = {j["step"] for j in d}
+failed = [j["step"] for j in d if j["key"] is None]
+print(len(failed), [s for s in failed if s + 1 in asked])')
+one=$("$BC" --sim 4 --steps 1 quiz < /dev/null | head -1)
+if [[ $cmds -ge 3 && $full =~ ^[1-9][0-9]*\ \[\]$ &&
+      $one == "quiz: seed 1, 1 step, level 1,"* ]]; then
+	pass "quiz: the seed of state 0 draws ($cmds commands), no none after none, 1 step"
+else
+	fail "quiz: seed of state 0, full pools, 1 step" "$cmds commands" "$full" "$one"
+fi
 
 for seed in 1 7 42 1000; do
 	for level in 1 2 3; do
