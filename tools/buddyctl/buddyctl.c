@@ -31,7 +31,7 @@ static const char usage_text[] =
 "\n"
 "Views (read " DEFAULT_DEBUGFS "; root only):\n"
 "  tree             the buddy tree, one block per line\n"
-"  buddyinfo        free blocks per order: the /proc/buddyinfo line, orders above\n"
+"  buddyinfo        free blocks per order: /proc/buddyinfo, orders above\n"
 "  frag             unusable and extfrag indices per order\n"
 "  stats            totals and counters\n"
 "  allocations      live blocks: owner, tag, pid, age, request, waste\n"
