@@ -176,7 +176,7 @@ shellcheck:
 deps:
 	scripts/deps.sh
 
-## clean: remove build outputs (the kernel cache in ~/.cache/buddy stays)
+## clean: remove build outputs (the kernel cache in ~/.cache/buddy and a student's build/lab stay)
 clean:
 	-$(MAKE) -C $(KDIR) M=$(CURDIR) clean 2>/dev/null
 	@# What kbuild left, also when KDIR (the kernel it was built for) is gone.
@@ -185,7 +185,9 @@ clean:
 		kunit/.*.d kunit/modules.order
 	rm -rf .tmp_versions
 	$(MAKE) -C tools clean
-	rm -rf build
+	@# build/lab may hold a student's work: it goes only by hand.
+	find build -mindepth 1 -maxdepth 1 ! -name lab -exec rm -rf {} + 2>/dev/null || true
+	@if [ -d build/lab ]; then echo "clean: kept build/lab (make lab's copy, maybe a student's work): rm -rf build/lab to remove it"; fi
 
 ## help: list the targets
 help:

@@ -1285,13 +1285,13 @@ static __always_inline long alloc_from(struct buddy_core *core,
 	 * is &core->orders[k].  While @k > @order, one split: mark the block
 	 * split in its order's split bitmap (bit_set(o->split, block)); go
 	 * down an order (o, k, and the block's index, which doubles); the
-	 * lower half stays taken, and the upper half, index block + 1, joins
-	 * its order's free blocks, as the first since the order had none:
-	 * free_insert_first(o, block + 1, flat).  Report each split to the
-	 * observer: report(core, observe, BUDDY_STEP_SPLIT, order of the
+	 * lower half, the doubled index, stays taken, and the upper half,
+	 * that index + 1, joins its order's free blocks, as the first since
+	 * the order had none: free_insert_first(o, block + 1, flat).  Report
+	 * each split: report(core, observe, BUDDY_STEP_SPLIT, order of the
 	 * block split, its first frame, the upper half's first frame, 0, 0).
-	 * At the end @block must be the kept block's index in @order.  (The
-	 * code around counts the splits and marks the orders non-empty.)
+	 * At the end @o, @k and @block are the kept block's (@o is
+	 * &core->orders[order]).  (The code around counts the splits.)
 	 */
 	while (k > order) {
 		bit_set(o->split, block);

@@ -114,10 +114,28 @@ fi
 
 # Both bodies back: everything passes.
 put_back split merge
-if grade; then
+if grade && ! grep -q "own buddy_core.c, not a lab's" "$tmp/out"; then
 	pass "the real bodies put back pass check-lab: $(grep "^[0-9]* passed" "$tmp/out")"
 else
-	fail "the real bodies put back pass check-lab" "$(cat "$tmp/out")"
+	fail "the real bodies put back pass check-lab, graded as a lab" "$(cat "$tmp/out")"
+fi
+
+# make lab in a lab has no solution to take the parts from: it stops,
+# and changes nothing; make clean keeps a lab's work in build/lab.
+cp "$lab/buddy_core.c" "$tmp/before.c"
+if ! make -s -C "$lab" lab >"$tmp/out" 2>&1 &&
+   grep -q 'is a lab already (make lab wrote it)' "$tmp/out" &&
+   cmp -s "$lab/buddy_core.c" "$tmp/before.c" && [[ ! -e $lab/build/lab ]]; then
+	pass "make lab in a lab stops, nothing written"
+else
+	fail "make lab in a lab stops, nothing written" "$(cat "$tmp/out")"
+fi
+mkdir -p "$lab/build/lab" && echo work >"$lab/build/lab/buddy_core.c"
+if make -s -C "$lab" clean >"$tmp/out" 2>&1 && [[ -f $lab/build/lab/buddy_core.c &&
+   ! -e $lab/build/user ]] && grep -q 'kept build/lab' "$tmp/out"; then
+	pass "make clean keeps build/lab, and says so"
+else
+	fail "make clean keeps build/lab, and says so" "$(cat "$tmp/out"; ls "$lab/build")"
 fi
 
 printf '\n%d passed, %d failed\n' "$passed" "$failed"

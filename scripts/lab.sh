@@ -31,6 +31,10 @@ set -euo pipefail
 
 dest=${1:-$BUDDY_BUILD/lab}
 cd "$BUDDY_ROOT"
+# A lab has no solution to take the parts from: its buddy_core.c is the
+# student's.
+[[ ! -f .lab-written ]] ||
+	die "$BUDDY_ROOT is a lab already (make lab wrote it): run make lab in the project it came from"
 
 # The real code, not a stale copy: every file git tracks, as it is in the
 # working tree, or, outside a git checkout (an unpacked tarball, the lab
@@ -161,12 +165,17 @@ EOF
 
 Read the top of `buddy_core.c` first: it explains how the core keeps its
 state (no free lists: per order a free bitmap with its summaries and a
-cursor, split bits, head bits) and what each helper does. The
-rest of the core is complete and is the best guide to the style expected.
+cursor, split bits, head bits). Each helper a TODO names
+(`free_insert_first()`, `free_remove()`, `report()`, `bit_set()`...) is
+explained where it is defined. The rest of the core is complete and is
+the best guide to the style expected.
 
 Grade your work with
 
     make check-lab
+
+here, in this directory (in the project it came from, `make check-lab`
+grades the project's own core, the solution, and says so).
 
 It builds the user-space tests with AddressSanitizer and UBSan and runs
 every test in a process of its own: the unit tests (one behaviour each:
@@ -175,8 +184,25 @@ the steps the allocator reports) and the differential tests, which run
 millions of random operations against an independent model and compare
 every answer. It prints PASS or FAIL per behaviour, the first lines of
 each failure, and ends with "N passed, N failed"; its exit status is 0
-only when everything passes. One test alone: `build/user/buddy_test -v
-NAME`.
+only when everything passes. One test alone, built again from your code
+first: `make -C tools ../build/user/buddy_test && build/user/buddy_test -v
+NAME` (`check-lab` builds it too; `buddy_test` alone may be older than
+your last edit).
+
+Reading a failure: a tree is written as its walk, one `S|F|A
+frame:order/depth` per block in pre-order (S split, F free, A
+allocated): `S0:4/0 A0:3/1 F8:3/1` is a 16-frame pool split once, its
+lower half allocated. `audit: ... (order K, frame F)` is the core's own
+audit naming the first thing wrong. `audit_catches_every_harmful_flip`
+fails for most bugs in a split or a merge, as it checks that the core
+still acts as a buddy allocator: mend the tests that name the behaviour
+(`alloc_splits`, `free_merges` and the like) first. A crash shows UBSan's or
+ASan's line and the calls that led there (`#1 merge_up ...`).
+
+To start over, save your `buddy_core.c` somewhere if you want it, then,
+in the project: `LAB_FORCE=1 make lab` writes the lab again over this
+one (without `LAB_FORCE=1`, `make lab` refuses to, once `buddy_core.c`
+has changed). `make clean` in the project keeps `build/lab`.
 
 To see the allocator work through your code: `make buddyctl`, then
 `build/user/buddyctl --sim 16 --explain alloc 7K`, or any scenario of
