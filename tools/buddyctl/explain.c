@@ -213,9 +213,11 @@ static void tell(const struct step *steps, size_t nr, size_t i,
 int explain_steps(char *text, void (*out)(void *ctx, const char *sentence),
 		  void *ctx)
 {
+	unsigned long lost = 0;
 	bool splitting = false;
 	size_t nr = 0, max = 0, i;
 	struct step *steps;
+	char said[160];
 	const char *p;
 	char *line;
 
@@ -228,10 +230,13 @@ int explain_steps(char *text, void (*out)(void *ctx, const char *sentence),
 	steps = calloc(max ? max : 1, sizeof(*steps));
 	if (!steps)
 		return 0;
-	while ((line = next_line(&text)) && nr < max) {
+	while ((line = next_line(&text))) {
 		struct step *st = &steps[nr];
 
-		if (strncmp(line, "seq=", 4))
+		/* Lines the module could not keep: said, not left out. */
+		if (!strncmp(line, "truncated lines=", 16))
+			lost = strtoul(line + 16, NULL, 10);
+		if (strncmp(line, "seq=", 4) || nr == max)
 			continue;
 		st->text = line;
 		if (kv_split(line, &st->l, NULL) || st->l.n < 2)
@@ -242,7 +247,13 @@ int explain_steps(char *text, void (*out)(void *ctx, const char *sentence),
 	for (i = 0; i < nr; i++)
 		tell(steps, nr, i, &splitting, out, ctx);
 	free(steps);
-	return nr;
+	if (lost) {
+		snprintf(said, sizeof(said),
+			 "and %lu more line%s of steps that the module did not keep (its ring holds the last 1024 steps): not every step is told above",
+			 lost, lost == 1 ? "" : "s");
+		out(ctx, said);
+	}
+	return nr + !!lost;
 }
 
 static void say_line(void *ctx, const char *sentence)

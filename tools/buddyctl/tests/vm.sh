@@ -268,6 +268,24 @@ EOT
 expect "check after everything" "$(run check)" "ok
 rc=0"
 
+# A one-shot free tag= of more steps than the module's ring keeps (600
+# blocks, a free and a stop each): the words say that some were not kept.
+unload
+load pages=1024 max_order=0 || fail "insmod pages=1024 max_order=0"
+BASE=$(($(base)))
+i=0
+while [ $i -lt 600 ]; do
+	echo "alloc 0 tag=T" > "$D/control"
+	i=$((i + 1))
+done
+run --explain free tag=T > many.out
+expect "free tag= of 1200 steps --explain: the steps not kept are said" \
+	"$(head -1 many.out; grep -c '^  ' many.out; tail -2 many.out)" \
+	"freed pfn=+0 order=0 pages=1 tag=T
+1025
+  and 176 more lines of steps that the module did not keep (its ring holds the last 1024 steps): not every step is told above
+rc=0"
+
 rmmod buddy
 expect "no module: views" "$(run tree)" \
 	"/sys/kernel/debug/buddy: ENOENT: not found: is the buddy module loaded? is debugfs mounted? (mount -t debugfs none /sys/kernel/debug)
