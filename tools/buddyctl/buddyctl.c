@@ -12,6 +12,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
+#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -410,5 +411,10 @@ static int buddyctl_run(int argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	/*
+	 * Past a file size limit (ulimit -f), a write is to fail with EFBIG
+	 * and be reported, the old picture kept, not kill buddyctl half way.
+	 */
+	signal(SIGXFSZ, SIG_IGN);
 	return close_stdout(buddyctl_run(argc, argv));
 }

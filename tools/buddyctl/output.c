@@ -11,6 +11,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
@@ -470,6 +471,39 @@ static struct {
 	char *path;
 } beside;
 
+/*
+ * Ended by a signal while it writes beside a file (^C in a long page),
+ * buddyctl takes its temporary file with it: the old file stays, and
+ * nothing is left beside it.
+ */
+static const int beside_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
+static struct sigaction beside_old[ARRAY_SIZE(beside_signals)];
+
+static void beside_signal(int sig)
+{
+	/* unlink() may be called from a handler; the name is set before. */
+	if (beside.tmp)
+		unlink(beside.tmp);
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+static void beside_handlers(bool on)
+{
+	struct sigaction sa;
+	size_t i;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = beside_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < ARRAY_SIZE(beside_signals); i++) {
+		if (on)
+			sigaction(beside_signals[i], &sa, &beside_old[i]);
+		else
+			sigaction(beside_signals[i], &beside_old[i], NULL);
+	}
+}
+
 /* The directory @path is in, with its '/' ("" for the current one). */
 static size_t dir_len(const char *path)
 {
@@ -533,6 +567,7 @@ static FILE *open_beside(const char *name)
 	beside.f = f;
 	beside.tmp = tmp;
 	beside.path = path;
+	beside_handlers(true);
 	return f;
 }
 
@@ -588,6 +623,7 @@ int close_output(FILE *f, const char *name)
 			err = errno;
 		if (err)
 			unlink(beside.tmp);
+		beside_handlers(false);
 		free(beside.tmp);
 		free(beside.path);
 		memset(&beside, 0, sizeof(beside));
