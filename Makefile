@@ -59,7 +59,10 @@ uninstall:
 ## install-udev: /dev/buddy for group "buddy", mode 0660 (udev/60-buddy.rules)
 install-udev:
 	install -D -m 644 udev/60-buddy.rules $(DESTDIR)/etc/udev/rules.d/60-buddy.rules
+	@# The rule names group buddy: without it udev would leave root's.
+	$(if $(DESTDIR),,getent group buddy >/dev/null || groupadd --system buddy)
 	-udevadm control --reload
+	@echo "install-udev: group buddy may open /dev/buddy once the module is loaded again; add a user with: usermod -aG buddy USER"
 
 ## dkms: the sources into /usr/src/buddy-VERSION and "dkms add" (then dkms build, install)
 dkms:

@@ -98,6 +98,8 @@ check "make fuzz: FUZZ_SECONDS not a number" 2 \
 check "make fuzz: FUZZ_SECONDS 0 (libFuzzer: for ever)" 2 "not '0'" \
 	-- make -s -C tools fuzz FUZZ_SECONDS=0
 
+check "scenarios: --help prints the usage" 0 '^scenarios.sh \[--update\] \[SCENARIO...\]' \
+	-- scripts/scenarios.sh --help
 check "scenarios: an unknown name" 1 "no scenario 'nope' \(a file, or a name in scenarios/: linux-zone.cmd" \
 	-- scripts/scenarios.sh nope
 check "scenarios: a name, from another directory" 0 '^PASS scenarios/ostep-64k.cmd$' \

@@ -18,6 +18,11 @@ set -euo pipefail
 # shellcheck source-path=SCRIPTDIR
 . "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
+case ${1:-} in
+-h | --help)
+	header_usage "${BASH_SOURCE[0]}"
+	exit 0 ;;
+esac
 update=0
 if [[ ${1:-} == --update ]]; then
 	update=1

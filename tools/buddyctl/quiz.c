@@ -11,8 +11,9 @@
  * 3, also the buddyinfo line after it.  Each answer is marked right or
  * wrong, then the step is shown with its steps in words, and the quiz
  * ends with "score: X/Y".  --answers prints the answer key, one answer
- * per line in the order asked, so "quiz --answers | quiz" scores full
- * marks.  A blank or malformed answer is asked again; the end of input
+ * per line in the order asked, so "quiz --answers > key; quiz < key"
+ * scores full marks (a pipe only in the twin: two quizzes at once would
+ * share the module's pool).  A blank or malformed answer is asked again; the end of input
  * ends the quiz with the score so far.
  *
  * The allocator is the judge: each step runs before its question (its
