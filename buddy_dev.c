@@ -22,7 +22,9 @@
 #include <linux/fs.h>
 #include <linux/miscdevice.h>
 #include <linux/mm.h>
+#include <linux/personality.h>
 #include <linux/pfn_t.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/uaccess.h>
@@ -326,10 +328,16 @@ static int buddy_dev_mmap(struct file *file, struct vm_area_struct *vma)
 	/*
 	 * The pool's pages are data to look at, never code: no PROT_EXEC now
 	 * (EPERM, as a noexec mount gives), and none by mprotect() later
-	 * (EACCES, the kernel's answer without VM_MAYEXEC).
+	 * (EACCES, the kernel's answer without VM_MAYEXEC).  A process with
+	 * READ_IMPLIES_EXEC (setarch -X, old binaries) gets PROT_EXEC with
+	 * every PROT_READ, asked or not: it is dropped, as a noexec mount
+	 * would not add it.
 	 */
-	if (vma->vm_flags & VM_EXEC)
-		return -EPERM;
+	if (vma->vm_flags & VM_EXEC) {
+		if (!(current->personality & READ_IMPLIES_EXEC))
+			return -EPERM;
+		vm_flags_clear(vma, VM_EXEC);
+	}
 
 	mutex_lock(&buddy_lock);
 	rec = buddy_pool_mappable(&buddy_pool, &df->owner, vma->vm_pgoff,

@@ -135,6 +135,32 @@ try {
 	} else if (shot_path) {
 		writeFileSync(shot_path, last);
 	}
+	// A legend of wide tags (LEGEND_SVG, from run.sh), as the browser
+	// draws it: no entry runs into the next, all of it within the picture.
+	if (process.env.LEGEND_SVG) {
+		await page.goto(pathToFileURL(process.env.LEGEND_SVG).href);
+		const r = await page.evaluate(() => {
+			const svg = document.querySelector('svg');
+			const g = [...document.querySelectorAll('g.legend > *')];
+			const box = (e) => e.getBBox();
+			const bad = [];
+			let n = 0;
+			for (let i = 0; i + 1 < g.length; i++) {
+				const a = box(g[i]), b = box(g[i + 1]);
+				if (g[i].tagName !== 'text')
+					continue;
+				n++;
+				if (a.x + a.width > +svg.getAttribute('width'))
+					bad.push(g[i].textContent + ' past the edge');
+				if (Math.abs(a.y - b.y) < 5 && b.x < a.x + a.width)
+					bad.push(g[i].textContent + ' runs into what follows');
+			}
+			return { n, bad };
+		});
+		check(r.n >= 10 && r.bad.length === 0,
+		      `a legend of ${r.n} wide tags, drawn: no overlap, within the picture`,
+		      r.bad.join('; '));
+	}
 } finally {
 	await browser.close();
 }

@@ -31,5 +31,12 @@ shot=()
 if [[ $# -gt 0 ]]; then
 	shot=("$(realpath -m "$1")" "${@:2}")
 fi
+# Tags of capitals and a narrow one, for the legend's widths.
+{
+	for i in 1 2 3 4 5 6 7 8 9; do echo "alloc 0 tag=WWWWWWWWWWWWWW$i"; done
+	echo "alloc 0 tag=iiiiiiiiiiiiiii"
+	echo "alloc 0 tag=MmMmMmMmMmMmMm1"
+	echo "svg $out/legend.svg"
+} | "$root/build/user/buddyctl" --sim 32 run - >/dev/null
 cd "$here"
-node page_test.mjs "$out/stallings.html" "${shot[@]}"
+LEGEND_SVG=$out/legend.svg node page_test.mjs "$out/stallings.html" "${shot[@]}"

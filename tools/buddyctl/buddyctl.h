@@ -77,6 +77,7 @@ void report_told(const char *text);
 const char *word_cut(char *buf, size_t len, const char *word);
 FILE *open_output(const char *name);
 int close_output(FILE *f, const char *name);
+void discard_output(FILE *f);
 int close_stdout(int status);
 void flush_stdout(void);
 bool stdout_failed(void);

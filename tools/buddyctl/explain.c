@@ -249,7 +249,7 @@ int explain_steps(char *text, void (*out)(void *ctx, const char *sentence),
 	free(steps);
 	if (lost) {
 		snprintf(said, sizeof(said),
-			 "and %lu more line%s of steps that the module did not keep (its ring holds the last 1024 steps): not every step is told above",
+			 "and %lu more line%s that the module did not keep (a ring of 1024 steps, a result of a set size): not every step is told above",
 			 lost, lost == 1 ? "" : "s");
 		out(ctx, said);
 	}

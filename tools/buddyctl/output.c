@@ -83,6 +83,7 @@ static const struct errno_info {
 	} },
 	{ EPERM, {
 		[CTX_ANY] = "operation not permitted: run buddyctl as root",
+		[CTX_PATH] = "operation not permitted",
 		[CTX_FREE] = "that block belongs to an open /dev/buddy file; it is freed when that file is closed",
 		[CTX_FREE_TAG] = "every block with that tag belongs to an open /dev/buddy file",
 		[CTX_DEV_FREE] = "that block is not this session's: debugfs or another /dev/buddy file holds it",
@@ -98,6 +99,7 @@ static const struct errno_info {
 		[CTX_ANY] = "permission denied: run buddyctl as root",
 		[CTX_DEV] = "permission denied: the device is root-only (mode 0600): run buddyctl as root",
 		[CTX_DEBUGFS] = "permission denied: debugfs is root-only: run buddyctl as root",
+		[CTX_PATH] = "permission denied",
 	} },
 	{ ENOTTY, {
 		[CTX_ANY] = "not the buddy device: it does not know the buddy ioctls",
@@ -497,9 +499,11 @@ static void beside_handlers(bool on)
 	sa.sa_handler = beside_signal;
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < ARRAY_SIZE(beside_signals); i++) {
-		if (on)
-			sigaction(beside_signals[i], &sa, &beside_old[i]);
-		else
+		/* A signal ignored (nohup, a script's background job) stays so. */
+		if (on && !sigaction(beside_signals[i], NULL, &beside_old[i]) &&
+		    beside_old[i].sa_handler != SIG_IGN)
+			sigaction(beside_signals[i], &sa, NULL);
+		else if (!on && beside_old[i].sa_handler != SIG_IGN)
 			sigaction(beside_signals[i], &beside_old[i], NULL);
 	}
 }
@@ -513,36 +517,64 @@ static size_t dir_len(const char *path)
 }
 
 /*
- * A temporary file beside @name, which is a regular file or is not yet:
- * NULL if it cannot be made there, and the file is then written in place.
+ * Whether @name may be replaced by a file written beside it: it is not
+ * there yet, or it is a regular file the kernel lets us open for writing
+ * (through links, as fopen() would, so that protected_symlinks still
+ * refuses a link planted in /tmp), of ours, with no other name (a hard
+ * link would keep the old text); @path then names it, links resolved,
+ * and @mode is the mode to give the new file.  Anything else (a device,
+ * a pipe, another user's file, a dangling link) is written in place, as
+ * before, with the kernel's checks.
+ */
+static bool replaceable(const char *name, char **path, mode_t *mode)
+{
+	struct stat st, by_path;
+	mode_t mask;
+	int fd;
+
+	fd = open(name, O_WRONLY | O_CLOEXEC | O_NONBLOCK);
+	if (fd < 0) {
+		/* Not yet there, and no dangling link: a new file. */
+		if (errno != ENOENT || !lstat(name, &st))
+			return false;
+		*path = strdup(name);
+		mask = umask(0);
+		umask(mask);
+		*mode = 0666 & ~mask;
+		return *path;
+	}
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_nlink != 1 ||
+	    st.st_uid != geteuid()) {
+		close(fd);
+		return false;
+	}
+	close(fd);
+	*path = realpath(name, NULL);
+	/* The path must still name the file the kernel opened. */
+	if (!*path || stat(*path, &by_path) || by_path.st_dev != st.st_dev ||
+	    by_path.st_ino != st.st_ino) {
+		free(*path);
+		return false;
+	}
+	*mode = st.st_mode & 0777;
+	return true;
+}
+
+/*
+ * A temporary file beside @name, when replaceable() says it may take its
+ * place; NULL if not, and the file is then written in place.
  */
 static FILE *open_beside(const char *name)
 {
 	static const char pattern[] = ".buddyctl-XXXXXX";
-	char *path = realpath(name, NULL), *tmp;
-	struct stat st;
-	mode_t mask;
+	char *path, *tmp;
+	mode_t mode;
 	size_t n;
 	FILE *f;
 	int fd;
 
-	if (!path) {
-		if (errno != ENOENT)
-			return NULL;
-		/* Not yet there: a dangling link is written through. */
-		if (!lstat(name, &st))
-			return NULL;
-		path = strdup(name);
-		if (!path)
-			return NULL;
-		mask = umask(0);
-		umask(mask);
-		st.st_mode = 0666 & ~mask;
-	} else if (stat(path, &st) || !S_ISREG(st.st_mode)) {
-		/* /dev/full, a pipe: nothing to keep, and nothing to rename. */
-		free(path);
+	if (!replaceable(name, &path, &mode))
 		return NULL;
-	}
 	n = dir_len(path);
 	tmp = malloc(n + sizeof(pattern));
 	if (!tmp) {
@@ -553,7 +585,7 @@ static FILE *open_beside(const char *name)
 	memcpy(tmp + n, pattern, sizeof(pattern));
 	fd = mkstemp(tmp);
 	f = NULL;
-	if (fd >= 0 && !fchmod(fd, st.st_mode & 07777))
+	if (fd >= 0 && !fchmod(fd, mode))
 		f = fdopen(fd, "w");
 	if (!f) {
 		if (fd >= 0) {
@@ -571,14 +603,30 @@ static FILE *open_beside(const char *name)
 	return f;
 }
 
+/*
+ * The end of a file written beside its name: renamed over it if @keep
+ * (and if that fails, *@err says why), else removed.
+ */
+static void beside_end(bool keep, int *err)
+{
+	if (keep && rename(beside.tmp, beside.path))
+		*err = errno;
+	if (!keep || *err)
+		unlink(beside.tmp);
+	beside_handlers(false);
+	free(beside.tmp);
+	free(beside.path);
+	memset(&beside, 0, sizeof(beside));
+}
+
 /**
  * open_output() - The file a picture or a page is written to.
  * @name: Its name; NULL, or "-" as for an input, is stdout.
  *
- * A regular file, or one not yet there, is written beside its name and
- * takes its place only when close_output() has written all of it; where
- * no file can be made beside it (a directory we may not write, a device),
- * it is written in place.
+ * A file not yet there, or a regular file of ours with one name, is
+ * written beside its name and takes its place only when close_output()
+ * has written all of it; anything else (a device, another user's file, a
+ * hard link, a directory we may not write in) is written in place.
  *
  * Return: the file, stdout, or NULL after reporting why it cannot be made.
  */
@@ -618,20 +666,31 @@ int close_output(FILE *f, const char *name)
 	if (f == stdout)
 		return 0;
 	err = close_error(f);
-	if (f == beside.f) {
-		if (!err && rename(beside.tmp, beside.path))
-			err = errno;
-		if (err)
-			unlink(beside.tmp);
-		beside_handlers(false);
-		free(beside.tmp);
-		free(beside.path);
-		memset(&beside, 0, sizeof(beside));
-	}
+	if (f == beside.f)
+		beside_end(!err, &err);
 	if (!err)
 		return 0;
 	report(name, err, CTX_PATH, NULL);
 	return 1;
+}
+
+/**
+ * discard_output() - Close what open_output() gave, when what was to go in
+ * it could not be made (no memory for a picture, say).
+ * @f: The file; stdout is left open.
+ *
+ * A file written beside its name is removed, the old one left as it was;
+ * one written in place keeps what reached it (the caller reports why).
+ */
+void discard_output(FILE *f)
+{
+	int err = 0;
+
+	if (f == stdout)
+		return;
+	close_error(f);
+	if (f == beside.f)
+		beside_end(false, &err);
 }
 
 /**

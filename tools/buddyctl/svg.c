@@ -29,6 +29,8 @@
 #define SVG_TAGS	24	/* tags the legend names */
 #define SVG_LEGEND_ROW	20	/* a line of the legend */
 #define SVG_CHAR	7	/* a character of 12 px text, wide enough */
+#define SVG_WIDE_CHAR	12	/* W, m, a capital, another script's */
+#define SVG_NARROW_CHAR	4	/* i, l, a dot */
 #define SVG_TICK_CHAR	6	/* a character of a 10 px tick label */
 
 /*
@@ -243,17 +245,30 @@ struct legend {
 	bool draw;
 };
 
-/* @text's width on the picture: an escaped byte is four characters. */
+/*
+ * @text's width on the picture, over-estimated: 12 px sans-serif draws
+ * "W" and "m" about 11 px wide, "i" and "." 3, most others 6 or 7; a
+ * character of another script as a wide one; an escaped byte is \ooo.
+ */
 static double text_width(const char *text)
 {
-	size_t chars = 0, u;
+	double w = 0;
+	size_t u;
 
 	while (*text) {
 		u = shown_len(text, SHOW_UTF8);
-		chars += u ? 1 : 4;
+		if (!u)
+			w += 4 * SVG_CHAR;
+		else if (u > 1 || strchr("MWmw@%", *text) ||
+			 (*text >= 'A' && *text <= 'Z'))
+			w += SVG_WIDE_CHAR;
+		else if (strchr("ijl.,:;|!' ", *text))
+			w += SVG_NARROW_CHAR;
+		else
+			w += SVG_CHAR;
 		text += u ? u : 1;
 	}
-	return SVG_CHAR * (double)chars;
+	return w;
 }
 
 /* A swatch of @fill (class @cls) and @text after it. */
@@ -419,12 +434,13 @@ int svg_run(const char *out)
 	if (!f)
 		goto out;
 	if (svg_write(f, &t, NULL, 0, "buddy: the pool, a row per order",
-		      true))
+		      true)) {
+		/* No picture: the old one stays, and nothing beside it. */
+		discard_output(f);
 		report("svg", ENOMEM, CTX_ANY, NULL);
-	else
-		ret = 0;
-	if (close_output(f, out))
-		ret = 1;
+	} else {
+		ret = close_output(f, out);
+	}
 out:
 	tree_release(&t);
 	return ret;

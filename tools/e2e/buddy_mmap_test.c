@@ -22,6 +22,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/personality.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <sys/wait.h>
@@ -202,6 +203,23 @@ static void test_proof(int fd)
 }
 
 /* Every mapping the ABI refuses, each with its errno, changing nothing. */
+/* Whether /proc/self/maps shows the mapping at @p executable. */
+static bool maps_has_exec(const void *p)
+{
+	char line[256], start[32];
+	bool exec = false;
+	FILE *f = fopen("/proc/self/maps", "r");
+
+	if (!f)
+		return true;
+	snprintf(start, sizeof(start), "%lx-", (unsigned long)p);
+	while (fgets(line, sizeof(line), f))
+		if (!strncmp(line, start, strlen(start)))
+			exec = strchr(line, ' ')[3] == 'x';
+	fclose(f);
+	return exec;
+}
+
 static void test_refusals(int fd)
 {
 	struct buddy_alloc a = alloc_order(fd, 1, "mine");
@@ -210,6 +228,8 @@ static void test_refusals(int fd)
 	int other = dev_open();
 	struct buddy_alloc o = alloc_order(other, 0, "other");
 	long rejected = stat_of("rejected_free_busy");
+	int old_persona;
+	bool ok;
 	void *p;
 
 	ioc(fd, BUDDY_IOC_INFO, &info);
@@ -238,6 +258,18 @@ static void test_refusals(int fd)
 	       errno == EACCES && !mprotect(p, page, PROT_READ),
 	       "mprotect(PROT_EXEC): EACCES; PROT_READ alone still works");
 	munmap(p, 2 * page);
+	/*
+	 * READ_IMPLIES_EXEC (setarch -X) adds PROT_EXEC to every PROT_READ:
+	 * the mapping is made, without it.
+	 */
+	old_persona = personality(0xffffffff);
+	personality(old_persona | READ_IMPLIES_EXEC);
+	ok = !map(fd, a.pfn, 2, MAP_SHARED, &p);
+	personality(old_persona);
+	result(ok && !maps_has_exec(p),
+	       "READ_IMPLIES_EXEC: mapped, and not executable");
+	if (ok)
+		munmap(p, 2 * page);
 
 	/* A mapped block cannot be freed; its pages are in use. */
 	result(!map(fd, a.pfn, 2, MAP_SHARED, &p), "map block a");

@@ -699,6 +699,28 @@ if [[ -L $tmp/keep/link.svg && $(stat -c %a "$tmp/keep/p.svg") == 640 ]] &&
 else
 	fail "svg -o: a link and a mode" "$(ls -l "$tmp/keep")"
 fi
+# Only a file of ours with one name is replaced: a hard link is written
+# in place (both names see the new picture), and so is another user's
+# file (its owner kept; as root, the one who can write it).
+ln "$tmp/keep/p.svg" "$tmp/keep/hard.svg"
+"$BC" --sim 32 svg -o "$tmp/keep/p.svg"
+if cmp -s "$tmp/keep/p.svg" "$tmp/keep/hard.svg" &&
+   [[ $(stat -c %h "$tmp/keep/p.svg") == 2 ]]; then
+	pass "svg -o a hard link: written in place, both names see it"
+else
+	fail "svg -o a hard link" "$(ls -li "$tmp/keep")"
+fi
+if [[ $EUID == 0 ]]; then
+	"$BC" --sim 16 svg -o "$tmp/theirs.svg"
+	chown 65534:65534 "$tmp/theirs.svg"
+	"$BC" --sim 64 svg -o "$tmp/theirs.svg"
+	if [[ $(stat -c %u:%g "$tmp/theirs.svg") == 65534:65534 ]] &&
+	   grep -q '0x40<' "$tmp/theirs.svg"; then
+		pass "svg -o another user's file: written in place, its owner kept"
+	else
+		fail "svg -o another user's file" "$(ls -l "$tmp/theirs.svg")"
+	fi
+fi
 t "svg -o '': named as ''" 1 "" "'': ENOENT: an empty name is no file" --sim 16 svg -o ''
 long=$(printf 'x%.0s' {1..300})END.svg
 t "svg -o NAME of 307 bytes: its end kept" 1 "" \

@@ -283,7 +283,7 @@ expect "free tag= of 1200 steps --explain: the steps not kept are said" \
 	"$(head -1 many.out; grep -c '^  ' many.out; tail -2 many.out)" \
 	"freed pfn=+0 order=0 pages=1 tag=T
 1025
-  and 176 more lines of steps that the module did not keep (its ring holds the last 1024 steps): not every step is told above
+  and 176 more lines that the module did not keep (a ring of 1024 steps, a result of a set size): not every step is told above
 rc=0"
 
 rmmod buddy
