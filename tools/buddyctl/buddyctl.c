@@ -43,7 +43,7 @@ static const char usage_text[] =
 "  info             pool geometry and free blocks per order (ioctl on --dev)\n"
 "  watch VIEW       draw VIEW, then again whenever the pool changes (polled\n"
 "                   every --interval S seconds, default 0.5; --count N stops\n"
-"                   after N drawings)\n"
+"                   after N drawings); the module's only, not the twin's\n"
 "\n"
 "Changes, one at a time, through debugfs control.  The blocks persist after\n"
 "buddyctl exits, owned by \"debugfs\", until freed, reset or rmmod:\n"

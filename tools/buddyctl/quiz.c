@@ -33,6 +33,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "buddyctl.h"
@@ -177,6 +178,9 @@ static bool read_answer(struct quiz *q, const struct question *qn)
 	return true;
 }
 
+static bool pfn_valid(const char *a, unsigned int nr_orders);
+static bool counts_valid(const char *a, unsigned int nr_orders);
+
 /* Asks @qn until the answer parses; false at the end of input. */
 static bool ask(struct quiz *q, const struct question *qn, const char *key)
 {
@@ -191,7 +195,14 @@ static bool ask(struct quiz *q, const struct question *qn, const char *key)
 		if (qn->valid(a, q->nr_orders))
 			break;
 		if (!opt.json) {
-			printf("  (that is not an answer to this; again)\n");
+			/* What an answer looks like, for this pool. */
+			if (qn->valid == counts_valid)
+				printf("  (that is not an answer to this: %u numbers, the free blocks of orders 0 to %u; again)\n",
+				       q->nr_orders, q->nr_orders - 1);
+			else if (qn->valid == pfn_valid)
+				printf("  (that is not an answer to this: a pfn, 0x hex or decimal, or none; again)\n");
+			else
+				printf("  (that is not an answer to this: a number; again)\n");
 			continue;
 		}
 		step_doc(q, &j);
@@ -223,15 +234,15 @@ static bool pfn_valid(const char *a, unsigned int nr_orders)
 	unsigned long long v;
 
 	(void)nr_orders;
-	return !strcmp(a, "none") || parse_u64(a, &v);
+	return !strcasecmp(a, "none") || parse_u64(a, &v);
 }
 
 static bool pfn_same(const char *a, const char *key)
 {
 	unsigned long long x, y;
 
-	if (!strcmp(a, "none") || !strcmp(key, "none"))
-		return !strcmp(a, key);
+	if (!strcasecmp(a, "none") || !strcmp(key, "none"))
+		return !strcasecmp(a, key);
 	return parse_u64(a, &x) && parse_u64(key, &y) && x == y;
 }
 
@@ -328,7 +339,7 @@ static const struct question q_merges = {
 };
 
 static const struct question q_buddyinfo = {
-	"buddyinfo", "buddyinfo after it? (free blocks per order, e.g. 0 1 1 0)",
+	"buddyinfo", "buddyinfo after it? (free blocks per order, order 0 first)",
 	counts_valid, counts_same, counts_json,
 };
 

@@ -1181,9 +1181,10 @@ static void info_human(const struct buddy_info *info, unsigned int nr)
 	printf("free        %llu pages (%.1f%%)\n",
 	       (unsigned long long)info->free_pages,
 	       info->nr_pages ? 100.0 * info->free_pages / info->nr_pages : 0);
-	printf("allocated   %llu pages in %llu blocks\n",
+	printf("allocated   %llu pages in %llu block%s\n",
 	       (unsigned long long)info->allocated_pages,
-	       (unsigned long long)info->nr_allocations);
+	       (unsigned long long)info->nr_allocations,
+	       info->nr_allocations == 1 ? "" : "s");
 	printf("metadata    %llu bytes\n", (unsigned long long)info->meta_bytes);
 	printf("\n%5s  %10s  %11s  %10s\n", "order", "block", "free blocks",
 	       "free pages");

@@ -529,6 +529,18 @@ else
 	fail "quiz: blank answers" "$out"
 fi
 t "quiz: a level that is not one" 2 "" "~--level takes 1, 2 or 3" --sim 16 --level 4 quiz
+# NONE is none; a malformed answer is told what an answer looks like here
+# (32 pages: 6 orders); info says "1 block".
+out=$(printf 'NONE\n' | "$BC" --sim 32 --seed 3 quiz 2>&1)
+out3=$(printf '0x0\n3\n0 1\n' | "$BC" --sim 32 --seed 3 --level 3 quiz 2>&1)
+info=$(printf 'alloc 2\ninfo\n' | "$BC" --sim 16 run - 2>&1)
+if grep -q '^  wrong: it is 0x0$' <<<"$out" && ! grep -q 'not an answer' <<<"$out" &&
+   grep -q 'not an answer to this: 6 numbers, the free blocks of orders 0 to 5; again' <<<"$out3" &&
+   grep -q '^allocated   4 pages in 1 block$' <<<"$info"; then
+	pass "quiz: NONE is an answer, a malformed one told its form; info: 1 block"
+else
+	fail "quiz: NONE, the form of an answer; info: 1 block" "$out" "$out3" "$info"
+fi
 
 # --json: the same marks and the same key as the text, every line JSON.
 printf '0x0\n' > "$tmp/q.in"
