@@ -13,8 +13,9 @@
  * ends with "score: X/Y".  --answers prints the answer key, one answer
  * per line in the order asked, so "quiz --answers > key; quiz < key"
  * scores full marks (a pipe only in the twin: two quizzes at once would
- * share the module's pool).  A blank or malformed answer is asked again; the end of input
- * ends the quiz with the score so far.
+ * share the module's pool).  A blank or malformed answer is asked again,
+ * told what an answer looks like; the end of input ends the quiz with the
+ * score so far.
  *
  * The allocator is the judge: each step runs before its question (its
  * output kept back), and the answers are what it did: the block the
@@ -62,6 +63,8 @@ struct question {
 	const char *name;		/* in JSON: "pfn", "splits", ... */
 	const char *prompt;
 	bool (*valid)(const char *answer, unsigned int nr_orders);
+	/* What a valid answer looks like, in a pool of @nr_orders orders. */
+	void (*form)(char *buf, size_t len, unsigned int nr_orders);
 	bool (*same)(const char *answer, const char *key);
 	void (*json)(struct json *j, const char *name, const char *key);
 };
@@ -178,12 +181,10 @@ static bool read_answer(struct quiz *q, const struct question *qn)
 	return true;
 }
 
-static bool pfn_valid(const char *a, unsigned int nr_orders);
-static bool counts_valid(const char *a, unsigned int nr_orders);
-
 /* Asks @qn until the answer parses; false at the end of input. */
 static bool ask(struct quiz *q, const struct question *qn, const char *key)
 {
+	char form[80];
 	struct json j;
 	const char *a;
 	bool right;
@@ -195,14 +196,9 @@ static bool ask(struct quiz *q, const struct question *qn, const char *key)
 		if (qn->valid(a, q->nr_orders))
 			break;
 		if (!opt.json) {
-			/* What an answer looks like, for this pool. */
-			if (qn->valid == counts_valid)
-				printf("  (that is not an answer to this: %u numbers, the free blocks of orders 0 to %u; again)\n",
-				       q->nr_orders, q->nr_orders - 1);
-			else if (qn->valid == pfn_valid)
-				printf("  (that is not an answer to this: a pfn, 0x hex or decimal, or none; again)\n");
-			else
-				printf("  (that is not an answer to this: a number; again)\n");
+			qn->form(form, sizeof(form), q->nr_orders);
+			printf("  (that is not an answer to this: %s; again)\n",
+			       form);
 			continue;
 		}
 		step_doc(q, &j);
@@ -237,6 +233,12 @@ static bool pfn_valid(const char *a, unsigned int nr_orders)
 	return !strcasecmp(a, "none") || parse_u64(a, &v);
 }
 
+static void pfn_form(char *buf, size_t len, unsigned int nr_orders)
+{
+	(void)nr_orders;
+	snprintf(buf, len, "a pfn, 0x hex or decimal, or none");
+}
+
 static bool pfn_same(const char *a, const char *key)
 {
 	unsigned long long x, y;
@@ -260,6 +262,12 @@ static bool count_valid(const char *a, unsigned int nr_orders)
 {
 	(void)nr_orders;
 	return is_decimal(a) && strlen(a) < 4;
+}
+
+static void count_form(char *buf, size_t len, unsigned int nr_orders)
+{
+	(void)nr_orders;
+	snprintf(buf, len, "a number");
 }
 
 static bool count_same(const char *a, const char *key)
@@ -290,6 +298,12 @@ static bool counts_valid(const char *a, unsigned int nr_orders)
 		n++;
 	}
 	return n == nr_orders;
+}
+
+static void counts_form(char *buf, size_t len, unsigned int nr_orders)
+{
+	snprintf(buf, len, "%u numbers, the free blocks of orders 0 to %u",
+		 nr_orders, nr_orders - 1);
 }
 
 static bool counts_same(const char *a, const char *key)
@@ -327,20 +341,22 @@ static void counts_json(struct json *j, const char *name, const char *key)
 
 static const struct question q_pfn = {
 	"pfn", "which pfn does it return? (none if it fails)",
-	pfn_valid, pfn_same, pfn_json,
+	pfn_valid, pfn_form, pfn_same, pfn_json,
 };
 
 static const struct question q_splits = {
-	"splits", "how many splits?", count_valid, count_same, count_json,
+	"splits", "how many splits?", count_valid, count_form, count_same,
+	count_json,
 };
 
 static const struct question q_merges = {
-	"merges", "how many merges?", count_valid, count_same, count_json,
+	"merges", "how many merges?", count_valid, count_form, count_same,
+	count_json,
 };
 
 static const struct question q_buddyinfo = {
 	"buddyinfo", "buddyinfo after it? (free blocks per order, order 0 first)",
-	counts_valid, counts_same, counts_json,
+	counts_valid, counts_form, counts_same, counts_json,
 };
 
 /* The answers of one step: what is asked, and what is right. */

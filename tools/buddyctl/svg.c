@@ -344,7 +344,7 @@ int svg_write(FILE *f, const struct tree *t, const struct svg_mark *marks,
 {
 	struct svg g = { .f = f };
 	const struct tree_node *n;
-	double y, height;
+	double y, axis_y, height;
 	size_t i;
 
 	if (!t->nr)
@@ -371,8 +371,8 @@ int svg_write(FILE *f, const struct tree *t, const struct svg_mark *marks,
 				g.untagged = true;
 		}
 	}
-	y = SVG_TOP + (g.top + 1) * SVG_ROW + 12 + SVG_BAR + 6;
-	height = draw_legend(&g, y + 42, nr_marks, false) + 36;
+	axis_y = SVG_TOP + (g.top + 1) * SVG_ROW + 12 + SVG_BAR + 6;
+	height = draw_legend(&g, axis_y + 42, nr_marks, false) + 36;
 
 	fprintf(f, "<svg%s class=\"buddy\" width=\"%d\" height=\"%.0f\" viewBox=\"0 0 %d %.0f\" font-family=\"sans-serif\" font-size=\"12\">\n",
 		standalone ? " xmlns=\"http://www.w3.org/2000/svg\"" : "",
@@ -408,9 +408,8 @@ int svg_write(FILE *f, const struct tree *t, const struct svg_mark *marks,
 	for (i = 0; i <= g.top; i++)
 		columns(&g, i, SVG_TOP + i * SVG_ROW + 2, SVG_ROW - 4);
 	columns(&g, g.top + 1, SVG_TOP + (g.top + 1) * SVG_ROW + 12, SVG_BAR);
-	y = SVG_TOP + (g.top + 1) * SVG_ROW + 12 + SVG_BAR + 6;
-	draw_axis(&g, y);
-	draw_legend(&g, y + 42, nr_marks, true);
+	draw_axis(&g, axis_y);
+	draw_legend(&g, axis_y + 42, nr_marks, true);
 	fputs("</svg>\n", f);
 	free(g.agg);
 	return 0;
